@@ -1,0 +1,72 @@
+//! The registry of diagnostic codes: one entry per code, shown by `rmod explain CODE`.
+
+/// What a code means and an example that triggers it.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub explanation: &'static str,
+    pub example: &'static str,
+}
+
+macro_rules! codes {
+    ($( $code:literal => $expl:literal, $ex:literal; )*) => {
+        /// Every code rmod can emit, sorted by code.
+        pub const CODES: &[CodeInfo] = &[ $( CodeInfo { code: $code, explanation: $expl, example: $ex } ),* ];
+    };
+}
+
+codes! {
+    "rmod::data::csv_bad_value" => "A cell of a CSV file that should hold a number does not parse as a finite number. Fix the cell or name another value column.", "param price{G} = csv(\"prices.csv\", key = \"grade\", value = \"grade\");";
+    "rmod::data::csv_duplicate_key" => "Two rows of a CSV file have the same key, so the parameter would get two values. Remove one row.", "grade,usd\nlight,1\nlight,2";
+    "rmod::data::csv_file" => "A file named in `csv(...)` or `relu_net(...)` cannot be read. Paths are relative to the model file.", "param p{G} = csv(\"missing.csv\", key = \"k\", value = \"v\");";
+    "rmod::data::csv_missing_column" => "A column named by `key =` or `value =` is not in the CSV header. The help lists the header's columns.", "param p{G} = csv(\"prices.csv\", key = \"grad\", value = \"usd\");";
+    "rmod::data::csv_row" => "A CSV row has a different number of cells than the header, or the file has no header.", "grade,usd\nlight,1,2";
+    "rmod::data::csv_call" => "`csv(...)` takes a path and the named arguments `key` (a column or a tuple of columns, one per index set) and `value`.", "param p{G} = csv(\"p.csv\", value = \"usd\");";
+    "rmod::data::division_by_zero" => "A parameter expression divides by zero. Check the data or guard the division with a filter.", "param a = 1 / 0;";
+    "rmod::data::empty_bounds" => "A variable's lower bound exceeds its upper bound, so no value is feasible.", "var x in [5, 1];";
+    "rmod::data::empty_set" => "(warning) A set is empty; declarations indexed over it create nothing.", "set S = {};";
+    "rmod::data::empty_sum" => "(warning) A `sum` runs over no elements and contributes 0; often a filter that is too strict.", "sum{r in R: cap[r] > 1e9} x[r]";
+    "rmod::data::infeasible_constant" => "A constraint has no variables left after evaluation and its constant relation is false, so the model is infeasible.", "subject to c: 3 <= 2;";
+    "rmod::data::key_not_in_set" => "A key of a map literal or CSV file is not an element of the parameter's index set.", "param cap{R} = {\"R3\": 1};   # R = {\"R1\", \"R2\"}";
+    "rmod::data::missing_value" => "A parameter has no value for the requested index and no `default`. Give the value or a default.", "param cap{R} = {\"R1\": 1}; ... cap[\"R2\"]";
+    "rmod::data::not_a_number" => "An expression that must be a number (a bound, a parameter) evaluated to something else, e.g. a string element.", "param a = \"x\";";
+    "rmod::data::not_an_element" => "An index or a set element is not a string or an integer. Set elements are quoted strings or integers.", "set S = {1.5};";
+    "rmod::data::check_failed" => "A parameter value violates the `>=` or `<=` check in its declaration.", "param a >= 0 = -1;";
+    "rmod::data::duplicate_element" => "A set literal or map literal lists the same element or key twice.", "set S = {\"a\", \"a\"};";
+    "rmod::data::non_finite" => "A value is infinite or NaN; every number in a model must be finite.", "param a = 1e308 * 10;";
+    "rmod::data::out_of_set" => "A subscript is not an element of the index set of the declaration it indexes.", "var x{R}; ... x[\"R9\"]";
+    "rmod::linear::product_of_variables" => "The product of two expressions that both contain variables is not linear. Introduce a binary/linearization or fix one factor as a parameter.", "subject to c: x * y <= 1;";
+    "rmod::linear::division_by_variable" => "Dividing by an expression that contains variables is not linear.", "subject to c: 1 / x <= 1;";
+    "rmod::linear::variable_in_data" => "A variable appears where only data is allowed: a set, a parameter, a bound, a filter or a subscript.", "param a = x;";
+    "rmod::linear::misplaced_call" => "A network call (or another function) appears where it cannot be linearized. A network call must be the whole right-hand side of `y = net(...)` or `(y1, y2) = net(...)`.", "subject to c: y <= 2 * reactor(x, T);";
+    "rmod::linear::relation_in_expression" => "A comparison or logical operator appears in an arithmetic expression; comparisons only belong in filters.", "subject to c: x + (y < 2) <= 1;";
+    "rmod::resolve::duplicate_declaration" => "Two declarations have the same name. Every set, parameter, variable, network, constraint and objective needs its own name.", "var x; var x;";
+    "rmod::resolve::index_arity" => "A reference has a different number of subscripts than its declaration has index dimensions.", "var x{R}; ... x[\"R1\", 2]";
+    "rmod::resolve::multiple_objectives" => "A model has at most one objective.", "minimize a: x; maximize b: x;";
+    "rmod::resolve::unknown_name" => "A name is not declared (or not declared before its use in data). The help suggests the closest declared name.", "subject to c: feeed <= 1;";
+    "rmod::resolve::unknown_function" => "A call names neither a network nor a built-in function (`csv`, `relu_net`).", "param a = foo(1);";
+    "rmod::resolve::unknown_option" => "An `option` or `--option` key is not known. Solver options for CBC go through `cbc.KEY`.", "option time_limt = 60;";
+    "rmod::resolve::bad_option_value" => "An option has a value of the wrong type or range.", "option time_limit = \"long\";";
+    "rmod::resolve::unknown_override" => "A `-D name=value` override names no scalar parameter, or its value is not a number.", "rmod solve m.rmod -D nosuch=3";
+    "rmod::resolve::unused" => "(warning) A set, parameter or variable is declared but never used.", "param unused_cost = 3;";
+    "rmod::resolve::wrong_kind" => "A name is used as something it is not, e.g. a set where a number is expected, or a variable used as a set.", "subject to c: R <= 3;   # R is a set";
+    "rmod::resolve::shadowed_index" => "An index name hides a declaration or an outer index of the same name.", "set i = {1}; var x{i in i};";
+    "rmod::relu::not_supported" => "The model uses a feature that this build of rmod does not support yet.", "net n = relu_net(\"n.json\");";
+    "rmod::solve::infeasible" => "CBC proved that no point satisfies all constraints. Check bounds and data; `rmod expand` shows the generated rows.", "var x >= 2; subject to c: x <= 1;";
+    "rmod::solve::unbounded" => "The objective can improve without limit; a variable is missing a bound or a constraint.", "var x >= 0; maximize o: x;";
+    "rmod::solve::limit" => "(warning) The solver stopped at a time or node limit; the solution (if any) is not proven optimal.", "option time_limit = 0.01;";
+    "rmod::solve::solver_error" => "CBC stopped abnormally (abandoned numerics or an internal error).", "";
+    "rmod::syntax::expected_set" => "A set expression was expected: a set name, a range `a..b`, a literal `{\"a\", \"b\"}`, a comprehension `{i in I: ...}` or a product `A * B`.", "set S = 3 + 4;";
+    "rmod::syntax::invalid_character" => "A character that is not part of the language. Element names use double quotes.", "set S = {'a'};";
+    "rmod::syntax::invalid_number" => "A numeric literal that is not a finite double.", "param a = 1e999;";
+    "rmod::syntax::relation_chain" => "A constraint has more than two relations, or a ranged constraint mixes `<=` and `>=`.", "subject to c: 1 <= x >= 0;";
+    "rmod::syntax::strict_inequality" => "Constraints cannot be strict (`<`, `>`); use `<=` or `>=`.", "subject to c: x < 1;";
+    "rmod::syntax::unexpected_token" => "The parser expected something else here. The statement is skipped up to its `;` and parsing goes on, so every syntax error of a file is reported in one run.", "var x >= ;";
+    "rmod::syntax::unterminated_comment" => "A `/*` block comment is never closed with `*/`.", "/* comment";
+    "rmod::syntax::unterminated_string" => "A string literal is not closed before the end of its line.", "set S = {\"a};";
+}
+
+/// The entry of a code, if it exists.
+pub fn explain(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code == code)
+}

@@ -1,0 +1,145 @@
+//! Rendering diagnostics with miette (human) or as JSON objects.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::{Diagnostic, Severity, Sources};
+
+struct MietteView<'a> {
+    diag: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    notes: String,
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut text = String::new();
+        if let Some(h) = &self.diag.help {
+            text.push_str(h);
+        }
+        if !self.notes.is_empty() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&self.notes);
+        }
+        if text.is_empty() {
+            None
+        } else {
+            Some(Box::new(text))
+        }
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    let primary_file = diag.labels.first().map(|l| l.span.file);
+    for (i, label) in diag.labels.iter().enumerate() {
+        if Some(label.span.file) == primary_file {
+            let len = (label.span.end.saturating_sub(label.span.start)) as usize;
+            let span = SourceSpan::new((label.span.start as usize).into(), len);
+            let text = if label.message.is_empty() { None } else { Some(label.message.clone()) };
+            labels.push(if i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            });
+        } else {
+            let (line, col) = sources.line_col(label.span.file, label.span.start);
+            notes.push(format!(
+                "note: {} ({}:{}:{})",
+                label.message,
+                sources.name(label.span.file),
+                line,
+                col
+            ));
+        }
+    }
+    for n in &diag.notes {
+        notes.push(format!("note: {n}"));
+    }
+    let source = primary_file.map(|f| {
+        NamedSource::new(sources.name(f), sources.text(f).to_string()).with_language("rmod")
+    });
+    MietteView { diag, source, labels, notes: notes.join("\n") }
+}
+
+/// Renders one diagnostic the way a terminal shows it (no colour when `color` is false).
+pub fn render_human(diag: &Diagnostic, sources: &Sources, color: bool, width: usize) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let v = view(diag, sources);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &v).is_err() {
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+/// One diagnostic as a JSON value: code, severity, message, help, notes, and labels with file, line, column and byte range.
+pub fn render_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
+    let labels: Vec<serde_json::Value> = diag
+        .labels
+        .iter()
+        .map(|l| {
+            let (line, column) = sources.line_col(l.span.file, l.span.start);
+            serde_json::json!({
+                "file": sources.name(l.span.file),
+                "line": line,
+                "column": column,
+                "start": l.span.start,
+                "end": l.span.end,
+                "message": l.message,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "code": diag.code,
+        "severity": match diag.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "message": diag.message,
+        "help": diag.help,
+        "notes": diag.notes,
+        "labels": labels,
+    })
+}
+
+/// All diagnostics as one JSON document (`"format": "rmod-diagnostics"`).
+pub fn render_json_all(diags: &[Diagnostic], sources: &Sources) -> String {
+    let list: Vec<serde_json::Value> = diags.iter().map(|d| render_json(d, sources)).collect();
+    let doc = serde_json::json!({"format": "rmod-diagnostics", "version": 1, "diagnostics": list});
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
