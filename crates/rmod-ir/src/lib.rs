@@ -1,1 +1,240 @@
-//! The flat MILP.
+//! The flat MILP that the compiler produces and the solver consumes: columns, rows, one objective, options, solutions, and deterministic LP/MPS writers.
+//!
+//! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
+
+mod write;
+
+use std::fmt;
+
+use rmod_diagnostics::Span;
+
+pub use write::{legal_names, write_lp, write_mps, LegalNames};
+
+/// A set element: a string or an integer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Elem {
+    Str(String),
+    Int(i64),
+}
+
+impl fmt::Display for Elem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Elem::Str(s) => write!(f, "{s}"),
+            Elem::Int(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+impl Elem {
+    /// As written in a model: `"R1"` or `3`.
+    pub fn to_source(&self) -> String {
+        match self {
+            Elem::Str(s) => format!("\"{s}\""),
+            Elem::Int(i) => i.to_string(),
+        }
+    }
+}
+
+/// Which declaration and index tuple a column or row came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub decl: String,
+    pub index: Vec<Elem>,
+    /// the declaration in the model source
+    pub span: Span,
+}
+
+impl Origin {
+    /// `feed["R1"]`, `dist["a", 3]`, `x`
+    pub fn display(&self) -> String {
+        if self.index.is_empty() {
+            self.decl.clone()
+        } else {
+            let parts: Vec<String> = self.index.iter().map(Elem::to_source).collect();
+            format!("{}[{}]", self.decl, parts.join(", "))
+        }
+    }
+    /// The index as one key: `R1`, `seattle,new-york`, `` (scalar).
+    pub fn index_key(&self) -> String {
+        let parts: Vec<String> = self.index.iter().map(Elem::to_string).collect();
+        parts.join(",")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColKind {
+    Continuous,
+    Integer,
+    Binary,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub origin: Origin,
+    pub lower: f64,
+    pub upper: f64,
+    pub kind: ColKind,
+}
+
+/// `lower <= sum(coeffs) <= upper`; equality when both are equal; either may be infinite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub origin: Origin,
+    pub coeffs: Vec<(u32, f64)>,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sense {
+    Minimize,
+    Maximize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Objective {
+    pub name: String,
+    pub sense: Sense,
+    pub coeffs: Vec<(u32, f64)>,
+    pub constant: f64,
+}
+
+/// Solver-neutral options, from the model file and the command line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    pub time_limit: Option<f64>,
+    pub mip_gap: Option<f64>,
+    pub threads: Option<u32>,
+    pub seed: Option<i64>,
+    pub log: Option<i64>,
+    /// `cbc.KEY = "value"`, in the order given
+    pub cbc: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Model {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    pub objective: Option<Objective>,
+    pub options: Options,
+}
+
+impl Model {
+    pub fn n_integer(&self) -> usize {
+        self.columns.iter().filter(|c| c.kind != ColKind::Continuous).count()
+    }
+    pub fn n_binary(&self) -> usize {
+        self.columns.iter().filter(|c| c.kind == ColKind::Binary).count()
+    }
+    pub fn n_nonzeros(&self) -> usize {
+        self.rows.iter().map(|r| r.coeffs.len()).sum()
+    }
+    /// Objective value at a point (including the constant).
+    pub fn objective_value(&self, x: &[f64]) -> f64 {
+        self.objective.as_ref().map_or(0.0, |o| o.constant + dot(&o.coeffs, x))
+    }
+    /// Largest violation of any row or column bound (and integrality) at a point.
+    pub fn max_violation(&self, x: &[f64]) -> f64 {
+        let mut worst: f64 = 0.0;
+        for r in &self.rows {
+            let a = dot(&r.coeffs, x);
+            worst = worst.max(r.lower - a).max(a - r.upper);
+        }
+        for (c, v) in self.columns.iter().zip(x) {
+            worst = worst.max(c.lower - v).max(v - c.upper);
+            if c.kind != ColKind::Continuous {
+                worst = worst.max((v - v.round()).abs());
+            }
+        }
+        worst
+    }
+}
+
+pub fn dot(coeffs: &[(u32, f64)], x: &[f64]) -> f64 {
+    coeffs.iter().map(|(c, a)| a * x.get(*c as usize).copied().unwrap_or(0.0)).sum()
+}
+
+/// What the solver concluded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Optimal,
+    /// stopped at a limit with a feasible point
+    Feasible,
+    Infeasible,
+    Unbounded,
+    /// stopped at a limit without a feasible point
+    NoSolution,
+    Error(String),
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::Infeasible => "infeasible",
+            Status::Unbounded => "unbounded",
+            Status::NoSolution => "no_solution",
+            Status::Error(_) => "error",
+        }
+    }
+    /// The documented exit code of `rmod solve`.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Status::Optimal => 0,
+            Status::Infeasible => 2,
+            Status::Unbounded => 3,
+            Status::NoSolution => 4,
+            Status::Feasible => 5,
+            Status::Error(_) => 70,
+        }
+    }
+    pub fn has_point(&self) -> bool {
+        matches!(self, Status::Optimal | Status::Feasible)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    pub status: Status,
+    /// objective at the solver's point, including the constant
+    pub objective: Option<f64>,
+    /// best bound proven by the solver
+    pub best_bound: Option<f64>,
+    /// one value per column (empty without a point)
+    pub values: Vec<f64>,
+    pub seconds: f64,
+    pub iterations: i64,
+}
+
+fn _assert_send() {
+    fn s<T: Send + Sync>() {}
+    s::<Model>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_display() {
+        let o = Origin { decl: "x".into(), index: vec![Elem::Str("a".into()), Elem::Int(3)], span: Span::default() };
+        assert_eq!(o.display(), "x[\"a\", 3]");
+        assert_eq!(o.index_key(), "a,3");
+    }
+
+    #[test]
+    fn violation_counts_rows_bounds_and_integrality() {
+        let o = Origin { decl: "x".into(), index: vec![], span: Span::default() };
+        let m = Model {
+            columns: vec![Column { origin: o.clone(), lower: 0.0, upper: 10.0, kind: ColKind::Integer }],
+            rows: vec![Row { origin: o, coeffs: vec![(0, 2.0)], lower: f64::NEG_INFINITY, upper: 5.0 }],
+            objective: None,
+            options: Options::default(),
+        };
+        assert_eq!(m.max_violation(&[2.0]), 0.0);
+        assert!((m.max_violation(&[2.5]) - 0.5).abs() < 1e-12);
+        assert!((m.max_violation(&[3.0]) - 1.0).abs() < 1e-12);
+    }
+}
