@@ -1,0 +1,65 @@
+//! Solver-neutral options (`option KEY = VALUE;` and `--option KEY=VALUE`).
+
+use rmod_diagnostics::did_you_mean;
+use rmod_ir::Options;
+
+pub enum OptValue {
+    Num(f64),
+    Str(String),
+}
+
+/// The option keys rmod knows; `cbc.KEY` passes any key through to CBC.
+pub const OPTION_KEYS: &[&str] = &["time_limit", "mip_gap", "threads", "seed", "log"];
+
+/// Parses a command-line value: a number if it reads as one, else a string.
+pub fn parse_cli_value(s: &str) -> OptValue {
+    match s.parse::<f64>() {
+        Ok(v) => OptValue::Num(v),
+        Err(_) => OptValue::Str(s.to_string()),
+    }
+}
+
+/// Applies one option; on error returns (message, help, code).
+pub fn apply_option(o: &mut Options, key: &str, value: &OptValue) -> Result<(), (String, String, &'static str)> {
+    let bad = |what: &str| (format!("option `{key}` needs {what}"), format!("e.g. `option {key} = {}`", example(key)), "rmod::resolve::bad_option_value");
+    if let Some(raw) = key.strip_prefix("cbc.") {
+        if raw.is_empty() {
+            return Err(bad("a CBC parameter name after `cbc.`"));
+        }
+        let v = match value {
+            OptValue::Num(v) => format!("{v}"),
+            OptValue::Str(s) => s.clone(),
+        };
+        o.cbc.push((raw.to_string(), v));
+        return Ok(());
+    }
+    let num = match value {
+        OptValue::Num(v) => Some(*v),
+        OptValue::Str(_) => None,
+    };
+    match key {
+        "time_limit" => o.time_limit = Some(num.filter(|v| *v >= 0.0).ok_or_else(|| bad("a number of seconds >= 0"))?),
+        "mip_gap" => o.mip_gap = Some(num.filter(|v| *v >= 0.0).ok_or_else(|| bad("a relative gap >= 0"))?),
+        "threads" => o.threads = Some(num.filter(|v| *v >= 1.0 && v.fract() == 0.0).ok_or_else(|| bad("a whole number >= 1"))? as u32),
+        "seed" => o.seed = Some(num.filter(|v| v.fract() == 0.0).ok_or_else(|| bad("a whole number"))? as i64),
+        "log" => o.log = Some(num.filter(|v| *v >= 0.0 && v.fract() == 0.0).ok_or_else(|| bad("a log level 0..4"))? as i64),
+        _ => {
+            let help = match did_you_mean(key, OPTION_KEYS.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? solver parameters go through `cbc.KEY`"),
+                None => format!("known options: {}; CBC parameters: `cbc.KEY`", OPTION_KEYS.join(", ")),
+            };
+            return Err((format!("unknown option `{key}`"), help, "rmod::resolve::unknown_option"));
+        }
+    }
+    Ok(())
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        "time_limit" => "60",
+        "mip_gap" => "1e-4",
+        "threads" | "log" => "1",
+        "seed" => "7",
+        _ => "\"value\"",
+    }
+}

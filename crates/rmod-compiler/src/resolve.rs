@@ -1,0 +1,423 @@
+//! Static checks before any evaluation: every name resolves to a declaration above its use (or
+//! an index in scope), is used as the kind it is, with the right number of subscripts.
+//! All errors of a file are reported; evaluation runs only when there are none.
+
+use std::collections::HashMap;
+
+use rmod_diagnostics::{did_you_mean, Diagnostic, Span};
+use rmod_syntax::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Set,
+    Param,
+    Var,
+    Net,
+    Constraint,
+    Objective,
+}
+
+impl Kind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Set => "set",
+            Kind::Param => "parameter",
+            Kind::Var => "variable",
+            Kind::Net => "network",
+            Kind::Constraint => "constraint",
+            Kind::Objective => "objective",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Symbol {
+    pub kind: Kind,
+    /// number of index dimensions (0 for scalars); None when it cannot be known statically
+    pub dim: Option<usize>,
+    pub span: Span,
+    pub used: bool,
+}
+
+#[derive(Default)]
+pub struct Symbols {
+    pub list: Vec<(String, Symbol)>,
+    pub by_name: HashMap<String, usize>,
+}
+
+impl Symbols {
+    pub fn get(&self, name: &str) -> Option<&Symbol> {
+        self.by_name.get(name).map(|i| &self.list[*i].1)
+    }
+}
+
+/// The context an expression is in: what it may contain.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// sets, parameters, bounds, filters, subscripts: no variables
+    Data,
+    /// constraints and objective: variables allowed
+    Model,
+}
+
+struct Resolver<'a> {
+    syms: Symbols,
+    diags: &'a mut Vec<Diagnostic>,
+    scope: Vec<String>,
+    current: usize,
+}
+
+pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
+    let mut r = Resolver { syms: Symbols::default(), diags, scope: Vec::new(), current: 0 };
+    let mut objective: Option<Span> = None;
+    for (i, stmt) in ast.stmts.iter().enumerate() {
+        r.current = i;
+        r.statement(stmt);
+        if let Stmt::Objective(o) = stmt {
+            if let Some(first) = objective {
+                r.diags.push(
+                    Diagnostic::error("rmod::resolve::multiple_objectives", format!("second objective `{}`", o.name.name))
+                        .with_label(o.name.span, "a model has one objective")
+                        .with_label(first, "first objective here")
+                        .with_help("remove one objective, or combine them into one weighted sum"),
+                );
+            } else {
+                objective = Some(o.name.span);
+            }
+        }
+        if let Some(name) = stmt.name() {
+            r.declare(name, stmt);
+        }
+    }
+    for (name, s) in &r.syms.list {
+        if !s.used && matches!(s.kind, Kind::Set | Kind::Param | Kind::Var) {
+            r.diags.push(
+                Diagnostic::warning("rmod::resolve::unused", format!("{} `{name}` is never used", s.kind.noun()))
+                    .with_label(s.span, "declared here")
+                    .with_help("remove the declaration, or use it in a constraint or the objective"),
+            );
+        }
+    }
+    r.syms
+}
+
+impl Resolver<'_> {
+    fn declare(&mut self, name: &Ident, stmt: &Stmt) {
+        let kind = match stmt {
+            Stmt::Set(_) => Kind::Set,
+            Stmt::Param(_) => Kind::Param,
+            Stmt::Var(_) => Kind::Var,
+            Stmt::Net(_) => Kind::Net,
+            Stmt::Constraint(_) => Kind::Constraint,
+            Stmt::Objective(_) => Kind::Objective,
+            Stmt::Option(_) => return,
+        };
+        if let Some(prev) = self.syms.get(&name.name) {
+            let prev_span = prev.span;
+            self.diags.push(
+                Diagnostic::error("rmod::resolve::duplicate_declaration", format!("`{}` is declared twice", name.name))
+                    .with_label(name.span, "declared again here")
+                    .with_label(prev_span, "first declared here")
+                    .with_help("rename one of the two declarations"),
+            );
+            return;
+        }
+        let dim = match stmt {
+            Stmt::Set(d) => self.set_dim(&d.value),
+            Stmt::Param(d) => d.indexing.as_ref().map_or(Some(0), |x| self.indexing_dim(x)),
+            Stmt::Var(d) => d.indexing.as_ref().map_or(Some(0), |x| self.indexing_dim(x)),
+            _ => Some(0),
+        };
+        self.syms.list.push((name.name.clone(), Symbol { kind, dim, span: name.span, used: false }));
+        self.syms.by_name.insert(name.name.clone(), self.syms.list.len() - 1);
+    }
+
+    fn set_dim(&self, s: &SetExpr) -> Option<usize> {
+        match &s.kind {
+            SetExprKind::Literal(elems) => match elems.first().map(|e| &e.kind) {
+                Some(ExprKind::Tuple(t)) => Some(t.len()),
+                Some(_) => Some(1),
+                None => None,
+            },
+            SetExprKind::Range(..) => Some(1),
+            SetExprKind::Named(id) => self.syms.get(&id.name).filter(|s| s.kind == Kind::Set).and_then(|s| s.dim),
+            SetExprKind::Product(parts) => parts.iter().map(|p| self.set_dim(p)).sum(),
+            SetExprKind::Comprehension(idx) => self.indexing_dim(idx),
+        }
+    }
+
+    fn indexing_dim(&self, idx: &Indexing) -> Option<usize> {
+        idx.items.iter().map(|it| if it.vars.is_empty() { self.set_dim(&it.set) } else { Some(it.vars.len()) }).sum()
+    }
+
+    fn statement(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Set(d) => self.set_expr(&d.value),
+            Stmt::Param(d) => {
+                let n = self.open(d.indexing.as_ref());
+                for e in d.default.iter().chain(d.checks.iter().map(|(_, e)| e)) {
+                    self.expr(e, Ctx::Data);
+                }
+                match &d.value {
+                    Some(ParamValue::Expr(e)) => match &e.kind {
+                        ExprKind::Call(f, args) if f.name == "csv" => {
+                            for a in args {
+                                if let Some(n) = &a.name {
+                                    if !matches!(n.name.as_str(), "key" | "value") {
+                                        self.diags.push(
+                                            Diagnostic::error("rmod::data::csv_call", format!("`csv` has no argument `{}`", n.name))
+                                                .with_label(n.span, "unknown argument")
+                                                .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns) and `value = \"column\"`"),
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                        _ => self.expr(e, Ctx::Data),
+                    },
+                    Some(ParamValue::Map(entries, _)) => {
+                        for en in entries {
+                            self.expr(&en.key, Ctx::Data);
+                            self.expr(&en.value, Ctx::Data);
+                        }
+                    }
+                    None => {}
+                }
+                self.close(n);
+            }
+            Stmt::Var(d) => {
+                let n = self.open(d.indexing.as_ref());
+                for e in d.lower.iter().chain(d.upper.iter()) {
+                    self.expr(e, Ctx::Data);
+                }
+                self.close(n);
+            }
+            Stmt::Net(d) => {
+                if let ExprKind::Call(f, args) = &d.value.kind {
+                    if f.name == "relu_net" {
+                        for a in args.iter().skip(1) {
+                            self.expr(&a.value, Ctx::Data);
+                        }
+                        return;
+                    }
+                }
+                self.diags.push(
+                    Diagnostic::error("rmod::resolve::unknown_function", "a network is declared with `relu_net(\"file.json\")`")
+                        .with_label(d.value.span, "expected `relu_net(...)`")
+                        .with_help("write `net NAME = relu_net(\"path/to/net.json\");`"),
+                );
+            }
+            Stmt::Constraint(d) => {
+                let n = self.open(d.indexing.as_ref());
+                for e in &d.exprs {
+                    self.expr(e, Ctx::Model);
+                }
+                self.close(n);
+            }
+            Stmt::Objective(d) => self.expr(&d.expr, Ctx::Model),
+            Stmt::Option(d) => {
+                if !matches!(d.value.kind, ExprKind::Ref(..)) {
+                    self.expr(&d.value, Ctx::Data);
+                }
+            }
+        }
+    }
+
+    /// Resolves an indexing and pushes its dummies; returns how many to pop.
+    fn open(&mut self, idx: Option<&Indexing>) -> usize {
+        let Some(idx) = idx else { return 0 };
+        let mut pushed = 0;
+        for item in &idx.items {
+            self.set_expr(&item.set);
+            let set_dim = self.set_dim(&item.set);
+            if !item.vars.is_empty() {
+                if let Some(d) = set_dim {
+                    if d != item.vars.len() {
+                        let shape = if d == 1 { "`i in S`".to_string() } else { format!("a tuple of {d} names, e.g. `({}) in S`", (1..=d).map(|k| format!("i{k}")).collect::<Vec<_>>().join(", ")) };
+                        self.diags.push(
+                            Diagnostic::error("rmod::resolve::index_arity", format!("{} index name(s) bound to a set of dimension {d}", item.vars.len()))
+                                .with_label(item.span, format!("this set has {d}-tuples"))
+                                .with_help(format!("bind it as {shape}")),
+                        );
+                    }
+                }
+            }
+            for v in &item.vars {
+                if self.scope.contains(&v.name) || self.syms.get(&v.name).is_some() {
+                    self.diags.push(
+                        Diagnostic::error("rmod::resolve::shadowed_index", format!("index `{}` hides another name", v.name))
+                            .with_label(v.span, "already declared or bound")
+                            .with_help("choose another index name"),
+                    );
+                }
+                self.scope.push(v.name.clone());
+                pushed += 1;
+            }
+        }
+        if let Some(f) = &idx.filter {
+            self.expr(f, Ctx::Data);
+        }
+        pushed
+    }
+
+    fn close(&mut self, n: usize) {
+        for _ in 0..n {
+            self.scope.pop();
+        }
+    }
+
+    fn set_expr(&mut self, s: &SetExpr) {
+        match &s.kind {
+            SetExprKind::Literal(elems) => {
+                for e in elems {
+                    self.expr(e, Ctx::Data);
+                }
+            }
+            SetExprKind::Range(a, b) => {
+                self.expr(a, Ctx::Data);
+                self.expr(b, Ctx::Data);
+            }
+            SetExprKind::Named(id) => {
+                if let Some(k) = self.lookup(id) {
+                    if k != Kind::Set {
+                        self.wrong_kind(id, k, "a set");
+                    }
+                }
+            }
+            SetExprKind::Product(parts) => {
+                for p in parts {
+                    self.set_expr(p);
+                }
+            }
+            SetExprKind::Comprehension(idx) => {
+                let n = self.open(Some(idx));
+                self.close(n);
+            }
+        }
+    }
+
+    fn wrong_kind(&mut self, id: &Ident, k: Kind, expected: &str) {
+        let span = self.syms.get(&id.name).map(|s| s.span);
+        let mut d = Diagnostic::error("rmod::resolve::wrong_kind", format!("`{}` is a {}, not {expected}", id.name, k.noun()))
+            .with_label(id.span, format!("expected {expected}"));
+        if let Some(s) = span {
+            d = d.with_label(s, format!("{} declared here", k.noun()));
+        }
+        self.diags.push(d.with_help(match k {
+            Kind::Set => "use a set in an indexing `{i in S}` or `sum{i in S}`",
+            Kind::Net => "call a network as the right-hand side of a constraint: `y = net(x1, x2)`",
+            Kind::Var => "variables may appear only in constraints and the objective",
+            _ => "check the name",
+        }));
+    }
+
+    /// Looks a declared name up, marks it used, reports unknown names.
+    fn lookup(&mut self, id: &Ident) -> Option<Kind> {
+        if let Some(i) = self.syms.by_name.get(&id.name).copied() {
+            self.syms.list[i].1.used = true;
+            return Some(self.syms.list[i].1.kind);
+        }
+        let names: Vec<&str> = self.syms.list.iter().map(|(n, _)| n.as_str()).chain(self.scope.iter().map(String::as_str)).collect();
+        let mut d = Diagnostic::error("rmod::resolve::unknown_name", format!("unknown name `{}`", id.name)).with_label(id.span, "not declared above this use");
+        d = match did_you_mean(&id.name, names) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help("declare it with `set`, `param` or `var` before this statement; element names are written in quotes, e.g. \"R1\""),
+        };
+        self.diags.push(d);
+        None
+    }
+
+    fn expr(&mut self, e: &Expr, ctx: Ctx) {
+        match &e.kind {
+            ExprKind::Num(_) | ExprKind::Str(_) => {}
+            ExprKind::Ref(id, subs) => {
+                for s in subs {
+                    self.expr(s, Ctx::Data);
+                }
+                if self.scope.contains(&id.name) {
+                    if !subs.is_empty() {
+                        self.diags.push(
+                            Diagnostic::error("rmod::resolve::index_arity", format!("index `{}` cannot be subscripted", id.name))
+                                .with_label(e.span, "an index is one element")
+                                .with_help(format!("write `{}` without brackets", id.name)),
+                        );
+                    }
+                    return;
+                }
+                let Some(kind) = self.lookup(id) else { return };
+                match kind {
+                    Kind::Param => {}
+                    Kind::Var if ctx == Ctx::Model => {}
+                    Kind::Var => {
+                        let span = self.syms.get(&id.name).map(|s| s.span);
+                        let mut d = Diagnostic::error("rmod::linear::variable_in_data", format!("variable `{}` is used where only data is allowed", id.name))
+                            .with_label(id.span, "a variable has no value before the solve");
+                        if let Some(s) = span {
+                            d = d.with_label(s, "variable declared here");
+                        }
+                        self.diags.push(d.with_help("sets, parameters, bounds, filters and subscripts must be computable from data; use a parameter here"));
+                        return;
+                    }
+                    k => {
+                        self.wrong_kind(id, k, "a number");
+                        return;
+                    }
+                }
+                let dim = self.syms.get(&id.name).and_then(|s| s.dim);
+                if let Some(d) = dim {
+                    if d != subs.len() {
+                        let msg = if subs.is_empty() {
+                            format!("`{}` is indexed over {d} dimension(s) and needs a subscript", id.name)
+                        } else {
+                            format!("`{}` takes {d} subscript(s), found {}", id.name, subs.len())
+                        };
+                        let help = if d == 0 { format!("`{}` is a scalar: write `{}`", id.name, id.name) } else { format!("write `{}[{}]`", id.name, (1..=d).map(|k| format!("i{k}")).collect::<Vec<_>>().join(", ")) };
+                        let decl = self.syms.get(&id.name).map(|s| s.span);
+                        let mut diag = Diagnostic::error("rmod::resolve::index_arity", msg).with_label(e.span, "wrong number of subscripts");
+                        if let Some(s) = decl {
+                            diag = diag.with_label(s, "declared here");
+                        }
+                        self.diags.push(diag.with_help(help));
+                    }
+                }
+            }
+            ExprKind::Call(f, args) => {
+                for a in args {
+                    self.expr(&a.value, ctx);
+                }
+                match self.syms.get(&f.name).map(|s| s.kind) {
+                    Some(Kind::Net) => {
+                        self.lookup(f);
+                    }
+                    Some(k) => self.wrong_kind(f, k, "a function or network"),
+                    None => {
+                        let names: Vec<&str> = self.syms.list.iter().filter(|(_, s)| s.kind == Kind::Net).map(|(n, _)| n.as_str()).collect();
+                        let mut d = Diagnostic::error("rmod::resolve::unknown_function", format!("unknown function `{}`", f.name)).with_label(f.span, "not a network or built-in function");
+                        d = match (f.name.as_str(), did_you_mean(&f.name, names)) {
+                            ("csv", _) => d.with_help("`csv(...)` is only allowed as the whole value of a parameter: `param p{S} = csv(...)`"),
+                            ("relu_net", _) => d.with_help("`relu_net(...)` is only allowed in a declaration: `net n = relu_net(\"n.json\")`"),
+                            (_, Some(s)) => d.with_help(format!("did you mean `{s}`?")),
+                            _ => d.with_help("declare a network with `net NAME = relu_net(\"file.json\");` above this use"),
+                        };
+                        self.diags.push(d);
+                    }
+                }
+            }
+            ExprKind::Neg(a) | ExprKind::Not(a) => self.expr(a, ctx),
+            ExprKind::Bin(_, a, b) => {
+                self.expr(a, ctx);
+                self.expr(b, ctx);
+            }
+            ExprKind::Sum(idx, body) => {
+                let n = self.open(Some(idx));
+                self.expr(body, ctx);
+                self.close(n);
+            }
+            ExprKind::Tuple(elems) => {
+                for x in elems {
+                    self.expr(x, ctx);
+                }
+            }
+        }
+    }
+}
