@@ -1,1 +1,392 @@
-fn main(){}
+//! The `rmod` binary: reads files, runs the compiler and the solver, prints reports and diagnostics, and chooses exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
+use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
+use rmod_ir::Status;
+
+/// Exit codes (also in the README).
+const EXIT_COMPILE: u8 = 1;
+const EXIT_USAGE: u8 = 64;
+const EXIT_INTERNAL: u8 = 70;
+
+#[derive(Parser)]
+#[command(name = "rmod", version, about = "Optimization models with trained ReLU networks, solved with CBC")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// How diagnostics are printed (on stderr)
+    #[arg(long, value_enum, default_value = "human", global = true)]
+    message_format: MessageFormat,
+    /// Treat warnings as errors
+    #[arg(long, global = true)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+struct ModelArgs {
+    /// The model file (.rmod)
+    model: PathBuf,
+    /// Override an option of the model: --option time_limit=30
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    options: Vec<String>,
+    /// Override a scalar parameter: -D feed_avail=80
+    #[arg(short = 'D', value_name = "PARAM=VALUE")]
+    defines: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Compile only: print every diagnostic and the model statistics
+    Check {
+        #[command(flatten)]
+        m: ModelArgs,
+    },
+    /// Compile and solve with CBC
+    Solve {
+        #[command(flatten)]
+        m: ModelArgs,
+        /// Output format of the solution
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the solution to a file instead of stdout
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Show variables at zero in the table
+        #[arg(long)]
+        all: bool,
+        /// Include phase timings in JSON output (they differ between runs)
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Write the compiled MILP as LP and/or MPS
+    Export {
+        #[command(flatten)]
+        m: ModelArgs,
+        #[arg(long)]
+        lp: Option<PathBuf>,
+        #[arg(long)]
+        mps: Option<PathBuf>,
+        /// Write the map from legal names back to model names (CSV)
+        #[arg(long)]
+        names: Option<PathBuf>,
+    },
+    /// Print the generated rows of one constraint
+    Expand {
+        #[command(flatten)]
+        m: ModelArgs,
+        /// The constraint (or objective) name
+        name: String,
+    },
+    /// Explain a diagnostic code; without a code, list all codes
+    Explain { code: Option<String> },
+}
+
+struct FsLoader {
+    base: PathBuf,
+}
+
+impl Loader for FsLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
+    }
+    fn display_name(&self, path: &str) -> String {
+        self.base.join(path).display().to_string()
+    }
+}
+
+struct Printer {
+    format: MessageFormat,
+    color: bool,
+    n_errors: usize,
+    n_warnings: usize,
+    json: Vec<Diagnostic>,
+}
+
+impl Printer {
+    fn emit(&mut self, diags: &[Diagnostic], sources: &Sources) {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            match d.severity {
+                Severity::Error => self.n_errors += 1,
+                Severity::Warning => self.n_warnings += 1,
+            }
+            match self.format {
+                MessageFormat::Human => {
+                    let _ = write!(err, "{}", render_human(d, sources, self.color, 100));
+                }
+                MessageFormat::Json => self.json.push(d.clone()),
+            }
+        }
+    }
+    fn finish(&mut self, sources: &Sources) {
+        if self.format == MessageFormat::Json {
+            eprintln!("{}", render_json_all(&self.json, sources));
+        } else if self.n_errors + self.n_warnings > 0 {
+            eprintln!("{} error(s), {} warning(s)", self.n_errors, self.n_warnings);
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut p = Printer { format: cli.message_format, color, n_errors: 0, n_warnings: 0, json: Vec::new() };
+    let code = run(&cli, &mut p);
+    ExitCode::from(code)
+}
+
+fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for it in items {
+        match it.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => out.push((k.trim().to_string(), v.trim().to_string())),
+            _ => {
+                let code = if flag == "-D" { "rmod::resolve::unknown_override" } else { "rmod::resolve::unknown_option" };
+                let d = Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE")).with_help(format!("write e.g. `{flag} time_limit=30`"));
+                p.emit(&[d], &Sources::default());
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Reads and compiles a model, printing diagnostics; `None` when it did not compile (or warnings are denied).
+fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutput, f64)> {
+    let started = Instant::now();
+    let text = match std::fs::read_to_string(&m.model) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error("rmod::data::file", format!("cannot read model file `{}`: {e}", m.model.display())).with_help("check the path; run rmod from the folder the path is relative to");
+            p.emit(&[d], &Sources::default());
+            return None;
+        }
+    };
+    let options = parse_pairs(&m.options, "--option", p)?;
+    let defines = parse_pairs(&m.defines, "-D", p)?;
+    let mut overrides = Vec::new();
+    for (k, v) in defines {
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => overrides.push((k, x)),
+            _ => {
+                let d = Diagnostic::error("rmod::resolve::unknown_override", format!("`-D {k}={v}`: `{v}` is not a finite number")).with_help("parameters take numbers, e.g. `-D feed_avail=80`");
+                p.emit(&[d], &Sources::default());
+                return None;
+            }
+        }
+    }
+    let base = m.model.parent().map(Path::to_path_buf).unwrap_or_default();
+    let loader = FsLoader { base };
+    let name = m.model.display().to_string();
+    let mut req = CompileRequest::new(&name, &text, &loader);
+    req.overrides = overrides;
+    req.options = options;
+    let out = compile(&req);
+    let secs = started.elapsed().as_secs_f64();
+    p.emit(&out.diagnostics, &out.sources);
+    if out.model.is_none() || (cli.deny_warnings && p.n_warnings > 0) {
+        p.finish(&out.sources);
+        return None;
+    }
+    Some((out, secs))
+}
+
+fn write_output(path: Option<&Path>, text: &str, p: &mut Printer) -> bool {
+    match path {
+        None => {
+            let mut so = std::io::stdout().lock();
+            let _ = so.write_all(text.as_bytes());
+            true
+        }
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => true,
+            Err(e) => {
+                let d = Diagnostic::error("rmod::data::file", format!("cannot write `{}`: {e}", path.display())).with_help("check that the folder exists and is writable");
+                p.emit(&[d], &Sources::default());
+                false
+            }
+        },
+    }
+}
+
+fn run(cli: &Cli, p: &mut Printer) -> u8 {
+    match &cli.cmd {
+        Cmd::Explain { code } => explain(code.as_deref()),
+        Cmd::Check { m } => {
+            let Some((out, secs)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            let model = out.model.as_ref().expect("checked by load_model");
+            p.finish(&out.sources);
+            println!("ok         {}", m.model.display());
+            println!(
+                "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros",
+                model.columns.len(),
+                model.n_integer(),
+                model.n_binary(),
+                model.rows.len(),
+                model.n_nonzeros()
+            );
+            println!("time       compile {secs:.3} s");
+            0
+        }
+        Cmd::Solve { m, format, output, all, timings } => {
+            let Some((out, compile_s)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            let model = out.model.as_ref().expect("checked by load_model");
+            let solution = rmod_solver::solve(model, None);
+            let mut diags = Vec::new();
+            let file_span = rmod_diagnostics::Span::default();
+            match &solution.status {
+                Status::Infeasible => diags.push(
+                    Diagnostic::error("rmod::solve::infeasible", "the model is infeasible: no point satisfies every constraint")
+                        .with_label(file_span, "in this model")
+                        .with_help("check bounds and data; `rmod expand MODEL CONSTRAINT` shows the generated rows"),
+                ),
+                Status::Unbounded => diags.push(
+                    Diagnostic::error("rmod::solve::unbounded", "the objective is unbounded")
+                        .with_label(file_span, "in this model")
+                        .with_help("a variable that the objective improves is missing a bound or a constraint"),
+                ),
+                Status::Feasible | Status::NoSolution => diags.push(
+                    Diagnostic::warning("rmod::solve::limit", format!("the solver stopped at a limit {}", if solution.status == Status::Feasible { "with a feasible point (not proven optimal)" } else { "without a feasible point" }))
+                        .with_help("raise `option time_limit` (or --option time_limit=...)"),
+                ),
+                Status::Error(msg) => diags.push(Diagnostic::error("rmod::solve::solver_error", format!("CBC failed: {msg}")).with_help("try `option cbc.presolve = \"off\"`, or report the model")),
+                Status::Optimal => {}
+            }
+            // an empty span at offset 0 is not informative: drop it for solve diagnostics
+            for d in &mut diags {
+                d.labels.clear();
+            }
+            p.emit(&diags, &out.sources);
+            p.finish(&out.sources);
+            let report = rmod_report::Report {
+                model_name: &m.model.display().to_string(),
+                model,
+                solution: &solution,
+                timings: vec![("compile", compile_s), ("solve", solution.seconds), ("total", compile_s + solution.seconds)],
+                json_timings: *timings,
+                show_all: *all,
+            };
+            let text = match format {
+                Format::Table => rmod_report::render_table(&report),
+                Format::Json => rmod_report::render_json(&report),
+                Format::Csv => rmod_report::render_csv(&report),
+            };
+            if !write_output(output.as_deref(), &text, p) {
+                return EXIT_INTERNAL;
+            }
+            solution.status.exit_code() as u8
+        }
+        Cmd::Export { m, lp, mps, names } => {
+            let Some((out, _)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            p.finish(&out.sources);
+            let model = out.model.as_ref().expect("checked by load_model");
+            if lp.is_none() && mps.is_none() && names.is_none() {
+                eprintln!("nothing to export: give --lp FILE and/or --mps FILE");
+                return EXIT_USAGE;
+            }
+            let mut ok = true;
+            if let Some(path) = lp {
+                ok &= write_output(Some(path), &rmod_ir::write_lp(model), p);
+            }
+            if let Some(path) = mps {
+                ok &= write_output(Some(path), &rmod_ir::write_mps(model), p);
+            }
+            if let Some(path) = names {
+                let n = rmod_ir::legal_names(model);
+                let mut text = String::from("kind,legal,model\n");
+                for (c, l) in model.columns.iter().zip(&n.columns) {
+                    text.push_str(&format!("column,{l},\"{}\"\n", c.origin.display().replace('"', "\"\"")));
+                }
+                for (r, l) in model.rows.iter().zip(&n.rows) {
+                    text.push_str(&format!("row,{l},\"{}\"\n", r.origin.display().replace('"', "\"\"")));
+                }
+                ok &= write_output(Some(path), &text, p);
+            }
+            if ok {
+                0
+            } else {
+                EXIT_INTERNAL
+            }
+        }
+        Cmd::Expand { m, name } => {
+            let Some((out, _)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            p.finish(&out.sources);
+            let model = out.model.as_ref().expect("checked by load_model");
+            let rows: Vec<_> = model.rows.iter().filter(|r| r.origin.decl == *name).collect();
+            if let Some(o) = model.objective.as_ref().filter(|o| o.name == *name) {
+                let row = rmod_ir::Row { origin: rmod_ir::Origin { decl: o.name.clone(), index: vec![], span: Default::default() }, coeffs: o.coeffs.clone(), lower: f64::NEG_INFINITY, upper: f64::INFINITY };
+                let text = format_row(model, &row);
+                let body = text.trim_end_matches(" >= -inf");
+                println!("{body}{}", if o.constant != 0.0 { format!(" + {}", o.constant) } else { String::new() });
+                return 0;
+            }
+            if rows.is_empty() {
+                let mut names: Vec<&str> = model.rows.iter().map(|r| r.origin.decl.as_str()).collect();
+                names.dedup();
+                let mut d = Diagnostic::error("rmod::resolve::unknown_name", format!("no constraint named `{name}` generated rows"));
+                d = match rmod_diagnostics::did_you_mean(name, names.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!("constraints with rows: {}", names.join(", "))),
+                };
+                p.emit(&[d], &out.sources);
+                p.finish(&out.sources);
+                return EXIT_COMPILE;
+            }
+            for r in rows {
+                println!("{}", format_row(model, r));
+            }
+            0
+        }
+    }
+}
+
+fn explain(code: Option<&str>) -> u8 {
+    match code {
+        None => {
+            for c in rmod_diagnostics::CODES {
+                println!("{}", c.code);
+            }
+            0
+        }
+        Some(code) => match rmod_diagnostics::explain(code) {
+            Some(info) => {
+                println!("{}\n\n{}\n\nexample:\n\n    {}", info.code, info.explanation, info.example.replace('\n', "\n    "));
+                0
+            }
+            None => {
+                let names = rmod_diagnostics::CODES.iter().map(|c| c.code);
+                match rmod_diagnostics::did_you_mean(code, names) {
+                    Some(s) => eprintln!("unknown code `{code}`; did you mean `{s}`?"),
+                    None => eprintln!("unknown code `{code}`; `rmod explain` lists all codes"),
+                }
+                EXIT_USAGE
+            }
+        },
+    }
+}

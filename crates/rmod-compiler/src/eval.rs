@@ -343,7 +343,7 @@ impl<'a> Evaluator<'a> {
             Ok(t) => t,
             Err(e) => {
                 return Err(self.err(
-                    Diagnostic::error("rmod::data::csv_file", format!("cannot read `{}`: {e}", path.0))
+                    Diagnostic::error("rmod::data::file", format!("cannot read `{}`: {e}", path.0))
                         .with_label(path.1, "this file")
                         .with_help("paths are relative to the model file; check the name and location"),
                 ))

@@ -18,7 +18,7 @@ macro_rules! codes {
 codes! {
     "rmod::data::csv_bad_value" => "A cell of a CSV file that should hold a number does not parse as a finite number. Fix the cell or name another value column.", "param price{G} = csv(\"prices.csv\", key = \"grade\", value = \"grade\");";
     "rmod::data::csv_duplicate_key" => "Two rows of a CSV file have the same key, so the parameter would get two values. Remove one row.", "grade,usd\nlight,1\nlight,2";
-    "rmod::data::csv_file" => "A file named in `csv(...)` or `relu_net(...)` cannot be read. Paths are relative to the model file.", "param p{G} = csv(\"missing.csv\", key = \"k\", value = \"v\");";
+    "rmod::data::file" => "A file (the model, a CSV file named in `csv(...)`, a network file) cannot be read. Paths in a model are relative to the model file.", "param p{G} = csv(\"missing.csv\", key = \"k\", value = \"v\");";
     "rmod::data::csv_missing_column" => "A column named by `key =` or `value =` is not in the CSV header. The help lists the header's columns.", "param p{G} = csv(\"prices.csv\", key = \"grad\", value = \"usd\");";
     "rmod::data::csv_row" => "A CSV row has a different number of cells than the header, or the file has no header.", "grade,usd\nlight,1,2";
     "rmod::data::csv_call" => "`csv(...)` takes a path and the named arguments `key` (a column or a tuple of columns, one per index set) and `value`.", "param p{G} = csv(\"p.csv\", value = \"usd\");";

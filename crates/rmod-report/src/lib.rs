@@ -1,1 +1,204 @@
-//! x
+//! Renders a solved model for people (a table) and for programs (JSON `rmod-solution` v1, CSV `variable,index,value`); deterministic output.
+
+use std::fmt::Write as _;
+
+use rmod_ir::{ColKind, Model, Solution};
+use serde_json::{json, Map, Value};
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    pub model_name: &'a str,
+    pub model: &'a Model,
+    pub solution: &'a Solution,
+    /// (phase, seconds), in order
+    pub timings: Vec<(&'static str, f64)>,
+    /// include timings in JSON (they make the document differ between runs)
+    pub json_timings: bool,
+    /// show zero values in the table
+    pub show_all: bool,
+}
+
+/// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
+pub fn clean_value(v: f64, kind: ColKind) -> f64 {
+    let mut v = if v.abs() < 1e-11 { 0.0 } else { v };
+    if kind != ColKind::Continuous && (v - v.round()).abs() <= 1e-6 {
+        v = v.round();
+    }
+    if v == 0.0 {
+        0.0
+    } else {
+        v
+    }
+}
+
+/// Formats a number for people: up to 10 significant digits, no trailing zeros.
+pub fn fmt_num(v: f64) -> String {
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if v == v.trunc() && v.abs() < 1e15 {
+        return format!("{}", v as i64);
+    }
+    let s = format!("{:.10e}", v);
+    let parsed: f64 = s.parse().unwrap_or(v);
+    let a = parsed.abs();
+    if (1e-4..1e15).contains(&a) {
+        let digits = (9 - a.log10().floor() as i32).max(0) as usize;
+        let t = format!("{:.*}", digits, parsed);
+        let t = if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t };
+        t
+    } else {
+        format!("{parsed:e}")
+    }
+}
+
+fn json_num(v: f64) -> Value {
+    if v.is_finite() {
+        json!(v)
+    } else {
+        Value::Null
+    }
+}
+
+pub fn render_table(r: &Report) -> String {
+    let m = r.model;
+    let s = r.solution;
+    let mut out = String::new();
+    let _ = writeln!(out, "status     {}", s.status.as_str());
+    if let (Some(o), Some(v)) = (&m.objective, s.objective) {
+        let bound = s.best_bound.map(|b| format!("   (best bound {})", fmt_num(b))).unwrap_or_default();
+        let _ = writeln!(out, "objective  {} = {}{bound}", o.name, fmt_num(v));
+    }
+    let _ = writeln!(out, "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros", m.columns.len(), m.n_integer(), m.n_binary(), m.rows.len(), m.n_nonzeros());
+    if !r.timings.is_empty() {
+        let parts: Vec<String> = r.timings.iter().map(|(k, t)| format!("{k} {t:.3} s")).collect();
+        let _ = writeln!(out, "time       {}", parts.join(", "));
+    }
+    if s.status.has_point() {
+        let _ = writeln!(out, "check      largest row/bound violation {}", fmt_num(m.max_violation(&s.values)));
+        out.push('\n');
+        let mut rows: Vec<[String; 5]> = vec![["variable".into(), "index".into(), "value".into(), "lower".into(), "upper".into()]];
+        let mut hidden = 0;
+        for (c, v) in m.columns.iter().zip(&s.values) {
+            let v = clean_value(*v, c.kind);
+            if v == 0.0 && !r.show_all {
+                hidden += 1;
+                continue;
+            }
+            rows.push([c.origin.decl.clone(), c.origin.index_key(), fmt_num(v), fmt_num(c.lower), fmt_num(c.upper)]);
+        }
+        let mut width = [0usize; 5];
+        for row in &rows {
+            for (w, cell) in width.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for row in &rows {
+            let line = format!(
+                "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
+                row[0], row[1], row[2], row[3], row[4],
+                w0 = width[0], w1 = width[1], w2 = width[2], w3 = width[3], w4 = width[4]
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        if hidden > 0 {
+            let _ = writeln!(out, "({hidden} variables at 0 not shown; --all shows them)");
+        }
+    }
+    out
+}
+
+/// The `rmod-solution` v1 document. Variables map to a number (scalar) or an object keyed by
+/// the index tuple joined with `,` (e.g. `"seattle,new-york"`).
+pub fn render_json(r: &Report) -> String {
+    let m = r.model;
+    let s = r.solution;
+    let mut vars = Map::new();
+    if s.status.has_point() {
+        for (c, v) in m.columns.iter().zip(&s.values) {
+            let v = json_num(clean_value(*v, c.kind));
+            if c.origin.index.is_empty() {
+                vars.insert(c.origin.decl.clone(), v);
+            } else if let Value::Object(map) = vars.entry(c.origin.decl.clone()).or_insert_with(|| Value::Object(Map::new())) {
+                map.insert(c.origin.index_key(), v);
+            }
+        }
+    }
+    let objective = m.objective.as_ref().map(|o| {
+        json!({
+            "name": o.name,
+            "sense": match o.sense { rmod_ir::Sense::Minimize => "minimize", rmod_ir::Sense::Maximize => "maximize" },
+            "value": s.objective.map(json_num),
+            "best_bound": s.best_bound.map(json_num),
+        })
+    });
+    let mut doc = json!({
+        "format": "rmod-solution",
+        "version": 1,
+        "model": r.model_name,
+        "status": s.status.as_str(),
+        "objective": objective,
+        "variables": vars,
+        "stats": {
+            "columns": m.columns.len(),
+            "integer": m.n_integer(),
+            "binary": m.n_binary(),
+            "rows": m.rows.len(),
+            "nonzeros": m.n_nonzeros(),
+        },
+        "check": {
+            "max_violation": if s.status.has_point() { json_num(m.max_violation(&s.values)) } else { Value::Null },
+        },
+    });
+    if let rmod_ir::Status::Error(msg) = &s.status {
+        doc["error"] = json!(msg);
+    }
+    if r.json_timings {
+        let t: Map<String, Value> = r.timings.iter().map(|(k, v)| (format!("{k}_s"), json!(v))).collect();
+        doc["timings"] = Value::Object(t);
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `variable,index,value`, one line per column (index components joined with `,`, quoted).
+pub fn render_csv(r: &Report) -> String {
+    let mut out = String::from("variable,index,value\n");
+    if r.solution.status.has_point() {
+        for (c, v) in r.model.columns.iter().zip(&r.solution.values) {
+            let _ = writeln!(out, "{},{},{}", csv_field(&c.origin.decl), csv_field(&c.origin.index_key()), clean_value(*v, c.kind));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(fmt_num(153.675), "153.675");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.3333333333");
+        assert_eq!(fmt_num(1e-7), "1e-7");
+        assert_eq!(fmt_num(f64::INFINITY), "inf");
+        assert_eq!(fmt_num(-2.0), "-2");
+        assert_eq!(fmt_num(275.00000000001), "275");
+    }
+
+    #[test]
+    fn clean_values() {
+        assert_eq!(clean_value(-0.0, ColKind::Continuous).to_bits(), 0f64.to_bits());
+        assert_eq!(clean_value(0.9999999, ColKind::Integer), 1.0);
+        assert_eq!(clean_value(1e-13, ColKind::Continuous), 0.0);
+    }
+}
