@@ -8,7 +8,6 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
-use rmod_ir::Status;
 
 /// Exit codes (also in the README).
 const EXIT_COMPILE: u8 = 1;
@@ -16,7 +15,11 @@ const EXIT_USAGE: u8 = 64;
 const EXIT_INTERNAL: u8 = 70;
 
 #[derive(Parser)]
-#[command(name = "rmod", version, about = "Optimization models with trained ReLU networks, solved with CBC")]
+#[command(
+    name = "rmod",
+    version,
+    about = "Optimization models with trained ReLU networks, solved with CBC"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -156,7 +159,13 @@ fn main() -> ExitCode {
         }
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut p = Printer { format: cli.message_format, color, n_errors: 0, n_warnings: 0, json: Vec::new() };
+    let mut p = Printer {
+        format: cli.message_format,
+        color,
+        n_errors: 0,
+        n_warnings: 0,
+        json: Vec::new(),
+    };
     let code = run(&cli, &mut p);
     ExitCode::from(code)
 }
@@ -165,10 +174,18 @@ fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<(Str
     let mut out = Vec::new();
     for it in items {
         match it.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => out.push((k.trim().to_string(), v.trim().to_string())),
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.push((k.trim().to_string(), v.trim().to_string()))
+            }
             _ => {
-                let code = if flag == "-D" { "rmod::resolve::unknown_override" } else { "rmod::resolve::unknown_option" };
-                let d = Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE")).with_help(format!("write e.g. `{flag} time_limit=30`"));
+                let code = if flag == "-D" {
+                    "rmod::resolve::unknown_override"
+                } else {
+                    "rmod::resolve::unknown_option"
+                };
+                let d =
+                    Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE"))
+                        .with_help(format!("write e.g. `{flag} time_limit=30`"));
                 p.emit(&[d], &Sources::default());
                 return None;
             }
@@ -183,7 +200,11 @@ fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutpu
     let text = match std::fs::read_to_string(&m.model) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error("rmod::data::file", format!("cannot read model file `{}`: {e}", m.model.display())).with_help("check the path; run rmod from the folder the path is relative to");
+            let d = Diagnostic::error(
+                "rmod::data::file",
+                format!("cannot read model file `{}`: {e}", m.model.display()),
+            )
+            .with_help("check the path; run rmod from the folder the path is relative to");
             p.emit(&[d], &Sources::default());
             return None;
         }
@@ -195,7 +216,11 @@ fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutpu
         match v.parse::<f64>() {
             Ok(x) if x.is_finite() => overrides.push((k, x)),
             _ => {
-                let d = Diagnostic::error("rmod::resolve::unknown_override", format!("`-D {k}={v}`: `{v}` is not a finite number")).with_help("parameters take numbers, e.g. `-D feed_avail=80`");
+                let d = Diagnostic::error(
+                    "rmod::resolve::unknown_override",
+                    format!("`-D {k}={v}`: `{v}` is not a finite number"),
+                )
+                .with_help("parameters take numbers, e.g. `-D feed_avail=80`");
                 p.emit(&[d], &Sources::default());
                 return None;
             }
@@ -227,7 +252,11 @@ fn write_output(path: Option<&Path>, text: &str, p: &mut Printer) -> bool {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => true,
             Err(e) => {
-                let d = Diagnostic::error("rmod::data::file", format!("cannot write `{}`: {e}", path.display())).with_help("check that the folder exists and is writable");
+                let d = Diagnostic::error(
+                    "rmod::data::file",
+                    format!("cannot write `{}`: {e}", path.display()),
+                )
+                .with_help("check that the folder exists and is writable");
                 p.emit(&[d], &Sources::default());
                 false
             }
@@ -239,7 +268,9 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
     match &cli.cmd {
         Cmd::Explain { code } => explain(code.as_deref()),
         Cmd::Check { m } => {
-            let Some((out, secs)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            let Some((out, secs)) = load_model(cli, m, p) else {
+                return EXIT_COMPILE;
+            };
             let model = out.model.as_ref().expect("checked by load_model");
             p.finish(&out.sources);
             println!("ok         {}", m.model.display());
@@ -254,41 +285,32 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             println!("time       compile {secs:.3} s");
             0
         }
-        Cmd::Solve { m, format, output, all, timings } => {
-            let Some((out, compile_s)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+        Cmd::Solve {
+            m,
+            format,
+            output,
+            all,
+            timings,
+        } => {
+            let Some((out, compile_s)) = load_model(cli, m, p) else {
+                return EXIT_COMPILE;
+            };
             let model = out.model.as_ref().expect("checked by load_model");
             let solution = rmod_solver::solve(model, None);
-            let mut diags = Vec::new();
-            let file_span = rmod_diagnostics::Span::default();
-            match &solution.status {
-                Status::Infeasible => diags.push(
-                    Diagnostic::error("rmod::solve::infeasible", "the model is infeasible: no point satisfies every constraint")
-                        .with_label(file_span, "in this model")
-                        .with_help("check bounds and data; `rmod expand MODEL CONSTRAINT` shows the generated rows"),
-                ),
-                Status::Unbounded => diags.push(
-                    Diagnostic::error("rmod::solve::unbounded", "the objective is unbounded")
-                        .with_label(file_span, "in this model")
-                        .with_help("a variable that the objective improves is missing a bound or a constraint"),
-                ),
-                Status::Feasible | Status::NoSolution => diags.push(
-                    Diagnostic::warning("rmod::solve::limit", format!("the solver stopped at a limit {}", if solution.status == Status::Feasible { "with a feasible point (not proven optimal)" } else { "without a feasible point" }))
-                        .with_help("raise `option time_limit` (or --option time_limit=...)"),
-                ),
-                Status::Error(msg) => diags.push(Diagnostic::error("rmod::solve::solver_error", format!("CBC failed: {msg}")).with_help("try `option cbc.presolve = \"off\"`, or report the model")),
-                Status::Optimal => {}
-            }
-            // an empty span at offset 0 is not informative: drop it for solve diagnostics
-            for d in &mut diags {
-                d.labels.clear();
-            }
+            let diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
+                .into_iter()
+                .collect();
             p.emit(&diags, &out.sources);
             p.finish(&out.sources);
             let report = rmod_report::Report {
                 model_name: &m.model.display().to_string(),
                 model,
                 solution: &solution,
-                timings: vec![("compile", compile_s), ("solve", solution.seconds), ("total", compile_s + solution.seconds)],
+                timings: vec![
+                    ("compile", compile_s),
+                    ("solve", solution.seconds),
+                    ("total", compile_s + solution.seconds),
+                ],
                 json_timings: *timings,
                 show_all: *all,
             };
@@ -303,7 +325,9 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             solution.status.exit_code() as u8
         }
         Cmd::Export { m, lp, mps, names } => {
-            let Some((out, _)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            let Some((out, _)) = load_model(cli, m, p) else {
+                return EXIT_COMPILE;
+            };
             p.finish(&out.sources);
             let model = out.model.as_ref().expect("checked by load_model");
             if lp.is_none() && mps.is_none() && names.is_none() {
@@ -321,10 +345,16 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 let n = rmod_ir::legal_names(model);
                 let mut text = String::from("kind,legal,model\n");
                 for (c, l) in model.columns.iter().zip(&n.columns) {
-                    text.push_str(&format!("column,{l},\"{}\"\n", c.origin.display().replace('"', "\"\"")));
+                    text.push_str(&format!(
+                        "column,{l},\"{}\"\n",
+                        c.origin.display().replace('"', "\"\"")
+                    ));
                 }
                 for (r, l) in model.rows.iter().zip(&n.rows) {
-                    text.push_str(&format!("row,{l},\"{}\"\n", r.origin.display().replace('"', "\"\"")));
+                    text.push_str(&format!(
+                        "row,{l},\"{}\"\n",
+                        r.origin.display().replace('"', "\"\"")
+                    ));
                 }
                 ok &= write_output(Some(path), &text, p);
             }
@@ -335,21 +365,47 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             }
         }
         Cmd::Expand { m, name } => {
-            let Some((out, _)) = load_model(cli, m, p) else { return EXIT_COMPILE };
+            let Some((out, _)) = load_model(cli, m, p) else {
+                return EXIT_COMPILE;
+            };
             p.finish(&out.sources);
             let model = out.model.as_ref().expect("checked by load_model");
-            let rows: Vec<_> = model.rows.iter().filter(|r| r.origin.decl == *name).collect();
+            let rows: Vec<_> = model
+                .rows
+                .iter()
+                .filter(|r| r.origin.decl == *name)
+                .collect();
             if let Some(o) = model.objective.as_ref().filter(|o| o.name == *name) {
-                let row = rmod_ir::Row { origin: rmod_ir::Origin { decl: o.name.clone(), index: vec![], span: Default::default() }, coeffs: o.coeffs.clone(), lower: f64::NEG_INFINITY, upper: f64::INFINITY };
+                let row = rmod_ir::Row {
+                    origin: rmod_ir::Origin {
+                        decl: o.name.clone(),
+                        index: vec![],
+                        span: Default::default(),
+                    },
+                    coeffs: o.coeffs.clone(),
+                    lower: f64::NEG_INFINITY,
+                    upper: f64::INFINITY,
+                };
                 let text = format_row(model, &row);
                 let body = text.trim_end_matches(" >= -inf");
-                println!("{body}{}", if o.constant != 0.0 { format!(" + {}", o.constant) } else { String::new() });
+                println!(
+                    "{body}{}",
+                    if o.constant != 0.0 {
+                        format!(" + {}", o.constant)
+                    } else {
+                        String::new()
+                    }
+                );
                 return 0;
             }
             if rows.is_empty() {
-                let mut names: Vec<&str> = model.rows.iter().map(|r| r.origin.decl.as_str()).collect();
+                let mut names: Vec<&str> =
+                    model.rows.iter().map(|r| r.origin.decl.as_str()).collect();
                 names.dedup();
-                let mut d = Diagnostic::error("rmod::resolve::unknown_name", format!("no constraint named `{name}` generated rows"));
+                let mut d = Diagnostic::error(
+                    "rmod::resolve::unknown_name",
+                    format!("no constraint named `{name}` generated rows"),
+                );
                 d = match rmod_diagnostics::did_you_mean(name, names.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("constraints with rows: {}", names.join(", "))),
@@ -376,7 +432,12 @@ fn explain(code: Option<&str>) -> u8 {
         }
         Some(code) => match rmod_diagnostics::explain(code) {
             Some(info) => {
-                println!("{}\n\n{}\n\nexample:\n\n    {}", info.code, info.explanation, info.example.replace('\n', "\n    "));
+                println!(
+                    "{}\n\n{}\n\nexample:\n\n    {}",
+                    info.code,
+                    info.explanation,
+                    info.example.replace('\n', "\n    ")
+                );
                 0
             }
             None => {

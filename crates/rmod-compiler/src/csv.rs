@@ -26,7 +26,10 @@ pub fn parse(file: FileId, text: &str) -> Table {
     }
     let mut it = lines.into_iter();
     let header = it.next().map(|(_, c)| c).unwrap_or_default();
-    Table { header, rows: it.collect() }
+    Table {
+        header,
+        rows: it.collect(),
+    }
 }
 
 fn split(file: FileId, line: &str, base: usize) -> Vec<Cell> {
@@ -61,7 +64,10 @@ fn split(file: FileId, line: &str, base: usize) -> Vec<Cell> {
             }
             text = line[start..i].trim().to_string();
         }
-        cells.push(Cell { text, span: Span::new(file, base + start, base + i) });
+        cells.push(Cell {
+            text,
+            span: Span::new(file, base + start, base + i),
+        });
         if i >= bytes.len() {
             break;
         }

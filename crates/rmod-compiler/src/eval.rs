@@ -27,7 +27,11 @@ pub struct SetVal {
 impl SetVal {
     fn new(dim: usize, tuples: Vec<Vec<Elem>>) -> SetVal {
         let members = tuples.iter().cloned().collect();
-        SetVal { dim, tuples, members }
+        SetVal {
+            dim,
+            tuples,
+            members,
+        }
     }
 }
 
@@ -60,7 +64,10 @@ struct Lin {
 
 impl Lin {
     fn constant(c: f64) -> Lin {
-        Lin { terms: Vec::new(), c }
+        Lin {
+            terms: Vec::new(),
+            c,
+        }
     }
     fn scale(mut self, k: f64) -> Lin {
         for t in &mut self.terms {
@@ -70,7 +77,8 @@ impl Lin {
         self
     }
     fn add(mut self, other: Lin, sign: f64) -> Lin {
-        self.terms.extend(other.terms.into_iter().map(|(c, a)| (c, a * sign)));
+        self.terms
+            .extend(other.terms.into_iter().map(|(c, a)| (c, a * sign)));
         self.c += other.c * sign;
         self
     }
@@ -105,7 +113,12 @@ pub struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(syms: &'a Symbols, sources: &'a mut Sources, loader: &'a dyn Loader, overrides: &[(String, f64)]) -> Self {
+    pub fn new(
+        syms: &'a Symbols,
+        sources: &'a mut Sources,
+        loader: &'a dyn Loader,
+        overrides: &[(String, f64)],
+    ) -> Self {
         Evaluator {
             syms,
             sources,
@@ -117,7 +130,10 @@ impl<'a> Evaluator<'a> {
             vars: HashMap::new(),
             poisoned: HashSet::new(),
             warned: HashSet::new(),
-            overrides: overrides.iter().map(|(n, v)| (n.clone(), *v, false)).collect(),
+            overrides: overrides
+                .iter()
+                .map(|(n, v)| (n.clone(), *v, false))
+                .collect(),
         }
     }
 
@@ -141,9 +157,14 @@ impl<'a> Evaluator<'a> {
                 Stmt::Param(d) => self.param_decl(d),
                 Stmt::Var(d) => self.var_decl(d),
                 Stmt::Net(d) => Err(self.err(
-                    Diagnostic::error("rmod::relu::not_supported", "neural-network surrogates are not supported by this build yet")
-                        .with_label(d.value.span, "`relu_net` is planned, not available")
-                        .with_help("remove the network and its constraints to solve the rest of the model"),
+                    Diagnostic::error(
+                        "rmod::relu::not_supported",
+                        "neural-network surrogates are not supported by this build yet",
+                    )
+                    .with_label(d.value.span, "`relu_net` is planned, not available")
+                    .with_help(
+                        "remove the network and its constraints to solve the rest of the model",
+                    ),
                 )),
                 Stmt::Constraint(d) => self.constraint(d),
                 Stmt::Objective(d) => self.objective(d),
@@ -157,8 +178,17 @@ impl<'a> Evaluator<'a> {
         }
         for (name, _, used) in self.overrides.clone() {
             if !used {
-                let names: Vec<&str> = self.syms.list.iter().filter(|(_, s)| s.kind == Kind::Param).map(|(n, _)| n.as_str()).collect();
-                let mut d = Diagnostic::error("rmod::resolve::unknown_override", format!("`-D {name}=...` names no parameter of the model"));
+                let names: Vec<&str> = self
+                    .syms
+                    .list
+                    .iter()
+                    .filter(|(_, s)| s.kind == Kind::Param)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let mut d = Diagnostic::error(
+                    "rmod::resolve::unknown_override",
+                    format!("`-D {name}=...` names no parameter of the model"),
+                );
                 if let Some(s) = did_you_mean(&name, names) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 } else {
@@ -175,9 +205,12 @@ impl<'a> Evaluator<'a> {
         let s = self.set_expr(&d.value, &Vec::new())?;
         if s.tuples.is_empty() {
             self.warn_once(
-                Diagnostic::warning("rmod::data::empty_set", format!("set `{}` is empty", d.name.name))
-                    .with_label(d.value.span, "evaluates to no elements")
-                    .with_help("declarations indexed over an empty set create nothing; check the data"),
+                Diagnostic::warning(
+                    "rmod::data::empty_set",
+                    format!("set `{}` is empty", d.name.name),
+                )
+                .with_label(d.value.span, "evaluates to no elements")
+                .with_help("declarations indexed over an empty set create nothing; check the data"),
             );
         }
         self.sets.insert(d.name.name.clone(), s);
@@ -191,30 +224,50 @@ impl<'a> Evaluator<'a> {
             Some(e) => Some(self.num(e, &env)?),
             None => None,
         };
-        let override_val = self.overrides.iter_mut().find(|(n, _, _)| n == name).map(|o| {
-            o.2 = true;
-            o.1
-        });
-        let mut p = ParamVal { scalar: None, map: HashMap::new(), default, index: None, span: d.name.span };
+        let override_val = self
+            .overrides
+            .iter_mut()
+            .find(|(n, _, _)| n == name)
+            .map(|o| {
+                o.2 = true;
+                o.1
+            });
+        let mut p = ParamVal {
+            scalar: None,
+            map: HashMap::new(),
+            default,
+            index: None,
+            span: d.name.span,
+        };
         match &d.indexing {
             None => {
                 if let Some(v) = override_val {
                     p.scalar = Some(v);
                 } else {
                     p.scalar = match &d.value {
-                        Some(ParamValue::Expr(e)) if is_call(e, "csv") => {
-                            return Err(self.err(
-                                Diagnostic::error("rmod::data::csv_call", "`csv(...)` needs an indexed parameter")
-                                    .with_label(e.span, "a scalar parameter has one value")
-                                    .with_help("declare the parameter with an index set: `param p{S} = csv(...)`"),
-                            ))
-                        }
+                        Some(ParamValue::Expr(e)) if is_call(e, "csv") => return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::data::csv_call",
+                                "`csv(...)` needs an indexed parameter",
+                            )
+                            .with_label(e.span, "a scalar parameter has one value")
+                            .with_help(
+                                "declare the parameter with an index set: `param p{S} = csv(...)`",
+                            ),
+                        )),
                         Some(ParamValue::Expr(e)) => Some(self.num(e, &env)?),
                         Some(ParamValue::Map(_, span)) => {
                             return Err(self.err(
-                                Diagnostic::error("rmod::resolve::index_arity", format!("scalar parameter `{name}` cannot take a map of values"))
-                                    .with_label(*span, "a map needs an indexed parameter")
-                                    .with_help(format!("declare it indexed, e.g. `param {name}{{S}} = {{...}}`")),
+                                Diagnostic::error(
+                                    "rmod::resolve::index_arity",
+                                    format!(
+                                        "scalar parameter `{name}` cannot take a map of values"
+                                    ),
+                                )
+                                .with_label(*span, "a map needs an indexed parameter")
+                                .with_help(format!(
+                                    "declare it indexed, e.g. `param {name}{{S}} = {{...}}`"
+                                )),
                             ))
                         }
                         None => default,
@@ -234,16 +287,24 @@ impl<'a> Evaluator<'a> {
             Some(idx) => {
                 if override_val.is_some() {
                     return Err(self.err(
-                        Diagnostic::error("rmod::resolve::unknown_override", format!("`-D {name}=...` overrides an indexed parameter"))
-                            .with_label(d.name.span, "indexed parameter")
-                            .with_help("`-D` sets scalar parameters only"),
+                        Diagnostic::error(
+                            "rmod::resolve::unknown_override",
+                            format!("`-D {name}=...` overrides an indexed parameter"),
+                        )
+                        .with_label(d.name.span, "indexed parameter")
+                        .with_help("`-D` sets scalar parameters only"),
                     ));
                 }
                 let binds = self.bindings(idx, &env)?;
                 let dim = binds.first().map_or(0, |b| b.0.len());
-                let index = Rc::new(SetVal::new(dim, binds.iter().map(|b| b.0.clone()).collect()));
+                let index = Rc::new(SetVal::new(
+                    dim,
+                    binds.iter().map(|b| b.0.clone()).collect(),
+                ));
                 match &d.value {
-                    Some(ParamValue::Expr(e)) if is_call(e, "csv") => self.csv_param(e, &index, &mut p)?,
+                    Some(ParamValue::Expr(e)) if is_call(e, "csv") => {
+                        self.csv_param(e, &index, &mut p)?
+                    }
                     Some(ParamValue::Expr(e)) => {
                         for (key, env) in &binds {
                             let v = self.num(e, env)?;
@@ -255,27 +316,52 @@ impl<'a> Evaluator<'a> {
                             let key = self.key_of(&en.key)?;
                             if key.len() != index.dim && !index.tuples.is_empty() {
                                 return Err(self.err(
-                                    Diagnostic::error("rmod::resolve::index_arity", format!("key has {} element(s), `{name}` is indexed over {}", key.len(), index.dim))
-                                        .with_label(en.key.span, "wrong key size")
-                                        .with_help(if index.dim > 1 { "write keys as tuples, e.g. (\"a\", \"b\")" } else { "write keys as single elements, e.g. \"R1\"" }),
+                                    Diagnostic::error(
+                                        "rmod::resolve::index_arity",
+                                        format!(
+                                            "key has {} element(s), `{name}` is indexed over {}",
+                                            key.len(),
+                                            index.dim
+                                        ),
+                                    )
+                                    .with_label(en.key.span, "wrong key size")
+                                    .with_help(
+                                        if index.dim > 1 {
+                                            "write keys as tuples, e.g. (\"a\", \"b\")"
+                                        } else {
+                                            "write keys as single elements, e.g. \"R1\""
+                                        },
+                                    ),
                                 ));
                             }
                             if !index.members.contains(&key) {
-                                return Err(self.err(key_not_in_set(&key, en.key.span, name, &index)));
+                                return Err(self.err(key_not_in_set(
+                                    &key,
+                                    en.key.span,
+                                    name,
+                                    &index,
+                                )));
                             }
                             let v = self.num(&en.value, &env)?;
                             if p.map.insert(key.clone(), v).is_some() {
                                 return Err(self.err(
-                                    Diagnostic::error("rmod::data::duplicate_element", format!("key {} is given twice", show_key(&key)))
-                                        .with_label(en.key.span, "second value for this key")
-                                        .with_help("remove one of the two entries"),
+                                    Diagnostic::error(
+                                        "rmod::data::duplicate_element",
+                                        format!("key {} is given twice", show_key(&key)),
+                                    )
+                                    .with_label(en.key.span, "second value for this key")
+                                    .with_help("remove one of the two entries"),
                                 ));
                             }
                         }
                     }
                     None => {}
                 }
-                let values: Vec<f64> = index.tuples.iter().filter_map(|k| p.map.get(k).copied()).collect();
+                let values: Vec<f64> = index
+                    .tuples
+                    .iter()
+                    .filter_map(|k| p.map.get(k).copied())
+                    .collect();
                 for v in values {
                     self.check_param(d, v, d.name.span)?;
                 }
@@ -297,10 +383,16 @@ impl<'a> Evaluator<'a> {
             if !ok {
                 let sym = if *op == RelOp::Ge { ">=" } else { "<=" };
                 return Err(self.err(
-                    Diagnostic::error("rmod::data::check_failed", format!("parameter `{}` has value {v}, which violates `{sym} {bound}`", d.name.name))
-                        .with_label(span, "value given for this parameter")
-                        .with_label(e.span, "check declared here")
-                        .with_help("fix the data or relax the check"),
+                    Diagnostic::error(
+                        "rmod::data::check_failed",
+                        format!(
+                            "parameter `{}` has value {v}, which violates `{sym} {bound}`",
+                            d.name.name
+                        ),
+                    )
+                    .with_label(span, "value given for this parameter")
+                    .with_label(e.span, "check declared here")
+                    .with_help("fix the data or relax the check"),
                 ));
             }
         }
@@ -308,11 +400,29 @@ impl<'a> Evaluator<'a> {
     }
 
     fn csv_param(&mut self, call: &Expr, index: &Rc<SetVal>, p: &mut ParamVal) -> R<()> {
-        let ExprKind::Call(_, args) = &call.kind else { return Err(Reported) };
+        let ExprKind::Call(_, args) = &call.kind else {
+            return Err(Reported);
+        };
         let usage = "write `csv(\"file.csv\", key = \"column\", value = \"column\")`";
         let path = match args.first() {
-            Some(Arg { name: None, value: Expr { kind: ExprKind::Str(s), span } }) => (s.clone(), *span),
-            _ => return Err(self.err(Diagnostic::error("rmod::data::csv_call", "`csv` needs the file path as its first argument").with_label(call.span, "no path").with_help(usage))),
+            Some(Arg {
+                name: None,
+                value:
+                    Expr {
+                        kind: ExprKind::Str(s),
+                        span,
+                    },
+            }) => (s.clone(), *span),
+            _ => {
+                return Err(self.err(
+                    Diagnostic::error(
+                        "rmod::data::csv_call",
+                        "`csv` needs the file path as its first argument",
+                    )
+                    .with_label(call.span, "no path")
+                    .with_help(usage),
+                ))
+            }
         };
         let mut key_cols: Option<(Vec<String>, Span)> = None;
         let mut value_col: Option<(String, Span)> = None;
@@ -320,23 +430,52 @@ impl<'a> Evaluator<'a> {
             let name = a.name.as_ref().map(|n| n.name.as_str());
             let strs: Option<Vec<String>> = match &a.value.kind {
                 ExprKind::Str(s) => Some(vec![s.clone()]),
-                ExprKind::Tuple(t) => t.iter().map(|e| if let ExprKind::Str(s) = &e.kind { Some(s.clone()) } else { None }).collect(),
+                ExprKind::Tuple(t) => t
+                    .iter()
+                    .map(|e| {
+                        if let ExprKind::Str(s) = &e.kind {
+                            Some(s.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
                 _ => None,
             };
             match (name, strs) {
                 (Some("key"), Some(cols)) => key_cols = Some((cols, a.value.span)),
-                (Some("value"), Some(cols)) if cols.len() == 1 => value_col = Some((cols[0].clone(), a.value.span)),
-                _ => return Err(self.err(Diagnostic::error("rmod::data::csv_call", "unexpected argument to `csv`").with_label(a.value.span, "expected a column name in quotes").with_help(usage))),
+                (Some("value"), Some(cols)) if cols.len() == 1 => {
+                    value_col = Some((cols[0].clone(), a.value.span))
+                }
+                _ => {
+                    return Err(self.err(
+                        Diagnostic::error("rmod::data::csv_call", "unexpected argument to `csv`")
+                            .with_label(a.value.span, "expected a column name in quotes")
+                            .with_help(usage),
+                    ))
+                }
             }
         }
-        let (Some((key_cols, key_span)), Some((value_col, value_span))) = (key_cols, value_col) else {
-            return Err(self.err(Diagnostic::error("rmod::data::csv_call", "`csv` needs both `key` and `value`").with_label(call.span, "incomplete call").with_help(usage)));
+        let (Some((key_cols, key_span)), Some((value_col, value_span))) = (key_cols, value_col)
+        else {
+            return Err(self.err(
+                Diagnostic::error("rmod::data::csv_call", "`csv` needs both `key` and `value`")
+                    .with_label(call.span, "incomplete call")
+                    .with_help(usage),
+            ));
         };
         if !index.tuples.is_empty() && key_cols.len() != index.dim {
             return Err(self.err(
-                Diagnostic::error("rmod::data::csv_call", format!("{} key column(s) for a parameter indexed over {} set(s)", key_cols.len(), index.dim))
-                    .with_label(key_span, "one key column per index set")
-                    .with_help("name one column per index, e.g. `key = (\"plant\", \"market\")`"),
+                Diagnostic::error(
+                    "rmod::data::csv_call",
+                    format!(
+                        "{} key column(s) for a parameter indexed over {} set(s)",
+                        key_cols.len(),
+                        index.dim
+                    ),
+                )
+                .with_label(key_span, "one key column per index set")
+                .with_help("name one column per index, e.g. `key = (\"plant\", \"market\")`"),
             ));
         }
         let text = match self.loader.load(&path.0) {
@@ -345,27 +484,48 @@ impl<'a> Evaluator<'a> {
                 return Err(self.err(
                     Diagnostic::error("rmod::data::file", format!("cannot read `{}`: {e}", path.0))
                         .with_label(path.1, "this file")
-                        .with_help("paths are relative to the model file; check the name and location"),
+                        .with_help(
+                            "paths are relative to the model file; check the name and location",
+                        ),
                 ))
             }
         };
-        let file = self.sources.add(self.loader.display_name(&path.0), text.clone());
+        let file = self
+            .sources
+            .add(self.loader.display_name(&path.0), text.clone());
         let table = crate::csv::parse(file, &text);
         if table.header.is_empty() {
-            return Err(self.err(Diagnostic::error("rmod::data::csv_row", format!("`{}` is empty", path.0)).with_label(path.1, "this file has no header").with_help("the first line must name the columns")));
+            return Err(self.err(
+                Diagnostic::error("rmod::data::csv_row", format!("`{}` is empty", path.0))
+                    .with_label(path.1, "this file has no header")
+                    .with_help("the first line must name the columns"),
+            ));
         }
         let header: Vec<&str> = table.header.iter().map(|c| c.text.as_str()).collect();
         let find = |col: &str| header.iter().position(|h| *h == col);
         let mut key_idx = Vec::new();
-        for (col, span) in key_cols.iter().map(|c| (c, key_span)).chain(std::iter::once((&value_col, value_span))) {
+        for (col, span) in key_cols
+            .iter()
+            .map(|c| (c, key_span))
+            .chain(std::iter::once((&value_col, value_span)))
+        {
             match find(col) {
                 Some(i) => key_idx.push(i),
                 None => {
-                    let mut d = Diagnostic::error("rmod::data::csv_missing_column", format!("`{}` has no column `{col}`", path.0))
-                        .with_label(span, "not in the header")
-                        .with_label(table.header[0].span.to(table.header[header.len() - 1].span), "header");
+                    let mut d = Diagnostic::error(
+                        "rmod::data::csv_missing_column",
+                        format!("`{}` has no column `{col}`", path.0),
+                    )
+                    .with_label(span, "not in the header")
+                    .with_label(
+                        table.header[0].span.to(table.header[header.len() - 1].span),
+                        "header",
+                    );
                     d = match did_you_mean(col, header.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`? the columns are: {}", header.join(", "))),
+                        Some(s) => d.with_help(format!(
+                            "did you mean `{s}`? the columns are: {}",
+                            header.join(", ")
+                        )),
                         None => d.with_help(format!("the columns are: {}", header.join(", "))),
                     };
                     return Err(self.err(d));
@@ -377,14 +537,27 @@ impl<'a> Evaluator<'a> {
             if cells.len() != header.len() {
                 let span = cells[0].span.to(cells[cells.len() - 1].span);
                 return Err(self.err(
-                    Diagnostic::error("rmod::data::csv_row", format!("{}: row {line} has {} cells, the header has {}", path.0, cells.len(), header.len()))
-                        .with_label(span, "this row")
-                        .with_label(path.1, "read here")
-                        .with_help("every row needs one cell per header column"),
+                    Diagnostic::error(
+                        "rmod::data::csv_row",
+                        format!(
+                            "{}: row {line} has {} cells, the header has {}",
+                            path.0,
+                            cells.len(),
+                            header.len()
+                        ),
+                    )
+                    .with_label(span, "this row")
+                    .with_label(path.1, "read here")
+                    .with_help("every row needs one cell per header column"),
                 ));
             }
-            let key: Vec<Elem> = key_idx.iter().map(|i| elem_from_text(&cells[*i].text)).collect();
-            let key_span = cells[key_idx[0]].span.to(cells[*key_idx.last().unwrap_or(&0)].span);
+            let key: Vec<Elem> = key_idx
+                .iter()
+                .map(|i| elem_from_text(&cells[*i].text))
+                .collect();
+            let key_span = cells[key_idx[0]]
+                .span
+                .to(cells[*key_idx.last().unwrap_or(&0)].span);
             let vcell = &cells[value_idx];
             if vcell.text.is_empty() {
                 continue;
@@ -402,14 +575,24 @@ impl<'a> Evaluator<'a> {
                 }
             };
             if !index.members.contains(&key) {
-                return Err(self.err(key_not_in_set(&key, key_span, "the parameter", index).with_label(path.1, "read here")));
+                return Err(self.err(
+                    key_not_in_set(&key, key_span, "the parameter", index)
+                        .with_label(path.1, "read here"),
+                ));
             }
             if p.map.insert(key.clone(), v).is_some() {
                 return Err(self.err(
-                    Diagnostic::error("rmod::data::csv_duplicate_key", format!("{}: key {} appears twice (row {line})", path.0, show_key(&key)))
-                        .with_label(key_span, "second row with this key")
-                        .with_label(path.1, "read here")
-                        .with_help("remove the duplicate row"),
+                    Diagnostic::error(
+                        "rmod::data::csv_duplicate_key",
+                        format!(
+                            "{}: key {} appears twice (row {line})",
+                            path.0,
+                            show_key(&key)
+                        ),
+                    )
+                    .with_label(key_span, "second row with this key")
+                    .with_label(path.1, "read here")
+                    .with_help("remove the duplicate row"),
                 ));
             }
         }
@@ -443,20 +626,48 @@ impl<'a> Evaluator<'a> {
                 }
             };
             if lo > hi {
-                let origin = Origin { decl: d.name.name.clone(), index: key.clone(), span: d.name.span };
-                let mut diag = Diagnostic::error("rmod::data::empty_bounds", format!("variable {} has lower bound {lo} above upper bound {hi}", origin.display()))
-                    .with_label(d.name.span, "no value satisfies these bounds");
+                let origin = Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                };
+                let mut diag = Diagnostic::error(
+                    "rmod::data::empty_bounds",
+                    format!(
+                        "variable {} has lower bound {lo} above upper bound {hi}",
+                        origin.display()
+                    ),
+                )
+                .with_label(d.name.span, "no value satisfies these bounds");
                 for e in d.lower.iter().chain(d.upper.iter()) {
                     diag = diag.with_label(e.span, "bound");
                 }
-                return Err(self.err(diag.with_help("fix the bounds or the data they are computed from")));
+                return Err(
+                    self.err(diag.with_help("fix the bounds or the data they are computed from"))
+                );
             }
             let col = self.model.columns.len() as u32;
-            self.model.columns.push(Column { origin: Origin { decl: d.name.name.clone(), index: key.clone(), span: d.name.span }, lower: lo, upper: hi, kind });
+            self.model.columns.push(Column {
+                origin: Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                },
+                lower: lo,
+                upper: hi,
+                kind,
+            });
             cols.insert(key.clone(), col);
         }
         let index = Rc::new(SetVal::new(dim, binds.into_iter().map(|b| b.0).collect()));
-        self.vars.insert(d.name.name.clone(), VarVal { cols, index, span: d.name.span });
+        self.vars.insert(
+            d.name.name.clone(),
+            VarVal {
+                cols,
+                index,
+                span: d.name.span,
+            },
+        );
         Ok(())
     }
 
@@ -466,7 +677,11 @@ impl<'a> Evaluator<'a> {
             Some(idx) => self.bindings(idx, &Vec::new())?,
         };
         for (key, env) in &binds {
-            let origin = Origin { decl: d.name.name.clone(), index: key.clone(), span: d.name.span };
+            let origin = Origin {
+                decl: d.name.name.clone(),
+                index: key.clone(),
+                span: d.name.span,
+            };
             let (lin, lo, hi) = if d.exprs.len() == 3 {
                 let mut bounds = [0.0; 2];
                 for (k, e) in [&d.exprs[0], &d.exprs[2]].into_iter().enumerate() {
@@ -481,8 +696,19 @@ impl<'a> Evaluator<'a> {
                     bounds[k] = l.c;
                 }
                 let mid = self.lin(&d.exprs[1], env)?;
-                let (lo, hi) = if d.rels[0].0 == RelOp::Le { (bounds[0], bounds[1]) } else { (bounds[1], bounds[0]) };
-                (Lin { terms: mid.terms, c: 0.0 }, lo - mid.c, hi - mid.c)
+                let (lo, hi) = if d.rels[0].0 == RelOp::Le {
+                    (bounds[0], bounds[1])
+                } else {
+                    (bounds[1], bounds[0])
+                };
+                (
+                    Lin {
+                        terms: mid.terms,
+                        c: 0.0,
+                    },
+                    lo - mid.c,
+                    hi - mid.c,
+                )
             } else {
                 let a = self.lin(&d.exprs[0], env)?;
                 let b = self.lin(&d.exprs[1], env)?;
@@ -493,26 +719,61 @@ impl<'a> Evaluator<'a> {
                     RelOp::Ge => (-c, f64::INFINITY),
                     RelOp::Eq => (-c, -c),
                 };
-                (Lin { terms: l.terms, c: 0.0 }, lo, hi)
+                (
+                    Lin {
+                        terms: l.terms,
+                        c: 0.0,
+                    },
+                    lo,
+                    hi,
+                )
             };
+            // `+ 0.0` turns -0 into 0 so that output never shows `-0`
+            let (lo, hi) = (lo + 0.0, hi + 0.0);
             let coeffs = normalize(lin.terms);
             if coeffs.is_empty() {
                 let tol = 1e-9 * (1.0 + lo.abs().min(hi.abs()).min(1e12));
                 if lo > tol || hi < -tol {
                     return Err(self.err(
-                        Diagnostic::error("rmod::data::infeasible_constant", format!("constraint {} has no variables and is false", origin.display()))
-                            .with_label(d.span, format!("needs {lo} <= 0 <= {hi} after moving constants"))
-                            .with_help("the model is infeasible as written; check the data of this constraint"),
+                        Diagnostic::error(
+                            "rmod::data::infeasible_constant",
+                            format!(
+                                "constraint {} has no variables and is false",
+                                origin.display()
+                            ),
+                        )
+                        .with_label(
+                            d.span,
+                            format!("needs {lo} <= 0 <= {hi} after moving constants"),
+                        )
+                        .with_help(
+                            "the model is infeasible as written; check the data of this constraint",
+                        ),
                     ));
                 }
                 continue;
             }
             for (_, a) in &coeffs {
                 if !a.is_finite() {
-                    return Err(self.err(Diagnostic::error("rmod::data::non_finite", format!("constraint {} has a non-finite coefficient", origin.display())).with_label(d.span, "here").with_help("check the data for overflow")));
+                    return Err(self.err(
+                        Diagnostic::error(
+                            "rmod::data::non_finite",
+                            format!(
+                                "constraint {} has a non-finite coefficient",
+                                origin.display()
+                            ),
+                        )
+                        .with_label(d.span, "here")
+                        .with_help("check the data for overflow"),
+                    ));
                 }
             }
-            self.model.rows.push(Row { origin, coeffs, lower: lo, upper: hi });
+            self.model.rows.push(Row {
+                origin,
+                coeffs,
+                lower: lo,
+                upper: hi,
+            });
         }
         Ok(())
     }
@@ -534,12 +795,22 @@ impl<'a> Evaluator<'a> {
     fn option(&mut self, d: &OptionStmt) -> R<()> {
         let value = match &d.value.kind {
             ExprKind::Str(s) => OptValue::Str(s.clone()),
-            ExprKind::Ref(id, subs) if subs.is_empty() && self.syms.get(&id.name).is_none() => OptValue::Str(id.name.clone()),
+            ExprKind::Ref(id, subs) if subs.is_empty() && self.syms.get(&id.name).is_none() => {
+                OptValue::Str(id.name.clone())
+            }
             _ => OptValue::Num(self.num(&d.value, &Vec::new())?),
         };
         apply_option(&mut self.model.options, &d.key, &value).map_err(|(msg, help, code)| {
-            let span = if code == "rmod::resolve::unknown_option" { d.key_span } else { d.value.span };
-            self.err(Diagnostic::error(code, msg).with_label(span, "in this option").with_help(help))
+            let span = if code == "rmod::resolve::unknown_option" {
+                d.key_span
+            } else {
+                d.value.span
+            };
+            self.err(
+                Diagnostic::error(code, msg)
+                    .with_label(span, "in this option")
+                    .with_help(help),
+            )
         })
     }
 
@@ -557,9 +828,16 @@ impl<'a> Evaluator<'a> {
                 let lo = self.int(a, env)?;
                 let hi = self.int(b, env)?;
                 if hi.saturating_sub(lo) > 50_000_000 {
-                    return Err(self.err(Diagnostic::error("rmod::data::not_an_element", "range is too large").with_label(s.span, "more than 50 million elements").with_help("use a smaller range")));
+                    return Err(self.err(
+                        Diagnostic::error("rmod::data::not_an_element", "range is too large")
+                            .with_label(s.span, "more than 50 million elements")
+                            .with_help("use a smaller range"),
+                    ));
                 }
-                Ok(Rc::new(SetVal::new(1, (lo..=hi).map(|i| vec![Elem::Int(i)]).collect())))
+                Ok(Rc::new(SetVal::new(
+                    1,
+                    (lo..=hi).map(|i| vec![Elem::Int(i)]).collect(),
+                )))
             }
             SetExprKind::Literal(elems) => {
                 let mut tuples = Vec::with_capacity(elems.len());
@@ -571,23 +849,36 @@ impl<'a> Evaluator<'a> {
                         None => dim = Some(key.len()),
                         Some(d) if d != key.len() => {
                             return Err(self.err(
-                                Diagnostic::error("rmod::resolve::index_arity", format!("set elements of different sizes ({d} and {})", key.len()))
-                                    .with_label(e.span, "this element has another size")
-                                    .with_help("all elements of a set are tuples of the same size"),
+                                Diagnostic::error(
+                                    "rmod::resolve::index_arity",
+                                    format!(
+                                        "set elements of different sizes ({d} and {})",
+                                        key.len()
+                                    ),
+                                )
+                                .with_label(e.span, "this element has another size")
+                                .with_help("all elements of a set are tuples of the same size"),
                             ))
                         }
                         _ => {}
                     }
                     if !seen.insert(key.clone()) {
                         return Err(self.err(
-                            Diagnostic::error("rmod::data::duplicate_element", format!("element {} is listed twice", show_key(&key)))
-                                .with_label(e.span, "repeated element")
-                                .with_help("remove the repetition"),
+                            Diagnostic::error(
+                                "rmod::data::duplicate_element",
+                                format!("element {} is listed twice", show_key(&key)),
+                            )
+                            .with_label(e.span, "repeated element")
+                            .with_help("remove the repetition"),
                         ));
                     }
                     tuples.push(key);
                 }
-                Ok(Rc::new(SetVal { dim: dim.unwrap_or(1), tuples, members: seen }))
+                Ok(Rc::new(SetVal {
+                    dim: dim.unwrap_or(1),
+                    tuples,
+                    members: seen,
+                }))
             }
             SetExprKind::Product(parts) => {
                 let mut acc: Vec<Vec<Elem>> = vec![Vec::new()];
@@ -610,7 +901,10 @@ impl<'a> Evaluator<'a> {
             SetExprKind::Comprehension(idx) => {
                 let binds = self.bindings(idx, env)?;
                 let dim = binds.first().map_or(0, |b| b.0.len());
-                Ok(Rc::new(SetVal::new(dim, binds.into_iter().map(|b| b.0).collect())))
+                Ok(Rc::new(SetVal::new(
+                    dim,
+                    binds.into_iter().map(|b| b.0).collect(),
+                )))
             }
         }
     }
@@ -620,11 +914,24 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         let mut env = env.clone();
         let mut key = Vec::new();
-        self.expand(&idx.items, &mut env, &mut key, idx.filter.as_ref(), &mut out)?;
+        self.expand(
+            &idx.items,
+            &mut env,
+            &mut key,
+            idx.filter.as_ref(),
+            &mut out,
+        )?;
         Ok(out)
     }
 
-    fn expand(&mut self, items: &[IndexItem], env: &mut Env, key: &mut Vec<Elem>, filter: Option<&Expr>, out: &mut Vec<(Vec<Elem>, Env)>) -> R<()> {
+    fn expand(
+        &mut self,
+        items: &[IndexItem],
+        env: &mut Env,
+        key: &mut Vec<Elem>,
+        filter: Option<&Expr>,
+        out: &mut Vec<(Vec<Elem>, Env)>,
+    ) -> R<()> {
         let Some((item, rest)) = items.split_first() else {
             if let Some(f) = filter {
                 if !self.truth(f, env)? {
@@ -660,18 +967,32 @@ impl<'a> Evaluator<'a> {
             Val::Num(v) => Ok(v),
             Val::Elem(Elem::Int(i)) => Ok(i as f64),
             Val::Elem(Elem::Str(s)) => Err(self.err(
-                Diagnostic::error("rmod::data::not_a_number", format!("\"{s}\" is an element, not a number"))
-                    .with_label(e.span, "expected a number")
-                    .with_help("use a parameter indexed by this element, e.g. `cap[r]`"),
+                Diagnostic::error(
+                    "rmod::data::not_a_number",
+                    format!("\"{s}\" is an element, not a number"),
+                )
+                .with_label(e.span, "expected a number")
+                .with_help("use a parameter indexed by this element, e.g. `cap[r]`"),
             )),
-            Val::Tuple(_) => Err(self.err(Diagnostic::error("rmod::data::not_a_number", "a tuple is not a number").with_label(e.span, "expected a number").with_help("tuples are only allowed as set elements and keys"))),
+            Val::Tuple(_) => Err(self.err(
+                Diagnostic::error("rmod::data::not_a_number", "a tuple is not a number")
+                    .with_label(e.span, "expected a number")
+                    .with_help("tuples are only allowed as set elements and keys"),
+            )),
         }
     }
 
     fn int(&mut self, e: &Expr, env: &Env) -> R<i64> {
         let v = self.num(e, env)?;
         if v.fract() != 0.0 || v.abs() > 1e15 {
-            return Err(self.err(Diagnostic::error("rmod::data::not_an_element", format!("{v} is not an integer")).with_label(e.span, "expected an integer").with_help("ranges and numeric elements are integers")));
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::not_an_element",
+                    format!("{v} is not an integer"),
+                )
+                .with_label(e.span, "expected an integer")
+                .with_help("ranges and numeric elements are integers"),
+            ));
         }
         Ok(v as i64)
     }
@@ -680,8 +1001,19 @@ impl<'a> Evaluator<'a> {
         match self.data(e, env)? {
             Val::Elem(x) => Ok(x),
             Val::Num(v) if v.fract() == 0.0 && v.abs() <= 1e15 => Ok(Elem::Int(v as i64)),
-            Val::Num(v) => Err(self.err(Diagnostic::error("rmod::data::not_an_element", format!("{v} is not a set element")).with_label(e.span, "not a string or an integer").with_help("set elements are quoted strings or integers"))),
-            Val::Tuple(_) => Err(self.err(Diagnostic::error("rmod::data::not_an_element", "a tuple is not one element").with_label(e.span, "expected one element").with_help("write the components as separate subscripts: `x[a, b]`"))),
+            Val::Num(v) => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::not_an_element",
+                    format!("{v} is not a set element"),
+                )
+                .with_label(e.span, "not a string or an integer")
+                .with_help("set elements are quoted strings or integers"),
+            )),
+            Val::Tuple(_) => Err(self.err(
+                Diagnostic::error("rmod::data::not_an_element", "a tuple is not one element")
+                    .with_label(e.span, "expected one element")
+                    .with_help("write the components as separate subscripts: `x[a, b]`"),
+            )),
         }
     }
 
@@ -777,7 +1109,11 @@ impl<'a> Evaluator<'a> {
         };
         if let Val::Num(x) = v {
             if !x.is_finite() {
-                return Err(self.err(Diagnostic::error("rmod::data::non_finite", "the value is not finite").with_label(e.span, "overflows to infinity").with_help("check the magnitudes of the data")));
+                return Err(self.err(
+                    Diagnostic::error("rmod::data::non_finite", "the value is not finite")
+                        .with_label(e.span, "overflows to infinity")
+                        .with_help("check the magnitudes of the data"),
+                ));
             }
         }
         Ok(v)
@@ -800,7 +1136,9 @@ impl<'a> Evaluator<'a> {
             return Err(Reported);
         }
         let key = self.subscripts(subs, env)?;
-        let Some(p) = self.params.get(&id.name) else { return Err(Reported) };
+        let Some(p) = self.params.get(&id.name) else {
+            return Err(Reported);
+        };
         if let Some(v) = p.scalar {
             return Ok(v);
         }
@@ -811,7 +1149,16 @@ impl<'a> Evaluator<'a> {
         let (default, decl) = (p.default, p.span);
         if !in_index {
             let index = p.index.clone();
-            let mut d = Diagnostic::error("rmod::data::out_of_set", format!("{} is not in the index set of `{}`", show_key(&key), id.name)).with_label(span, "subscript outside the index set").with_label(decl, "declared here");
+            let mut d = Diagnostic::error(
+                "rmod::data::out_of_set",
+                format!(
+                    "{} is not in the index set of `{}`",
+                    show_key(&key),
+                    id.name
+                ),
+            )
+            .with_label(span, "subscript outside the index set")
+            .with_label(decl, "declared here");
             if let Some(i) = index {
                 d = d.with_help(format!("valid subscripts include {}", preview(&i)));
             }
@@ -820,10 +1167,16 @@ impl<'a> Evaluator<'a> {
         match default {
             Some(v) => Ok(v),
             None => Err(self.err(
-                Diagnostic::error("rmod::data::missing_value", format!("`{}` has no value for {}", id.name, show_key(&key)))
-                    .with_label(span, "value needed here")
-                    .with_label(decl, "declared here")
-                    .with_help(format!("give a value for {} or declare a `default`", show_key(&key))),
+                Diagnostic::error(
+                    "rmod::data::missing_value",
+                    format!("`{}` has no value for {}", id.name, show_key(&key)),
+                )
+                .with_label(span, "value needed here")
+                .with_label(decl, "declared here")
+                .with_help(format!(
+                    "give a value for {} or declare a `default`",
+                    show_key(&key)
+                )),
             )),
         }
     }
@@ -953,9 +1306,20 @@ fn preview(set: &SetVal) -> String {
 }
 
 fn key_not_in_set(key: &[Elem], span: Span, name: &str, index: &SetVal) -> Diagnostic {
-    Diagnostic::error("rmod::data::key_not_in_set", format!("key {} is not in the index set of {}", show_key(key), if name.starts_with("the ") { name.to_string() } else { format!("`{name}`") }))
-        .with_label(span, "unknown key")
-        .with_help(format!("the index set holds {}", preview(index)))
+    Diagnostic::error(
+        "rmod::data::key_not_in_set",
+        format!(
+            "key {} is not in the index set of {}",
+            show_key(key),
+            if name.starts_with("the ") {
+                name.to_string()
+            } else {
+                format!("`{name}`")
+            }
+        ),
+    )
+    .with_label(span, "unknown key")
+    .with_help(format!("the index set holds {}", preview(index)))
 }
 
 #[allow(dead_code)]

@@ -39,7 +39,9 @@ impl Loader for NoFiles {
 /// In-memory files, for tests.
 impl Loader for std::collections::BTreeMap<String, String> {
     fn load(&self, path: &str) -> Result<String, String> {
-        self.get(path).cloned().ok_or_else(|| "no such file".to_string())
+        self.get(path)
+            .cloned()
+            .ok_or_else(|| "no such file".to_string())
     }
 }
 
@@ -55,7 +57,13 @@ pub struct CompileRequest<'a> {
 
 impl<'a> CompileRequest<'a> {
     pub fn new(name: &str, text: &str, loader: &'a dyn Loader) -> Self {
-        CompileRequest { name: name.to_string(), text: text.to_string(), loader, overrides: Vec::new(), options: Vec::new() }
+        CompileRequest {
+            name: name.to_string(),
+            text: text.to_string(),
+            loader,
+            overrides: Vec::new(),
+            options: Vec::new(),
+        }
     }
 }
 
@@ -73,7 +81,11 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     let file = sources.add(req.name.clone(), req.text.clone());
     let (ast, mut diags) = rmod_syntax::parse(file, &req.text);
     if has_errors(&diags) {
-        return CompileOutput { model: None, sources, diagnostics: diags };
+        return CompileOutput {
+            model: None,
+            sources,
+            diagnostics: diags,
+        };
     }
     let mut rdiags = Vec::new();
     let syms = resolve::resolve(&ast, &mut rdiags);
@@ -81,12 +93,17 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     for (k, v) in &req.options {
         let mut scratch = rmod_ir::Options::default();
         if let Err((msg, help, code)) = apply_option(&mut scratch, k, &parse_cli_value(v)) {
-            rdiags.push(Diagnostic::error(code, format!("--option {k}={v}: {msg}")).with_help(help));
+            rdiags
+                .push(Diagnostic::error(code, format!("--option {k}={v}: {msg}")).with_help(help));
         }
     }
     diags.extend(rdiags);
     if has_errors(&diags) {
-        return CompileOutput { model: None, sources, diagnostics: diags };
+        return CompileOutput {
+            model: None,
+            sources,
+            diagnostics: diags,
+        };
     }
     let mut ev = eval::Evaluator::new(&syms, &mut sources, req.loader, &req.overrides);
     ev.run(&ast);
@@ -99,10 +116,18 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     dedup(&mut edups);
     diags.extend(edups);
     if has_errors(&diags) {
-        return CompileOutput { model: None, sources, diagnostics: diags };
+        return CompileOutput {
+            model: None,
+            sources,
+            diagnostics: diags,
+        };
     }
     model.columns.shrink_to_fit();
-    CompileOutput { model: Some(model), sources, diagnostics: diags }
+    CompileOutput {
+        model: Some(model),
+        sources,
+        diagnostics: diags,
+    }
 }
 
 fn dedup(diags: &mut Vec<Diagnostic>) {
@@ -114,11 +139,28 @@ fn dedup(diags: &mut Vec<Diagnostic>) {
 pub fn format_row(model: &Model, row: &Row) -> String {
     let mut s = format!("{}:", row.origin.display());
     for (k, (c, a)) in row.coeffs.iter().enumerate() {
-        let name = model.columns.get(*c as usize).map(|c| c.origin.display()).unwrap_or_default();
-        let sign = if *a < 0.0 { "-" } else if k == 0 { "" } else { "+" };
+        let name = model
+            .columns
+            .get(*c as usize)
+            .map(|c| c.origin.display())
+            .unwrap_or_default();
+        let sign = if *a < 0.0 {
+            "-"
+        } else if k == 0 {
+            ""
+        } else {
+            "+"
+        };
         let mag = a.abs();
-        let coef = if mag == 1.0 { String::new() } else { format!("{mag} ") };
-        s.push_str(&format!(" {sign}{}{coef}{name}", if sign.is_empty() { "" } else { " " }));
+        let coef = if mag == 1.0 {
+            String::new()
+        } else {
+            format!("{mag} ")
+        };
+        s.push_str(&format!(
+            " {sign}{}{coef}{name}",
+            if sign.is_empty() { "" } else { " " }
+        ));
     }
     if row.lower == row.upper {
         s.push_str(&format!(" = {}", row.upper));

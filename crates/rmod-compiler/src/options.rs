@@ -20,8 +20,18 @@ pub fn parse_cli_value(s: &str) -> OptValue {
 }
 
 /// Applies one option; on error returns (message, help, code).
-pub fn apply_option(o: &mut Options, key: &str, value: &OptValue) -> Result<(), (String, String, &'static str)> {
-    let bad = |what: &str| (format!("option `{key}` needs {what}"), format!("e.g. `option {key} = {}`", example(key)), "rmod::resolve::bad_option_value");
+pub fn apply_option(
+    o: &mut Options,
+    key: &str,
+    value: &OptValue,
+) -> Result<(), (String, String, &'static str)> {
+    let bad = |what: &str| {
+        (
+            format!("option `{key}` needs {what}"),
+            format!("e.g. `option {key} = {}`", example(key)),
+            "rmod::resolve::bad_option_value",
+        )
+    };
     if let Some(raw) = key.strip_prefix("cbc.") {
         if raw.is_empty() {
             return Err(bad("a CBC parameter name after `cbc.`"));
@@ -38,17 +48,49 @@ pub fn apply_option(o: &mut Options, key: &str, value: &OptValue) -> Result<(), 
         OptValue::Str(_) => None,
     };
     match key {
-        "time_limit" => o.time_limit = Some(num.filter(|v| *v >= 0.0).ok_or_else(|| bad("a number of seconds >= 0"))?),
-        "mip_gap" => o.mip_gap = Some(num.filter(|v| *v >= 0.0).ok_or_else(|| bad("a relative gap >= 0"))?),
-        "threads" => o.threads = Some(num.filter(|v| *v >= 1.0 && v.fract() == 0.0).ok_or_else(|| bad("a whole number >= 1"))? as u32),
-        "seed" => o.seed = Some(num.filter(|v| v.fract() == 0.0).ok_or_else(|| bad("a whole number"))? as i64),
-        "log" => o.log = Some(num.filter(|v| *v >= 0.0 && v.fract() == 0.0).ok_or_else(|| bad("a log level 0..4"))? as i64),
+        "time_limit" => {
+            o.time_limit = Some(
+                num.filter(|v| *v >= 0.0)
+                    .ok_or_else(|| bad("a number of seconds >= 0"))?,
+            )
+        }
+        "mip_gap" => {
+            o.mip_gap = Some(
+                num.filter(|v| *v >= 0.0)
+                    .ok_or_else(|| bad("a relative gap >= 0"))?,
+            )
+        }
+        "threads" => {
+            o.threads = Some(
+                num.filter(|v| *v >= 1.0 && v.fract() == 0.0)
+                    .ok_or_else(|| bad("a whole number >= 1"))? as u32,
+            )
+        }
+        "seed" => {
+            o.seed = Some(
+                num.filter(|v| v.fract() == 0.0)
+                    .ok_or_else(|| bad("a whole number"))? as i64,
+            )
+        }
+        "log" => {
+            o.log = Some(
+                num.filter(|v| *v >= 0.0 && v.fract() == 0.0)
+                    .ok_or_else(|| bad("a log level 0..4"))? as i64,
+            )
+        }
         _ => {
             let help = match did_you_mean(key, OPTION_KEYS.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? solver parameters go through `cbc.KEY`"),
-                None => format!("known options: {}; CBC parameters: `cbc.KEY`", OPTION_KEYS.join(", ")),
+                None => format!(
+                    "known options: {}; CBC parameters: `cbc.KEY`",
+                    OPTION_KEYS.join(", ")
+                ),
             };
-            return Err((format!("unknown option `{key}`"), help, "rmod::resolve::unknown_option"));
+            return Err((
+                format!("unknown option `{key}`"),
+                help,
+                "rmod::resolve::unknown_option",
+            ));
         }
     }
     Ok(())

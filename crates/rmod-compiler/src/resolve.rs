@@ -68,7 +68,12 @@ struct Resolver<'a> {
 }
 
 pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
-    let mut r = Resolver { syms: Symbols::default(), diags, scope: Vec::new(), current: 0 };
+    let mut r = Resolver {
+        syms: Symbols::default(),
+        diags,
+        scope: Vec::new(),
+        current: 0,
+    };
     let mut objective: Option<Span> = None;
     for (i, stmt) in ast.stmts.iter().enumerate() {
         r.current = i;
@@ -76,10 +81,13 @@ pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
         if let Stmt::Objective(o) = stmt {
             if let Some(first) = objective {
                 r.diags.push(
-                    Diagnostic::error("rmod::resolve::multiple_objectives", format!("second objective `{}`", o.name.name))
-                        .with_label(o.name.span, "a model has one objective")
-                        .with_label(first, "first objective here")
-                        .with_help("remove one objective, or combine them into one weighted sum"),
+                    Diagnostic::error(
+                        "rmod::resolve::multiple_objectives",
+                        format!("second objective `{}`", o.name.name),
+                    )
+                    .with_label(o.name.span, "a model has one objective")
+                    .with_label(first, "first objective here")
+                    .with_help("remove one objective, or combine them into one weighted sum"),
                 );
             } else {
                 objective = Some(o.name.span);
@@ -92,9 +100,12 @@ pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
     for (name, s) in &r.syms.list {
         if !s.used && matches!(s.kind, Kind::Set | Kind::Param | Kind::Var) {
             r.diags.push(
-                Diagnostic::warning("rmod::resolve::unused", format!("{} `{name}` is never used", s.kind.noun()))
-                    .with_label(s.span, "declared here")
-                    .with_help("remove the declaration, or use it in a constraint or the objective"),
+                Diagnostic::warning(
+                    "rmod::resolve::unused",
+                    format!("{} `{name}` is never used", s.kind.noun()),
+                )
+                .with_label(s.span, "declared here")
+                .with_help("remove the declaration, or use it in a constraint or the objective"),
             );
         }
     }
@@ -115,21 +126,40 @@ impl Resolver<'_> {
         if let Some(prev) = self.syms.get(&name.name) {
             let prev_span = prev.span;
             self.diags.push(
-                Diagnostic::error("rmod::resolve::duplicate_declaration", format!("`{}` is declared twice", name.name))
-                    .with_label(name.span, "declared again here")
-                    .with_label(prev_span, "first declared here")
-                    .with_help("rename one of the two declarations"),
+                Diagnostic::error(
+                    "rmod::resolve::duplicate_declaration",
+                    format!("`{}` is declared twice", name.name),
+                )
+                .with_label(name.span, "declared again here")
+                .with_label(prev_span, "first declared here")
+                .with_help("rename one of the two declarations"),
             );
             return;
         }
         let dim = match stmt {
             Stmt::Set(d) => self.set_dim(&d.value),
-            Stmt::Param(d) => d.indexing.as_ref().map_or(Some(0), |x| self.indexing_dim(x)),
-            Stmt::Var(d) => d.indexing.as_ref().map_or(Some(0), |x| self.indexing_dim(x)),
+            Stmt::Param(d) => d
+                .indexing
+                .as_ref()
+                .map_or(Some(0), |x| self.indexing_dim(x)),
+            Stmt::Var(d) => d
+                .indexing
+                .as_ref()
+                .map_or(Some(0), |x| self.indexing_dim(x)),
             _ => Some(0),
         };
-        self.syms.list.push((name.name.clone(), Symbol { kind, dim, span: name.span, used: false }));
-        self.syms.by_name.insert(name.name.clone(), self.syms.list.len() - 1);
+        self.syms.list.push((
+            name.name.clone(),
+            Symbol {
+                kind,
+                dim,
+                span: name.span,
+                used: false,
+            },
+        ));
+        self.syms
+            .by_name
+            .insert(name.name.clone(), self.syms.list.len() - 1);
     }
 
     fn set_dim(&self, s: &SetExpr) -> Option<usize> {
@@ -140,14 +170,27 @@ impl Resolver<'_> {
                 None => None,
             },
             SetExprKind::Range(..) => Some(1),
-            SetExprKind::Named(id) => self.syms.get(&id.name).filter(|s| s.kind == Kind::Set).and_then(|s| s.dim),
+            SetExprKind::Named(id) => self
+                .syms
+                .get(&id.name)
+                .filter(|s| s.kind == Kind::Set)
+                .and_then(|s| s.dim),
             SetExprKind::Product(parts) => parts.iter().map(|p| self.set_dim(p)).sum(),
             SetExprKind::Comprehension(idx) => self.indexing_dim(idx),
         }
     }
 
     fn indexing_dim(&self, idx: &Indexing) -> Option<usize> {
-        idx.items.iter().map(|it| if it.vars.is_empty() { self.set_dim(&it.set) } else { Some(it.vars.len()) }).sum()
+        idx.items
+            .iter()
+            .map(|it| {
+                if it.vars.is_empty() {
+                    self.set_dim(&it.set)
+                } else {
+                    Some(it.vars.len())
+                }
+            })
+            .sum()
     }
 
     fn statement(&mut self, stmt: &Stmt) {
@@ -202,9 +245,12 @@ impl Resolver<'_> {
                     }
                 }
                 self.diags.push(
-                    Diagnostic::error("rmod::resolve::unknown_function", "a network is declared with `relu_net(\"file.json\")`")
-                        .with_label(d.value.span, "expected `relu_net(...)`")
-                        .with_help("write `net NAME = relu_net(\"path/to/net.json\");`"),
+                    Diagnostic::error(
+                        "rmod::resolve::unknown_function",
+                        "a network is declared with `relu_net(\"file.json\")`",
+                    )
+                    .with_label(d.value.span, "expected `relu_net(...)`")
+                    .with_help("write `net NAME = relu_net(\"path/to/net.json\");`"),
                 );
             }
             Stmt::Constraint(d) => {
@@ -233,11 +279,27 @@ impl Resolver<'_> {
             if !item.vars.is_empty() {
                 if let Some(d) = set_dim {
                     if d != item.vars.len() {
-                        let shape = if d == 1 { "`i in S`".to_string() } else { format!("a tuple of {d} names, e.g. `({}) in S`", (1..=d).map(|k| format!("i{k}")).collect::<Vec<_>>().join(", ")) };
+                        let shape = if d == 1 {
+                            "`i in S`".to_string()
+                        } else {
+                            format!(
+                                "a tuple of {d} names, e.g. `({}) in S`",
+                                (1..=d)
+                                    .map(|k| format!("i{k}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        };
                         self.diags.push(
-                            Diagnostic::error("rmod::resolve::index_arity", format!("{} index name(s) bound to a set of dimension {d}", item.vars.len()))
-                                .with_label(item.span, format!("this set has {d}-tuples"))
-                                .with_help(format!("bind it as {shape}")),
+                            Diagnostic::error(
+                                "rmod::resolve::index_arity",
+                                format!(
+                                    "{} index name(s) bound to a set of dimension {d}",
+                                    item.vars.len()
+                                ),
+                            )
+                            .with_label(item.span, format!("this set has {d}-tuples"))
+                            .with_help(format!("bind it as {shape}")),
                         );
                     }
                 }
@@ -245,9 +307,12 @@ impl Resolver<'_> {
             for v in &item.vars {
                 if self.scope.contains(&v.name) || self.syms.get(&v.name).is_some() {
                     self.diags.push(
-                        Diagnostic::error("rmod::resolve::shadowed_index", format!("index `{}` hides another name", v.name))
-                            .with_label(v.span, "already declared or bound")
-                            .with_help("choose another index name"),
+                        Diagnostic::error(
+                            "rmod::resolve::shadowed_index",
+                            format!("index `{}` hides another name", v.name),
+                        )
+                        .with_label(v.span, "already declared or bound")
+                        .with_help("choose another index name"),
                     );
                 }
                 self.scope.push(v.name.clone());
@@ -298,8 +363,11 @@ impl Resolver<'_> {
 
     fn wrong_kind(&mut self, id: &Ident, k: Kind, expected: &str) {
         let span = self.syms.get(&id.name).map(|s| s.span);
-        let mut d = Diagnostic::error("rmod::resolve::wrong_kind", format!("`{}` is a {}, not {expected}", id.name, k.noun()))
-            .with_label(id.span, format!("expected {expected}"));
+        let mut d = Diagnostic::error(
+            "rmod::resolve::wrong_kind",
+            format!("`{}` is a {}, not {expected}", id.name, k.noun()),
+        )
+        .with_label(id.span, format!("expected {expected}"));
         if let Some(s) = span {
             d = d.with_label(s, format!("{} declared here", k.noun()));
         }
@@ -317,8 +385,18 @@ impl Resolver<'_> {
             self.syms.list[i].1.used = true;
             return Some(self.syms.list[i].1.kind);
         }
-        let names: Vec<&str> = self.syms.list.iter().map(|(n, _)| n.as_str()).chain(self.scope.iter().map(String::as_str)).collect();
-        let mut d = Diagnostic::error("rmod::resolve::unknown_name", format!("unknown name `{}`", id.name)).with_label(id.span, "not declared above this use");
+        let names: Vec<&str> = self
+            .syms
+            .list
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(self.scope.iter().map(String::as_str))
+            .collect();
+        let mut d = Diagnostic::error(
+            "rmod::resolve::unknown_name",
+            format!("unknown name `{}`", id.name),
+        )
+        .with_label(id.span, "not declared above this use");
         d = match did_you_mean(&id.name, names) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help("declare it with `set`, `param` or `var` before this statement; element names are written in quotes, e.g. \"R1\""),
@@ -337,9 +415,12 @@ impl Resolver<'_> {
                 if self.scope.contains(&id.name) {
                     if !subs.is_empty() {
                         self.diags.push(
-                            Diagnostic::error("rmod::resolve::index_arity", format!("index `{}` cannot be subscripted", id.name))
-                                .with_label(e.span, "an index is one element")
-                                .with_help(format!("write `{}` without brackets", id.name)),
+                            Diagnostic::error(
+                                "rmod::resolve::index_arity",
+                                format!("index `{}` cannot be subscripted", id.name),
+                            )
+                            .with_label(e.span, "an index is one element")
+                            .with_help(format!("write `{}` without brackets", id.name)),
                         );
                     }
                     return;
@@ -350,8 +431,11 @@ impl Resolver<'_> {
                     Kind::Var if ctx == Ctx::Model => {}
                     Kind::Var => {
                         let span = self.syms.get(&id.name).map(|s| s.span);
-                        let mut d = Diagnostic::error("rmod::linear::variable_in_data", format!("variable `{}` is used where only data is allowed", id.name))
-                            .with_label(id.span, "a variable has no value before the solve");
+                        let mut d = Diagnostic::error(
+                            "rmod::linear::variable_in_data",
+                            format!("variable `{}` is used where only data is allowed", id.name),
+                        )
+                        .with_label(id.span, "a variable has no value before the solve");
                         if let Some(s) = span {
                             d = d.with_label(s, "variable declared here");
                         }
@@ -367,13 +451,28 @@ impl Resolver<'_> {
                 if let Some(d) = dim {
                     if d != subs.len() {
                         let msg = if subs.is_empty() {
-                            format!("`{}` is indexed over {d} dimension(s) and needs a subscript", id.name)
+                            format!(
+                                "`{}` is indexed over {d} dimension(s) and needs a subscript",
+                                id.name
+                            )
                         } else {
                             format!("`{}` takes {d} subscript(s), found {}", id.name, subs.len())
                         };
-                        let help = if d == 0 { format!("`{}` is a scalar: write `{}`", id.name, id.name) } else { format!("write `{}[{}]`", id.name, (1..=d).map(|k| format!("i{k}")).collect::<Vec<_>>().join(", ")) };
+                        let help = if d == 0 {
+                            format!("`{}` is a scalar: write `{}`", id.name, id.name)
+                        } else {
+                            format!(
+                                "write `{}[{}]`",
+                                id.name,
+                                (1..=d)
+                                    .map(|k| format!("i{k}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        };
                         let decl = self.syms.get(&id.name).map(|s| s.span);
-                        let mut diag = Diagnostic::error("rmod::resolve::index_arity", msg).with_label(e.span, "wrong number of subscripts");
+                        let mut diag = Diagnostic::error("rmod::resolve::index_arity", msg)
+                            .with_label(e.span, "wrong number of subscripts");
                         if let Some(s) = decl {
                             diag = diag.with_label(s, "declared here");
                         }
@@ -391,8 +490,18 @@ impl Resolver<'_> {
                     }
                     Some(k) => self.wrong_kind(f, k, "a function or network"),
                     None => {
-                        let names: Vec<&str> = self.syms.list.iter().filter(|(_, s)| s.kind == Kind::Net).map(|(n, _)| n.as_str()).collect();
-                        let mut d = Diagnostic::error("rmod::resolve::unknown_function", format!("unknown function `{}`", f.name)).with_label(f.span, "not a network or built-in function");
+                        let names: Vec<&str> = self
+                            .syms
+                            .list
+                            .iter()
+                            .filter(|(_, s)| s.kind == Kind::Net)
+                            .map(|(n, _)| n.as_str())
+                            .collect();
+                        let mut d = Diagnostic::error(
+                            "rmod::resolve::unknown_function",
+                            format!("unknown function `{}`", f.name),
+                        )
+                        .with_label(f.span, "not a network or built-in function");
                         d = match (f.name.as_str(), did_you_mean(&f.name, names)) {
                             ("csv", _) => d.with_help("`csv(...)` is only allowed as the whole value of a parameter: `param p{S} = csv(...)`"),
                             ("relu_net", _) => d.with_help("`relu_net(...)` is only allowed in a declaration: `net n = relu_net(\"n.json\")`"),

@@ -28,12 +28,17 @@ fn expands_indexed_constraints_in_set_order() {
     assert_eq!(m.columns.len(), 2);
     assert_eq!(m.columns[0].upper, 3.0);
     assert_eq!(m.rows.len(), 2);
-    assert_eq!(format_row(&m, &m.rows[0]), "c[\"b\", \"a\"]: x[\"b\"] - x[\"a\"] <= 1");
+    assert_eq!(
+        format_row(&m, &m.rows[0]),
+        "c[\"b\", \"a\"]: x[\"b\"] - x[\"a\"] <= 1"
+    );
 }
 
 #[test]
 fn ranged_and_constant_terms() {
-    let m = run("var x; var y; subject to r: 1 <= 2*x + 3 - y <= 5; minimize o: x + 4;").model.unwrap();
+    let m = run("var x; var y; subject to r: 1 <= 2*x + 3 - y <= 5; minimize o: x + 4;")
+        .model
+        .unwrap();
     assert_eq!((m.rows[0].lower, m.rows[0].upper), (-2.0, 2.0));
     assert_eq!(m.objective.unwrap().constant, 4.0);
 }
@@ -41,7 +46,10 @@ fn ranged_and_constant_terms() {
 #[test]
 fn csv_with_tuple_keys() {
     let mut files = BTreeMap::new();
-    files.insert("d.csv".to_string(), "plant,market,miles\nseattle,chicago,1.7\nseattle,\"new-york\",2.5\n".to_string());
+    files.insert(
+        "d.csv".to_string(),
+        "plant,market,miles\nseattle,chicago,1.7\nseattle,\"new-york\",2.5\n".to_string(),
+    );
     let out = run_with(
         r#"set P = {"seattle"}; set M = {"new-york", "chicago"};
            param dist{P, M} = csv("d.csv", key = ("plant", "market"), value = "miles");
@@ -56,26 +64,51 @@ fn csv_with_tuple_keys() {
 #[test]
 fn resolution_errors_are_all_reported_without_cascades() {
     let c = codes("var feed >= 0; subject to a: fed <= 1; subject to b: feed * feed <= 2; subject to c: cap <= 3;");
-    assert_eq!(c, vec!["rmod::resolve::unknown_name", "rmod::resolve::unknown_name"]);
+    assert_eq!(
+        c,
+        vec!["rmod::resolve::unknown_name", "rmod::resolve::unknown_name"]
+    );
 }
 
 #[test]
 fn linearity_errors() {
-    assert_eq!(codes("var x; var y; subject to c: x * y <= 1;"), vec!["rmod::linear::product_of_variables"]);
-    assert_eq!(codes("var x; subject to c: 1 / x <= 1;"), vec!["rmod::linear::division_by_variable"]);
-    assert_eq!(codes("var x; param a = x;"), vec!["rmod::linear::variable_in_data", "rmod::resolve::unused"]);
+    assert_eq!(
+        codes("var x; var y; subject to c: x * y <= 1;"),
+        vec!["rmod::linear::product_of_variables"]
+    );
+    assert_eq!(
+        codes("var x; subject to c: 1 / x <= 1;"),
+        vec!["rmod::linear::division_by_variable"]
+    );
+    assert_eq!(
+        codes("var x; param a = x;"),
+        vec!["rmod::linear::variable_in_data", "rmod::resolve::unused"]
+    );
 }
 
 #[test]
 fn data_errors() {
-    assert_eq!(codes("param a = 1 / 0; var x; minimize o: a * x;"), vec!["rmod::data::division_by_zero"]);
-    assert_eq!(codes("var x in [5, 1]; minimize o: x;"), vec!["rmod::data::empty_bounds"]);
-    assert_eq!(codes("var x; subject to c: 0 * x >= 1; minimize o: x;"), vec!["rmod::data::infeasible_constant"]);
+    assert_eq!(
+        codes("param a = 1 / 0; var x; minimize o: a * x;"),
+        vec!["rmod::data::division_by_zero"]
+    );
+    assert_eq!(
+        codes("var x in [5, 1]; minimize o: x;"),
+        vec!["rmod::data::empty_bounds"]
+    );
+    assert_eq!(
+        codes("var x; subject to c: 0 * x >= 1; minimize o: x;"),
+        vec!["rmod::data::infeasible_constant"]
+    );
 }
 
 #[test]
 fn overrides_and_options() {
-    let mut req = CompileRequest::new("m.rmod", "param a = 1; var x <= a; maximize o: x; option time_limit = 5;", &NoFiles);
+    let mut req = CompileRequest::new(
+        "m.rmod",
+        "param a = 1; var x <= a; maximize o: x; option time_limit = 5;",
+        &NoFiles,
+    );
     req.overrides.push(("a".into(), 7.0));
     req.options.push(("mip_gap".into(), "0.01".into()));
     let out = compile(&req);

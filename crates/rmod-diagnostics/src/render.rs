@@ -72,7 +72,11 @@ fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
         if Some(label.span.file) == primary_file {
             let len = (label.span.end.saturating_sub(label.span.start)) as usize;
             let span = SourceSpan::new((label.span.start as usize).into(), len);
-            let text = if label.message.is_empty() { None } else { Some(label.message.clone()) };
+            let text = if label.message.is_empty() {
+                None
+            } else {
+                Some(label.message.clone())
+            };
             labels.push(if i == 0 {
                 LabeledSpan::new_primary_with_span(text, span)
             } else {
@@ -95,13 +99,24 @@ fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
     let source = primary_file.map(|f| {
         NamedSource::new(sources.name(f), sources.text(f).to_string()).with_language("rmod")
     });
-    MietteView { diag, source, labels, notes: notes.join("\n") }
+    MietteView {
+        diag,
+        source,
+        labels,
+        notes: notes.join("\n"),
+    }
 }
 
 /// Renders one diagnostic the way a terminal shows it (no colour when `color` is false).
 pub fn render_human(diag: &Diagnostic, sources: &Sources, color: bool, width: usize) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let v = view(diag, sources);
     let mut out = String::new();
     if handler.render_report(&mut out, &v).is_err() {

@@ -122,17 +122,25 @@ pub struct Model {
 
 impl Model {
     pub fn n_integer(&self) -> usize {
-        self.columns.iter().filter(|c| c.kind != ColKind::Continuous).count()
+        self.columns
+            .iter()
+            .filter(|c| c.kind != ColKind::Continuous)
+            .count()
     }
     pub fn n_binary(&self) -> usize {
-        self.columns.iter().filter(|c| c.kind == ColKind::Binary).count()
+        self.columns
+            .iter()
+            .filter(|c| c.kind == ColKind::Binary)
+            .count()
     }
     pub fn n_nonzeros(&self) -> usize {
         self.rows.iter().map(|r| r.coeffs.len()).sum()
     }
     /// Objective value at a point (including the constant).
     pub fn objective_value(&self, x: &[f64]) -> f64 {
-        self.objective.as_ref().map_or(0.0, |o| o.constant + dot(&o.coeffs, x))
+        self.objective
+            .as_ref()
+            .map_or(0.0, |o| o.constant + dot(&o.coeffs, x))
     }
     /// Largest violation of any row or column bound (and integrality) at a point.
     pub fn max_violation(&self, x: &[f64]) -> f64 {
@@ -152,7 +160,10 @@ impl Model {
 }
 
 pub fn dot(coeffs: &[(u32, f64)], x: &[f64]) -> f64 {
-    coeffs.iter().map(|(c, a)| a * x.get(*c as usize).copied().unwrap_or(0.0)).sum()
+    coeffs
+        .iter()
+        .map(|(c, a)| a * x.get(*c as usize).copied().unwrap_or(0.0))
+        .sum()
 }
 
 /// What the solver concluded.
@@ -219,17 +230,35 @@ mod tests {
 
     #[test]
     fn origin_display() {
-        let o = Origin { decl: "x".into(), index: vec![Elem::Str("a".into()), Elem::Int(3)], span: Span::default() };
+        let o = Origin {
+            decl: "x".into(),
+            index: vec![Elem::Str("a".into()), Elem::Int(3)],
+            span: Span::default(),
+        };
         assert_eq!(o.display(), "x[\"a\", 3]");
         assert_eq!(o.index_key(), "a,3");
     }
 
     #[test]
     fn violation_counts_rows_bounds_and_integrality() {
-        let o = Origin { decl: "x".into(), index: vec![], span: Span::default() };
+        let o = Origin {
+            decl: "x".into(),
+            index: vec![],
+            span: Span::default(),
+        };
         let m = Model {
-            columns: vec![Column { origin: o.clone(), lower: 0.0, upper: 10.0, kind: ColKind::Integer }],
-            rows: vec![Row { origin: o, coeffs: vec![(0, 2.0)], lower: f64::NEG_INFINITY, upper: 5.0 }],
+            columns: vec![Column {
+                origin: o.clone(),
+                lower: 0.0,
+                upper: 10.0,
+                kind: ColKind::Integer,
+            }],
+            rows: vec![Row {
+                origin: o,
+                coeffs: vec![(0, 2.0)],
+                lower: f64::NEG_INFINITY,
+                upper: 5.0,
+            }],
             objective: None,
             options: Options::default(),
         };

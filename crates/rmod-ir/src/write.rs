@@ -19,11 +19,21 @@ fn legalize(raw: &str) -> String {
         .map(|c| match c {
             '[' => '(',
             ']' => ')',
-            c if c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',' || c == '.' => c,
+            c if c.is_ascii_alphanumeric()
+                || c == '_'
+                || c == '('
+                || c == ')'
+                || c == ','
+                || c == '.' =>
+            {
+                c
+            }
             _ => '_',
         })
         .collect();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E') {
+    if s.is_empty()
+        || s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E')
+    {
         s.insert(0, '_');
     }
     s
@@ -43,8 +53,16 @@ pub fn legal_names(model: &Model) -> LegalNames {
         }
         name
     };
-    let columns = model.columns.iter().map(|c| make(c.origin.display())).collect();
-    let rows = model.rows.iter().map(|r| make(r.origin.display())).collect();
+    let columns = model
+        .columns
+        .iter()
+        .map(|c| make(c.origin.display()))
+        .collect();
+    let rows = model
+        .rows
+        .iter()
+        .map(|r| make(r.origin.display()))
+        .collect();
     LegalNames { columns, rows }
 }
 
@@ -77,20 +95,35 @@ fn lp_terms(out: &mut String, coeffs: &[(u32, f64)], names: &[String]) {
 pub fn write_lp(model: &Model) -> String {
     let names = legal_names(model);
     let mut out = String::new();
-    let _ = writeln!(out, "\\ written by rmod: {} columns, {} rows", model.columns.len(), model.rows.len());
+    let _ = writeln!(
+        out,
+        "\\ written by rmod: {} columns, {} rows",
+        model.columns.len(),
+        model.rows.len()
+    );
     let obj = model.objective.as_ref();
     if let Some(o) = obj {
         if o.constant != 0.0 {
-            let _ = writeln!(out, "\\ objective constant {} (not included below)", num(o.constant));
+            let _ = writeln!(
+                out,
+                "\\ objective constant {} (not included below)",
+                num(o.constant)
+            );
         }
     }
     out.push_str(match obj.map(|o| o.sense) {
         Some(Sense::Maximize) => "Maximize\n",
         _ => "Minimize\n",
     });
-    let obj_name = obj.map(|o| legalize(&o.name)).unwrap_or_else(|| "obj".into());
+    let obj_name = obj
+        .map(|o| legalize(&o.name))
+        .unwrap_or_else(|| "obj".into());
     let _ = write!(out, " {obj_name}:");
-    lp_terms(&mut out, obj.map(|o| o.coeffs.as_slice()).unwrap_or(&[]), &names.columns);
+    lp_terms(
+        &mut out,
+        obj.map(|o| o.coeffs.as_slice()).unwrap_or(&[]),
+        &names.columns,
+    );
     out.push_str("\nSubject To\n");
     for (r, name) in model.rows.iter().zip(&names.rows) {
         let mut write_row = |label: &str, op: &str, rhs: f64| {
@@ -120,7 +153,13 @@ pub fn write_lp(model: &Model) -> String {
             (false, true) => writeln!(out, " -inf <= {name} <= {}", num(hi)),
         };
     }
-    let ints: Vec<&String> = model.columns.iter().zip(&names.columns).filter(|(c, _)| c.kind != ColKind::Continuous).map(|(_, n)| n).collect();
+    let ints: Vec<&String> = model
+        .columns
+        .iter()
+        .zip(&names.columns)
+        .filter(|(c, _)| c.kind != ColKind::Continuous)
+        .map(|(_, n)| n)
+        .collect();
     if !ints.is_empty() {
         out.push_str("Generals\n");
         for chunk in ints.chunks(8) {
@@ -173,7 +212,11 @@ pub fn write_mps(model: &Model) -> String {
     for (ci, (c, name)) in model.columns.iter().zip(&names.columns).enumerate() {
         let is_int = c.kind != ColKind::Continuous;
         if is_int != in_int {
-            let _ = writeln!(out, "    MARKER 'MARKER' {}", if is_int { "'INTORG'" } else { "'INTEND'" });
+            let _ = writeln!(
+                out,
+                "    MARKER 'MARKER' {}",
+                if is_int { "'INTORG'" } else { "'INTEND'" }
+            );
             in_int = is_int;
         }
         let _ = writeln!(out, "    {name} obj {}", num(obj_coef[ci]));
@@ -241,20 +284,49 @@ mod tests {
     use rmod_diagnostics::Span;
 
     fn origin(decl: &str, index: Vec<Elem>) -> Origin {
-        Origin { decl: decl.into(), index, span: Span::default() }
+        Origin {
+            decl: decl.into(),
+            index,
+            span: Span::default(),
+        }
     }
 
     fn small() -> Model {
         Model {
             columns: vec![
-                Column { origin: origin("x", vec![Elem::Str("new york".into())]), lower: f64::NEG_INFINITY, upper: f64::INFINITY, kind: ColKind::Continuous },
-                Column { origin: origin("y", vec![Elem::Int(1)]), lower: 0.0, upper: 1.0, kind: ColKind::Binary },
+                Column {
+                    origin: origin("x", vec![Elem::Str("new york".into())]),
+                    lower: f64::NEG_INFINITY,
+                    upper: f64::INFINITY,
+                    kind: ColKind::Continuous,
+                },
+                Column {
+                    origin: origin("y", vec![Elem::Int(1)]),
+                    lower: 0.0,
+                    upper: 1.0,
+                    kind: ColKind::Binary,
+                },
             ],
             rows: vec![
-                Row { origin: origin("c", vec![]), coeffs: vec![(0, 1.0), (1, -2.5)], lower: -1.0, upper: 4.0 },
-                Row { origin: origin("d", vec![]), coeffs: vec![(0, 1.0)], lower: 2.0, upper: 2.0 },
+                Row {
+                    origin: origin("c", vec![]),
+                    coeffs: vec![(0, 1.0), (1, -2.5)],
+                    lower: -1.0,
+                    upper: 4.0,
+                },
+                Row {
+                    origin: origin("d", vec![]),
+                    coeffs: vec![(0, 1.0)],
+                    lower: 2.0,
+                    upper: 2.0,
+                },
             ],
-            objective: Some(Objective { name: "z".into(), sense: Sense::Maximize, coeffs: vec![(0, 1.0)], constant: 3.0 }),
+            objective: Some(Objective {
+                name: "z".into(),
+                sense: Sense::Maximize,
+                coeffs: vec![(0, 1.0)],
+                constant: 3.0,
+            }),
             options: Options::default(),
         }
     }
@@ -270,7 +342,10 @@ mod tests {
     #[test]
     fn lp_text() {
         let lp = write_lp(&small());
-        assert!(lp.contains(" c_lo: + 1 x(new_york) - 2.5 y(1) >= -1\n"), "{lp}");
+        assert!(
+            lp.contains(" c_lo: + 1 x(new_york) - 2.5 y(1) >= -1\n"),
+            "{lp}"
+        );
         assert!(lp.contains(" x(new_york) free\n"));
         assert!(lp.contains("Generals\n y(1)\n"));
         assert_eq!(lp, write_lp(&small()));

@@ -45,7 +45,11 @@ pub fn fmt_num(v: f64) -> String {
     if (1e-4..1e15).contains(&a) {
         let digits = (9 - a.log10().floor() as i32).max(0) as usize;
         let t = format!("{:.*}", digits, parsed);
-        let t = if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t };
+        let t = if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            t
+        };
         t
     } else {
         format!("{parsed:e}")
@@ -66,18 +70,43 @@ pub fn render_table(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "status     {}", s.status.as_str());
     if let (Some(o), Some(v)) = (&m.objective, s.objective) {
-        let bound = s.best_bound.map(|b| format!("   (best bound {})", fmt_num(b))).unwrap_or_default();
+        let bound = s
+            .best_bound
+            .map(|b| format!("   (best bound {})", fmt_num(b)))
+            .unwrap_or_default();
         let _ = writeln!(out, "objective  {} = {}{bound}", o.name, fmt_num(v));
     }
-    let _ = writeln!(out, "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros", m.columns.len(), m.n_integer(), m.n_binary(), m.rows.len(), m.n_nonzeros());
+    let _ = writeln!(
+        out,
+        "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros",
+        m.columns.len(),
+        m.n_integer(),
+        m.n_binary(),
+        m.rows.len(),
+        m.n_nonzeros()
+    );
     if !r.timings.is_empty() {
-        let parts: Vec<String> = r.timings.iter().map(|(k, t)| format!("{k} {t:.3} s")).collect();
+        let parts: Vec<String> = r
+            .timings
+            .iter()
+            .map(|(k, t)| format!("{k} {t:.3} s"))
+            .collect();
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
     if s.status.has_point() {
-        let _ = writeln!(out, "check      largest row/bound violation {}", fmt_num(m.max_violation(&s.values)));
+        let _ = writeln!(
+            out,
+            "check      largest row/bound violation {}",
+            fmt_num(m.max_violation(&s.values))
+        );
         out.push('\n');
-        let mut rows: Vec<[String; 5]> = vec![["variable".into(), "index".into(), "value".into(), "lower".into(), "upper".into()]];
+        let mut rows: Vec<[String; 5]> = vec![[
+            "variable".into(),
+            "index".into(),
+            "value".into(),
+            "lower".into(),
+            "upper".into(),
+        ]];
         let mut hidden = 0;
         for (c, v) in m.columns.iter().zip(&s.values) {
             let v = clean_value(*v, c.kind);
@@ -85,7 +114,13 @@ pub fn render_table(r: &Report) -> String {
                 hidden += 1;
                 continue;
             }
-            rows.push([c.origin.decl.clone(), c.origin.index_key(), fmt_num(v), fmt_num(c.lower), fmt_num(c.upper)]);
+            rows.push([
+                c.origin.decl.clone(),
+                c.origin.index_key(),
+                fmt_num(v),
+                fmt_num(c.lower),
+                fmt_num(c.upper),
+            ]);
         }
         let mut width = [0usize; 5];
         for row in &rows {
@@ -96,8 +131,16 @@ pub fn render_table(r: &Report) -> String {
         for row in &rows {
             let line = format!(
                 "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-                row[0], row[1], row[2], row[3], row[4],
-                w0 = width[0], w1 = width[1], w2 = width[2], w3 = width[3], w4 = width[4]
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                w0 = width[0],
+                w1 = width[1],
+                w2 = width[2],
+                w3 = width[3],
+                w4 = width[4]
             );
             let _ = writeln!(out, "{}", line.trim_end());
         }
@@ -119,7 +162,10 @@ pub fn render_json(r: &Report) -> String {
             let v = json_num(clean_value(*v, c.kind));
             if c.origin.index.is_empty() {
                 vars.insert(c.origin.decl.clone(), v);
-            } else if let Value::Object(map) = vars.entry(c.origin.decl.clone()).or_insert_with(|| Value::Object(Map::new())) {
+            } else if let Value::Object(map) = vars
+                .entry(c.origin.decl.clone())
+                .or_insert_with(|| Value::Object(Map::new()))
+            {
                 map.insert(c.origin.index_key(), v);
             }
         }
@@ -154,7 +200,11 @@ pub fn render_json(r: &Report) -> String {
         doc["error"] = json!(msg);
     }
     if r.json_timings {
-        let t: Map<String, Value> = r.timings.iter().map(|(k, v)| (format!("{k}_s"), json!(v))).collect();
+        let t: Map<String, Value> = r
+            .timings
+            .iter()
+            .map(|(k, v)| (format!("{k}_s"), json!(v)))
+            .collect();
         doc["timings"] = Value::Object(t);
     }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -175,7 +225,13 @@ pub fn render_csv(r: &Report) -> String {
     let mut out = String::from("variable,index,value\n");
     if r.solution.status.has_point() {
         for (c, v) in r.model.columns.iter().zip(&r.solution.values) {
-            let _ = writeln!(out, "{},{},{}", csv_field(&c.origin.decl), csv_field(&c.origin.index_key()), clean_value(*v, c.kind));
+            let _ = writeln!(
+                out,
+                "{},{},{}",
+                csv_field(&c.origin.decl),
+                csv_field(&c.origin.index_key()),
+                clean_value(*v, c.kind)
+            );
         }
     }
     out
@@ -197,7 +253,10 @@ mod tests {
 
     #[test]
     fn clean_values() {
-        assert_eq!(clean_value(-0.0, ColKind::Continuous).to_bits(), 0f64.to_bits());
+        assert_eq!(
+            clean_value(-0.0, ColKind::Continuous).to_bits(),
+            0f64.to_bits()
+        );
         assert_eq!(clean_value(0.9999999, ColKind::Integer), 1.0);
         assert_eq!(clean_value(1e-13, ColKind::Continuous), 0.0);
     }

@@ -10,6 +10,7 @@ use std::ffi::CString;
 use std::time::Instant;
 
 use coin_cbc::raw;
+use rmod_diagnostics::Diagnostic;
 use rmod_ir::{ColKind, Model, Sense, Solution, Status};
 
 /// Feasibility tolerance used to decide whether a point returned at a limit is a solution.
@@ -56,13 +57,27 @@ fn load(model: &Model) -> raw::Model {
     let rowlb: Vec<f64> = model.rows.iter().map(|r| r.lower).collect();
     let rowub: Vec<f64> = model.rows.iter().map(|r| r.upper).collect();
     let mut m = raw::Model::new();
-    m.load_problem(n, model.rows.len(), &start, &index, &value, Some(&collb), Some(&colub), Some(&obj), Some(&rowlb), Some(&rowub));
+    m.load_problem(
+        n,
+        model.rows.len(),
+        &start,
+        &index,
+        &value,
+        Some(&collb),
+        Some(&colub),
+        Some(&obj),
+        Some(&rowlb),
+        Some(&rowub),
+    );
     for (i, c) in model.columns.iter().enumerate() {
         if c.kind != ColKind::Continuous {
             m.set_integer(i);
         }
     }
-    if matches!(model.objective.as_ref().map(|o| o.sense), Some(Sense::Maximize)) {
+    if matches!(
+        model.objective.as_ref().map(|o| o.sense),
+        Some(Sense::Maximize)
+    ) {
         m.set_obj_sense(coin_cbc::Sense::Maximize);
     }
     m
@@ -117,23 +132,37 @@ pub fn solve(model: &Model, initial: Option<&[f64]>) -> Solution {
 
 fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
     let values: Vec<f64> = m.col_solution().to_vec();
-    let point_ok = values.len() == model.columns.len() && model.max_violation(&values) <= FEAS_TOL * (1.0 + max_abs(&values));
+    let point_ok = values.len() == model.columns.len()
+        && model.max_violation(&values) <= FEAS_TOL * (1.0 + max_abs(&values));
     let status = if m.is_proven_optimal() {
         Status::Optimal
-    } else if m.is_continuous_unbounded() || matches!(m.secondary_status(), raw::SecondaryStatus::LinearRelaxationUnbounded) {
+    } else if m.is_continuous_unbounded()
+        || matches!(
+            m.secondary_status(),
+            raw::SecondaryStatus::LinearRelaxationUnbounded
+        )
+    {
         Status::Unbounded
     } else if m.is_proven_infeasible() {
         Status::Infeasible
     } else if m.is_abandoned() {
         Status::Error("CBC abandoned the solve (numerical difficulties)".into())
-    } else if m.is_seconds_limit_reached() || m.is_node_limit_reached() || m.is_solution_limit_reached() || matches!(m.status(), raw::Status::Stopped) {
+    } else if m.is_seconds_limit_reached()
+        || m.is_node_limit_reached()
+        || m.is_solution_limit_reached()
+        || matches!(m.status(), raw::Status::Stopped)
+    {
         if point_ok {
             Status::Feasible
         } else {
             Status::NoSolution
         }
     } else {
-        Status::Error(format!("CBC finished with an unexpected status ({:?}, {:?})", m.status(), m.secondary_status()))
+        Status::Error(format!(
+            "CBC finished with an unexpected status ({:?}, {:?})",
+            m.status(),
+            m.secondary_status()
+        ))
     };
     let has_point = status.has_point();
     let best = m.best_possible_value();
@@ -153,14 +182,18 @@ fn max_abs(x: &[f64]) -> f64 {
 }
 
 /// Reads an MPS file with CBC's own reader and solves it; returns the status and objective.
-/// Used to check rmod's MPS writer against an independent reader.
-pub fn solve_mps_file(path: &std::path::Path) -> (Status, Option<f64>) {
+/// Used to check rmod's MPS writer against an independent reader. CBC's reader ignores the
+/// `OBJSENSE` section (it says so on stderr), so a maximization must be named here.
+pub fn solve_mps_file(path: &std::path::Path, sense: Sense) -> (Status, Option<f64>) {
     let Ok(p) = CString::new(path.to_string_lossy().as_bytes()) else {
         return (Status::Error("bad path".into()), None);
     };
     let mut m = raw::Model::new();
     m.set_log_level(0);
     m.read_mps(&p);
+    if sense == Sense::Maximize {
+        m.set_obj_sense(coin_cbc::Sense::Maximize);
+    }
     set(&mut m, "log", "0");
     m.solve();
     let status = if m.is_proven_optimal() {
@@ -171,6 +204,39 @@ pub fn solve_mps_file(path: &std::path::Path) -> (Status, Option<f64>) {
         Status::Error(format!("{:?}", m.status()))
     };
     (status, Some(m.obj_value()))
+}
+
+/// The diagnostic that a solve outcome deserves (none for optimal).
+pub fn status_diagnostic(status: &Status) -> Option<Diagnostic> {
+    Some(match status {
+        Status::Optimal => return None,
+        Status::Infeasible => Diagnostic::error(
+            "rmod::solve::infeasible",
+            "the model is infeasible: no point satisfies every constraint",
+        )
+        .with_help(
+            "check bounds and data; `rmod expand MODEL CONSTRAINT` shows the generated rows",
+        ),
+        Status::Unbounded => {
+            Diagnostic::error("rmod::solve::unbounded", "the objective is unbounded").with_help(
+                "a variable that the objective improves is missing a bound or a constraint",
+            )
+        }
+        Status::Feasible => Diagnostic::warning(
+            "rmod::solve::limit",
+            "the solver stopped at a limit with a feasible point (not proven optimal)",
+        )
+        .with_help("raise `option time_limit` (or pass --option time_limit=...)"),
+        Status::NoSolution => Diagnostic::warning(
+            "rmod::solve::limit",
+            "the solver stopped at a limit without a feasible point",
+        )
+        .with_help("raise `option time_limit` (or pass --option time_limit=...)"),
+        Status::Error(msg) => {
+            Diagnostic::error("rmod::solve::solver_error", format!("CBC failed: {msg}"))
+                .with_help("try `option cbc.presolve = \"off\"`, or report the model")
+        }
+    })
 }
 
 /// The CBC version string.
@@ -185,19 +251,50 @@ mod tests {
     use rmod_ir::*;
 
     fn col(lo: f64, hi: f64, kind: ColKind) -> Column {
-        Column { origin: Origin { decl: "x".into(), index: vec![], span: Span::default() }, lower: lo, upper: hi, kind }
+        Column {
+            origin: Origin {
+                decl: "x".into(),
+                index: vec![],
+                span: Span::default(),
+            },
+            lower: lo,
+            upper: hi,
+            kind,
+        }
     }
     fn row(coeffs: Vec<(u32, f64)>, lo: f64, hi: f64) -> Row {
-        Row { origin: Origin { decl: "r".into(), index: vec![], span: Span::default() }, coeffs, lower: lo, upper: hi }
+        Row {
+            origin: Origin {
+                decl: "r".into(),
+                index: vec![],
+                span: Span::default(),
+            },
+            coeffs,
+            lower: lo,
+            upper: hi,
+        }
     }
 
     #[test]
     fn knapsack_is_optimal() {
         // max 5a + 4b + 3c, 2a + 3b + c <= 5, binaries: best a + c = 8 ... and a+b (cost 5) = 9
         let m = Model {
-            columns: vec![col(0.0, 1.0, ColKind::Binary), col(0.0, 1.0, ColKind::Binary), col(0.0, 1.0, ColKind::Binary)],
-            rows: vec![row(vec![(0, 2.0), (1, 3.0), (2, 1.0)], f64::NEG_INFINITY, 5.0)],
-            objective: Some(Objective { name: "z".into(), sense: Sense::Maximize, coeffs: vec![(0, 5.0), (1, 4.0), (2, 3.0)], constant: 1.0 }),
+            columns: vec![
+                col(0.0, 1.0, ColKind::Binary),
+                col(0.0, 1.0, ColKind::Binary),
+                col(0.0, 1.0, ColKind::Binary),
+            ],
+            rows: vec![row(
+                vec![(0, 2.0), (1, 3.0), (2, 1.0)],
+                f64::NEG_INFINITY,
+                5.0,
+            )],
+            objective: Some(Objective {
+                name: "z".into(),
+                sense: Sense::Maximize,
+                coeffs: vec![(0, 5.0), (1, 4.0), (2, 3.0)],
+                constant: 1.0,
+            }),
             options: Options::default(),
         };
         let s = solve(&m, None);
@@ -209,13 +306,26 @@ mod tests {
     fn infeasible_and_unbounded() {
         let mut m = Model {
             columns: vec![col(0.0, f64::INFINITY, ColKind::Continuous)],
-            rows: vec![row(vec![(0, 1.0)], 2.0, f64::INFINITY), row(vec![(0, 1.0)], f64::NEG_INFINITY, 1.0)],
-            objective: Some(Objective { name: "z".into(), sense: Sense::Minimize, coeffs: vec![(0, 1.0)], constant: 0.0 }),
+            rows: vec![
+                row(vec![(0, 1.0)], 2.0, f64::INFINITY),
+                row(vec![(0, 1.0)], f64::NEG_INFINITY, 1.0),
+            ],
+            objective: Some(Objective {
+                name: "z".into(),
+                sense: Sense::Minimize,
+                coeffs: vec![(0, 1.0)],
+                constant: 0.0,
+            }),
             options: Options::default(),
         };
         assert_eq!(solve(&m, None).status, Status::Infeasible);
         m.rows.pop();
-        m.objective = Some(Objective { name: "z".into(), sense: Sense::Maximize, coeffs: vec![(0, 1.0)], constant: 0.0 });
+        m.objective = Some(Objective {
+            name: "z".into(),
+            sense: Sense::Maximize,
+            coeffs: vec![(0, 1.0)],
+            constant: 0.0,
+        });
         assert_eq!(solve(&m, None).status, Status::Unbounded);
     }
 }

@@ -33,8 +33,24 @@ pub struct Token {
 
 /// Reserved words; identifiers cannot use them. Kept equal to the list in `grammar/README.md` (a test checks).
 pub const KEYWORDS: &[&str] = &[
-    "and", "binary", "continuous", "default", "in", "integer", "maximize", "minimize", "net", "not",
-    "option", "or", "param", "set", "subject", "sum", "to", "var",
+    "and",
+    "binary",
+    "continuous",
+    "default",
+    "in",
+    "integer",
+    "maximize",
+    "minimize",
+    "net",
+    "not",
+    "option",
+    "or",
+    "param",
+    "set",
+    "subject",
+    "sum",
+    "to",
+    "var",
 ];
 
 /// Punctuation and operators, longest first.
@@ -67,9 +83,12 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             loop {
                 if i + 1 >= bytes.len() {
                     diags.push(
-                        Diagnostic::error("rmod::syntax::unterminated_comment", "block comment is never closed")
-                            .with_label(span(start, start + 2), "comment starts here")
-                            .with_help("close the comment with `*/`"),
+                        Diagnostic::error(
+                            "rmod::syntax::unterminated_comment",
+                            "block comment is never closed",
+                        )
+                        .with_label(span(start, start + 2), "comment starts here")
+                        .with_help("close the comment with `*/`"),
                     );
                     i = bytes.len();
                     break;
@@ -102,15 +121,25 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             }
             if !closed {
                 diags.push(
-                    Diagnostic::error("rmod::syntax::unterminated_string", "string literal is not closed on its line")
-                        .with_label(span(start, i), "this string has no closing quote")
-                        .with_help("add a `\"` at the end of the string"),
+                    Diagnostic::error(
+                        "rmod::syntax::unterminated_string",
+                        "string literal is not closed on its line",
+                    )
+                    .with_label(span(start, i), "this string has no closing quote")
+                    .with_help("add a `\"` at the end of the string"),
                 );
             }
-            toks.push(Token { tok: Tok::Str(s), span: span(start, i) });
+            toks.push(Token {
+                tok: Tok::Str(s),
+                span: span(start, i),
+            });
             continue;
         }
-        if c.is_ascii_digit() || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) && bytes.get(i.wrapping_sub(1)) != Some(&b'.')) {
+        if c.is_ascii_digit()
+            || (c == b'.'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && bytes.get(i.wrapping_sub(1)) != Some(&b'.'))
+        {
             let start = i;
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
@@ -136,14 +165,23 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             }
             let lit = &text[start..i];
             match lit.parse::<f64>() {
-                Ok(v) if v.is_finite() => toks.push(Token { tok: Tok::Number(v), span: span(start, i) }),
+                Ok(v) if v.is_finite() => toks.push(Token {
+                    tok: Tok::Number(v),
+                    span: span(start, i),
+                }),
                 _ => {
                     diags.push(
-                        Diagnostic::error("rmod::syntax::invalid_number", format!("`{lit}` is not a finite number"))
-                            .with_label(span(start, i), "not representable as a finite double")
-                            .with_help("write a number between -1.7e308 and 1.7e308"),
+                        Diagnostic::error(
+                            "rmod::syntax::invalid_number",
+                            format!("`{lit}` is not a finite number"),
+                        )
+                        .with_label(span(start, i), "not representable as a finite double")
+                        .with_help("write a number between -1.7e308 and 1.7e308"),
                     );
-                    toks.push(Token { tok: Tok::Number(0.0), span: span(start, i) });
+                    toks.push(Token {
+                        tok: Tok::Number(0.0),
+                        span: span(start, i),
+                    });
                 }
             }
             continue;
@@ -158,11 +196,17 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 Some(k) => Tok::Keyword(k),
                 None => Tok::Ident(word.to_string()),
             };
-            toks.push(Token { tok, span: span(start, i) });
+            toks.push(Token {
+                tok,
+                span: span(start, i),
+            });
             continue;
         }
         if let Some(p) = PUNCTS.iter().find(|p| text[i..].starts_with(**p)) {
-            toks.push(Token { tok: Tok::Punct(p), span: span(i, i + p.len()) });
+            toks.push(Token {
+                tok: Tok::Punct(p),
+                span: span(i, i + p.len()),
+            });
             i += p.len();
             continue;
         }
@@ -173,12 +217,18 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             _ => "remove this character",
         };
         diags.push(
-            Diagnostic::error("rmod::syntax::invalid_character", format!("unexpected character `{ch}`"))
-                .with_label(span(i, i + ch.len_utf8()), "not part of the rmod language")
-                .with_help(help),
+            Diagnostic::error(
+                "rmod::syntax::invalid_character",
+                format!("unexpected character `{ch}`"),
+            )
+            .with_label(span(i, i + ch.len_utf8()), "not part of the rmod language")
+            .with_help(help),
         );
         i += ch.len_utf8();
     }
-    toks.push(Token { tok: Tok::Eof, span: span(text.len(), text.len()) });
+    toks.push(Token {
+        tok: Tok::Eof,
+        span: span(text.len(), text.len()),
+    });
     (toks, diags)
 }

@@ -60,21 +60,59 @@ mod tests {
 
     #[test]
     fn reports_every_statement_error() {
-        let c = codes("set R = {\"a\"} param x = 3; var y >= ; subject to c: y < 3; minimize o: 2y;");
-        assert_eq!(c, vec!["rmod::syntax::unexpected_token", "rmod::syntax::unexpected_token", "rmod::syntax::strict_inequality", "rmod::syntax::unexpected_token"]);
+        let c =
+            codes("set R = {\"a\"} param x = 3; var y >= ; subject to c: y < 3; minimize o: 2y;");
+        assert_eq!(
+            c,
+            vec![
+                "rmod::syntax::unexpected_token",
+                "rmod::syntax::unexpected_token",
+                "rmod::syntax::strict_inequality",
+                "rmod::syntax::unexpected_token"
+            ]
+        );
     }
 
     #[test]
     fn lexical_errors() {
-        assert_eq!(codes("param a = 'x';"), vec!["rmod::syntax::invalid_character", "rmod::syntax::invalid_character"]);
-        assert_eq!(codes("param a = \"x;"), vec!["rmod::syntax::unterminated_string", "rmod::syntax::unexpected_token"]);
+        assert_eq!(
+            codes("param a = 'x';"),
+            vec![
+                "rmod::syntax::invalid_character",
+                "rmod::syntax::invalid_character"
+            ]
+        );
+        assert_eq!(
+            codes("param a = \"x;"),
+            vec![
+                "rmod::syntax::unterminated_string",
+                "rmod::syntax::unexpected_token"
+            ]
+        );
         assert_eq!(codes("/* open"), vec!["rmod::syntax::unterminated_comment"]);
-        assert_eq!(codes("param a = 1e999;"), vec!["rmod::syntax::invalid_number"]);
+        assert_eq!(
+            codes("param a = 1e999;"),
+            vec!["rmod::syntax::invalid_number"]
+        );
     }
 
     #[test]
     fn never_panics_on_garbage() {
-        for text in ["", ";", "{{{{", "set", "subject to", "param p{", "(((", "sum{", "var x in [", "option a.", "\"", "1..", "set A = 1 * 2;"] {
+        for text in [
+            "",
+            ";",
+            "{{{{",
+            "set",
+            "subject to",
+            "param p{",
+            "(((",
+            "sum{",
+            "var x in [",
+            "option a.",
+            "\"",
+            "1..",
+            "set A = 1 * 2;",
+        ] {
             let _ = parse(FileId(0), text);
         }
     }

@@ -15,13 +15,19 @@ pub(crate) struct Parser<'t> {
 /// The parse failed; a diagnostic has been recorded.
 pub(crate) struct Failed;
 type PResult<T> = Result<T, Failed>;
+/// The expressions of a relation and the operators between them.
+type Chain = (Vec<Expr>, Vec<(RelOp, Span)>);
 
 const STATEMENT_HELP: &str =
     "a statement starts with `set`, `param`, `var`, `net`, `subject to`, `minimize`, `maximize` or `option`";
 
 impl<'t> Parser<'t> {
     pub fn new(toks: &'t [Token]) -> Self {
-        Parser { toks, pos: 0, diags: Vec::new() }
+        Parser {
+            toks,
+            pos: 0,
+            diags: Vec::new(),
+        }
     }
 
     fn peek(&self) -> &Tok {
@@ -69,18 +75,30 @@ impl<'t> Parser<'t> {
     fn error_expected(&mut self, what: &str) -> Failed {
         let found = self.peek().clone();
         let span = self.span();
-        let mut d = Diagnostic::error("rmod::syntax::unexpected_token", format!("expected {what}, found {}", found.describe()))
-            .with_label(span, format!("expected {what}"));
+        let mut d = Diagnostic::error(
+            "rmod::syntax::unexpected_token",
+            format!("expected {what}, found {}", found.describe()),
+        )
+        .with_label(span, format!("expected {what}"));
         let prev = self.pos.checked_sub(1).map(|p| &self.toks[p].tok);
         d = match (&found, prev) {
-            (Tok::Ident(_), Some(Tok::Number(_))) => d.with_help("write a product with `*`, e.g. `2 * x`"),
-            (Tok::Keyword(k), _) => d.with_help(format!("`{k}` is a reserved word; choose another name or check the statement before it")),
-            (_, Some(Tok::Punct(_) | Tok::Ident(_) | Tok::Number(_) | Tok::Str(_))) if what == "`;`" => {
+            (Tok::Ident(_), Some(Tok::Number(_))) => {
+                d.with_help("write a product with `*`, e.g. `2 * x`")
+            }
+            (_, Some(Tok::Punct(_) | Tok::Ident(_) | Tok::Number(_) | Tok::Str(_)))
+                if what == "`;`" =>
+            {
                 let prev_span = self.prev_span();
-                d.labels.push(rmod_diagnostics::Label { span: prev_span, message: "the statement should end after this".into() });
+                d.labels.push(rmod_diagnostics::Label {
+                    span: prev_span,
+                    message: "the statement should end after this".into(),
+                });
                 d.with_help("end every statement with `;`")
             }
             (Tok::Eof, _) => d.with_help("the file ended in the middle of a statement"),
+            (Tok::Keyword(k), _) => d.with_help(format!(
+                "`{k}` is a reserved word; choose another name or check the statement before it"
+            )),
             _ => d,
         };
         self.diags.push(d);
@@ -117,11 +135,10 @@ impl<'t> Parser<'t> {
                     self.bump();
                     return;
                 }
-                Tok::Keyword("set" | "param" | "var" | "net" | "subject" | "minimize" | "maximize" | "option")
-                    if depth == 0 && self.pos > 0 =>
-                {
-                    return
-                }
+                Tok::Keyword(
+                    "set" | "param" | "var" | "net" | "subject" | "minimize" | "maximize"
+                    | "option",
+                ) if depth == 0 && self.pos > 0 => return,
                 _ => {}
             }
             self.bump();
@@ -153,7 +170,11 @@ impl<'t> Parser<'t> {
                 let name = self.ident("a set name")?;
                 self.expect_punct("=")?;
                 let value = self.set_expr()?;
-                Stmt::Set(SetDecl { name, value, span: start })
+                Stmt::Set(SetDecl {
+                    name,
+                    value,
+                    span: start,
+                })
             }
             Tok::Keyword("param") => {
                 self.bump();
@@ -168,7 +189,11 @@ impl<'t> Parser<'t> {
                 let name = self.ident("a network name")?;
                 self.expect_punct("=")?;
                 let value = self.expr()?;
-                Stmt::Net(NetDecl { name, value, span: start })
+                Stmt::Net(NetDecl {
+                    name,
+                    value,
+                    span: start,
+                })
             }
             Tok::Keyword("subject") => {
                 self.bump();
@@ -176,18 +201,37 @@ impl<'t> Parser<'t> {
                     return Err(self.error_expected("`to` (constraints start with `subject to`)"));
                 }
                 let name = self.ident("a constraint name (every constraint is named)")?;
-                let indexing = if self.at_punct("{") { Some(self.indexing()?) } else { None };
+                let indexing = if self.at_punct("{") {
+                    Some(self.indexing()?)
+                } else {
+                    None
+                };
                 self.expect_punct(":")?;
                 let (exprs, rels) = self.relation_chain()?;
-                Stmt::Constraint(ConDecl { name, indexing, exprs, rels, span: start })
+                Stmt::Constraint(ConDecl {
+                    name,
+                    indexing,
+                    exprs,
+                    rels,
+                    span: start,
+                })
             }
             Tok::Keyword(k @ ("minimize" | "maximize")) => {
                 self.bump();
-                let sense = if k == "minimize" { Sense::Minimize } else { Sense::Maximize };
+                let sense = if k == "minimize" {
+                    Sense::Minimize
+                } else {
+                    Sense::Maximize
+                };
                 let name = self.ident("an objective name")?;
                 self.expect_punct(":")?;
                 let expr = self.expr()?;
-                Stmt::Objective(ObjDecl { sense, name, expr, span: start })
+                Stmt::Objective(ObjDecl {
+                    sense,
+                    name,
+                    expr,
+                    span: start,
+                })
             }
             Tok::Keyword("option") => {
                 self.bump();
@@ -206,11 +250,19 @@ impl<'t> Parser<'t> {
                 }
                 self.expect_punct("=")?;
                 let value = self.expr()?;
-                Stmt::Option(OptionStmt { key, key_span, value, span: start })
+                Stmt::Option(OptionStmt {
+                    key,
+                    key_span,
+                    value,
+                    span: start,
+                })
             }
             Tok::Ident(word) => {
-                let mut d = Diagnostic::error("rmod::syntax::unexpected_token", format!("expected a statement, found identifier `{word}`"))
-                    .with_label(self.span(), "not the start of a statement");
+                let mut d = Diagnostic::error(
+                    "rmod::syntax::unexpected_token",
+                    format!("expected a statement, found identifier `{word}`"),
+                )
+                .with_label(self.span(), "not the start of a statement");
                 d = if word == "s" || word == "st" || word == "subj" {
                     d.with_help("constraints start with `subject to`")
                 } else {
@@ -233,7 +285,11 @@ impl<'t> Parser<'t> {
 
     fn param_decl(&mut self, start: Span) -> PResult<Stmt> {
         let name = self.ident("a parameter name")?;
-        let indexing = if self.at_punct("{") { Some(self.indexing()?) } else { None };
+        let indexing = if self.at_punct("{") {
+            Some(self.indexing()?)
+        } else {
+            None
+        };
         let mut default = None;
         let mut checks = Vec::new();
         let mut value = None;
@@ -245,13 +301,24 @@ impl<'t> Parser<'t> {
             } else if self.eat_punct("<=") {
                 checks.push((RelOp::Le, self.additive()?));
             } else if self.eat_punct("=") {
-                value = Some(if self.at_punct("{") { self.map_literal()? } else { ParamValue::Expr(self.expr()?) });
+                value = Some(if self.at_punct("{") {
+                    self.map_literal()?
+                } else {
+                    ParamValue::Expr(self.expr()?)
+                });
                 break;
             } else {
                 break;
             }
         }
-        Ok(Stmt::Param(ParamDecl { name, indexing, default, checks, value, span: start }))
+        Ok(Stmt::Param(ParamDecl {
+            name,
+            indexing,
+            default,
+            checks,
+            value,
+            span: start,
+        }))
     }
 
     fn map_literal(&mut self) -> PResult<ParamValue> {
@@ -272,7 +339,11 @@ impl<'t> Parser<'t> {
 
     fn var_decl(&mut self, start: Span) -> PResult<Stmt> {
         let name = self.ident("a variable name")?;
-        let indexing = if self.at_punct("{") { Some(self.indexing()?) } else { None };
+        let indexing = if self.at_punct("{") {
+            Some(self.indexing()?)
+        } else {
+            None
+        };
         let mut kind = VarKind::Continuous;
         let mut lower = None;
         let mut upper = None;
@@ -297,10 +368,17 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
-        Ok(Stmt::Var(VarDecl { name, indexing, kind, lower, upper, span: start }))
+        Ok(Stmt::Var(VarDecl {
+            name,
+            indexing,
+            kind,
+            lower,
+            upper,
+            span: start,
+        }))
     }
 
-    fn relation_chain(&mut self) -> PResult<(Vec<Expr>, Vec<(RelOp, Span)>)> {
+    fn relation_chain(&mut self) -> PResult<Chain> {
         let mut exprs = vec![self.additive()?];
         let mut rels = Vec::new();
         loop {
@@ -311,9 +389,12 @@ impl<'t> Parser<'t> {
                 Tok::Punct(p @ ("<" | ">")) => {
                     let p = *p;
                     self.diags.push(
-                        Diagnostic::error("rmod::syntax::strict_inequality", format!("strict inequality `{p}` in a constraint"))
-                            .with_label(self.span(), "a solver cannot enforce a strict inequality")
-                            .with_help(format!("use `{p}=`")),
+                        Diagnostic::error(
+                            "rmod::syntax::strict_inequality",
+                            format!("strict inequality `{p}` in a constraint"),
+                        )
+                        .with_label(self.span(), "a solver cannot enforce a strict inequality")
+                        .with_help(format!("use `{p}=`")),
                     );
                     return Err(Failed);
                 }
@@ -328,20 +409,29 @@ impl<'t> Parser<'t> {
         }
         if rels.len() > 2 {
             self.diags.push(
-                Diagnostic::error("rmod::syntax::relation_chain", "a constraint has at most two relations")
-                    .with_label(rels[2].1, "third relation")
-                    .with_help("write `lo <= expr <= hi`, or split into separate constraints"),
+                Diagnostic::error(
+                    "rmod::syntax::relation_chain",
+                    "a constraint has at most two relations",
+                )
+                .with_label(rels[2].1, "third relation")
+                .with_help("write `lo <= expr <= hi`, or split into separate constraints"),
             );
             return Err(Failed);
         }
         if rels.len() == 2 {
-            let ok = matches!((rels[0].0, rels[1].0), (RelOp::Le, RelOp::Le) | (RelOp::Ge, RelOp::Ge));
+            let ok = matches!(
+                (rels[0].0, rels[1].0),
+                (RelOp::Le, RelOp::Le) | (RelOp::Ge, RelOp::Ge)
+            );
             if !ok {
                 self.diags.push(
-                    Diagnostic::error("rmod::syntax::relation_chain", "a ranged constraint needs two `<=` or two `>=`")
-                        .with_label(rels[0].1, "first relation")
-                        .with_label(rels[1].1, "second relation")
-                        .with_help("write `lo <= expr <= hi`"),
+                    Diagnostic::error(
+                        "rmod::syntax::relation_chain",
+                        "a ranged constraint needs two `<=` or two `>=`",
+                    )
+                    .with_label(rels[0].1, "first relation")
+                    .with_label(rels[1].1, "second relation")
+                    .with_help("write `lo <= expr <= hi`"),
                 );
                 return Err(Failed);
             }
@@ -359,9 +449,17 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
-        let filter = if self.eat_punct(":") { Some(self.expr()?) } else { None };
+        let filter = if self.eat_punct(":") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         let close = self.expect_punct("}")?;
-        Ok(Indexing { items, filter, span: open.to(close) })
+        Ok(Indexing {
+            items,
+            filter,
+            span: open.to(close),
+        })
     }
 
     fn index_item(&mut self) -> PResult<IndexItem> {
@@ -382,7 +480,11 @@ impl<'t> Parser<'t> {
             self.bump(); // `in`
         }
         let set = self.set_expr()?;
-        Ok(IndexItem { vars, span: start.to(set.span), set })
+        Ok(IndexItem {
+            vars,
+            span: start.to(set.span),
+            set,
+        })
     }
 
     /// `(a, b, c) in` ahead?
@@ -411,7 +513,10 @@ impl<'t> Parser<'t> {
             parts.push(self.set_term()?);
         }
         let span = parts[0].span.to(parts[parts.len() - 1].span);
-        Ok(SetExpr { kind: SetExprKind::Product(parts), span })
+        Ok(SetExpr {
+            kind: SetExprKind::Product(parts),
+            span,
+        })
     }
 
     fn set_term(&mut self) -> PResult<SetExpr> {
@@ -429,7 +534,10 @@ impl<'t> Parser<'t> {
             if is_comprehension {
                 let idx = self.indexing()?;
                 let span = idx.span;
-                return Ok(SetExpr { kind: SetExprKind::Comprehension(Box::new(idx)), span });
+                return Ok(SetExpr {
+                    kind: SetExprKind::Comprehension(Box::new(idx)),
+                    span,
+                });
             }
             let open = self.bump().span;
             let mut elems = Vec::new();
@@ -440,20 +548,29 @@ impl<'t> Parser<'t> {
                 }
             }
             let close = self.expect_punct("}")?;
-            return Ok(SetExpr { kind: SetExprKind::Literal(elems), span: open.to(close) });
+            return Ok(SetExpr {
+                kind: SetExprKind::Literal(elems),
+                span: open.to(close),
+            });
         }
         let e = self.additive()?;
         if self.eat_punct("..") {
             let hi = self.additive()?;
             let span = e.span.to(hi.span);
-            return Ok(SetExpr { kind: SetExprKind::Range(Box::new(e), Box::new(hi)), span });
+            return Ok(SetExpr {
+                kind: SetExprKind::Range(Box::new(e), Box::new(hi)),
+                span,
+            });
         }
         self.expr_to_set(e)
     }
 
     fn expr_to_set(&mut self, e: Expr) -> PResult<SetExpr> {
         match e.kind {
-            ExprKind::Ref(id, subs) if subs.is_empty() => Ok(SetExpr { span: id.span, kind: SetExprKind::Named(id) }),
+            ExprKind::Ref(id, subs) if subs.is_empty() => Ok(SetExpr {
+                span: id.span,
+                kind: SetExprKind::Named(id),
+            }),
             ExprKind::Bin(BinOp::Mul, a, b) => {
                 let a = self.expr_to_set(*a)?;
                 let b = self.expr_to_set(*b)?;
@@ -461,10 +578,16 @@ impl<'t> Parser<'t> {
                 for s in [a, b] {
                     match s.kind {
                         SetExprKind::Product(p) => parts.extend(p),
-                        k => parts.push(SetExpr { kind: k, span: s.span }),
+                        k => parts.push(SetExpr {
+                            kind: k,
+                            span: s.span,
+                        }),
                     }
                 }
-                Ok(SetExpr { kind: SetExprKind::Product(parts), span: e.span })
+                Ok(SetExpr {
+                    kind: SetExprKind::Product(parts),
+                    span: e.span,
+                })
             }
             _ => {
                 self.diags.push(
@@ -500,7 +623,10 @@ impl<'t> Parser<'t> {
             let start = self.bump().span;
             let e = self.not_expr()?;
             let span = start.to(e.span);
-            return Ok(Expr { kind: ExprKind::Not(Box::new(e)), span });
+            return Ok(Expr {
+                kind: ExprKind::Not(Box::new(e)),
+                span,
+            });
         }
         self.comparison()
     }
@@ -558,7 +684,10 @@ impl<'t> Parser<'t> {
             let start = self.bump().span;
             let e = self.unary()?;
             let span = start.to(e.span);
-            return Ok(Expr { kind: ExprKind::Neg(Box::new(e)), span });
+            return Ok(Expr {
+                kind: ExprKind::Neg(Box::new(e)),
+                span,
+            });
         }
         if self.eat_punct("+") {
             return self.unary();
@@ -571,11 +700,17 @@ impl<'t> Parser<'t> {
         match self.peek().clone() {
             Tok::Number(v) => {
                 self.bump();
-                Ok(Expr { kind: ExprKind::Num(v), span: start })
+                Ok(Expr {
+                    kind: ExprKind::Num(v),
+                    span: start,
+                })
             }
             Tok::Str(s) => {
                 self.bump();
-                Ok(Expr { kind: ExprKind::Str(s), span: start })
+                Ok(Expr {
+                    kind: ExprKind::Str(s),
+                    span: start,
+                })
             }
             Tok::Keyword("sum") => {
                 self.bump();
@@ -585,7 +720,10 @@ impl<'t> Parser<'t> {
                 let idx = self.indexing()?;
                 let body = self.multiplicative()?;
                 let span = start.to(body.span);
-                Ok(Expr { kind: ExprKind::Sum(Box::new(idx), Box::new(body)), span })
+                Ok(Expr {
+                    kind: ExprKind::Sum(Box::new(idx), Box::new(body)),
+                    span,
+                })
             }
             Tok::Ident(name) => {
                 self.bump();
@@ -599,12 +737,17 @@ impl<'t> Parser<'t> {
                         }
                     }
                     let close = self.expect_punct("]")?;
-                    return Ok(Expr { kind: ExprKind::Ref(id, subs), span: start.to(close) });
+                    return Ok(Expr {
+                        kind: ExprKind::Ref(id, subs),
+                        span: start.to(close),
+                    });
                 }
                 if self.eat_punct("(") {
                     let mut args = Vec::new();
                     while !self.at_punct(")") {
-                        let name = if matches!(self.peek(), Tok::Ident(_)) && matches!(self.peek_at(1), Tok::Punct("=")) {
+                        let name = if matches!(self.peek(), Tok::Ident(_))
+                            && matches!(self.peek_at(1), Tok::Punct("="))
+                        {
                             let n = self.ident("an argument name")?;
                             self.bump();
                             Some(n)
@@ -618,9 +761,15 @@ impl<'t> Parser<'t> {
                         }
                     }
                     let close = self.expect_punct(")")?;
-                    return Ok(Expr { kind: ExprKind::Call(id, args), span: start.to(close) });
+                    return Ok(Expr {
+                        kind: ExprKind::Call(id, args),
+                        span: start.to(close),
+                    });
                 }
-                Ok(Expr { kind: ExprKind::Ref(id, Vec::new()), span: start })
+                Ok(Expr {
+                    kind: ExprKind::Ref(id, Vec::new()),
+                    span: start,
+                })
             }
             Tok::Punct("(") => {
                 self.bump();
@@ -634,10 +783,16 @@ impl<'t> Parser<'t> {
                         }
                     }
                     let close = self.expect_punct(")")?;
-                    return Ok(Expr { kind: ExprKind::Tuple(elems), span: start.to(close) });
+                    return Ok(Expr {
+                        kind: ExprKind::Tuple(elems),
+                        span: start.to(close),
+                    });
                 }
                 let close = self.expect_punct(")")?;
-                Ok(Expr { kind: first.kind, span: start.to(close) })
+                Ok(Expr {
+                    kind: first.kind,
+                    span: start.to(close),
+                })
             }
             _ => Err(self.error_expected("an expression")),
         }
@@ -646,7 +801,10 @@ impl<'t> Parser<'t> {
 
 fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
     let span = a.span.to(b.span);
-    Expr { kind: ExprKind::Bin(op, Box::new(a), Box::new(b)), span }
+    Expr {
+        kind: ExprKind::Bin(op, Box::new(a), Box::new(b)),
+        span,
+    }
 }
 
 fn with_span(stmt: Stmt, span: Span) -> Stmt {

@@ -1,0 +1,112 @@
+//! Every `tests/cases/*.rmod` is compiled (and solved when it compiles); the rendered
+//! diagnostics are snapshot-tested. A `# args:` first line passes `-D` and `--option` flags.
+
+use std::collections::BTreeSet;
+
+use rmod_diagnostics::{render_human, CODES};
+
+use crate::util::{compile_file, root};
+
+/// `-D` overrides and `--option` pairs.
+type Args = (Vec<(String, f64)>, Vec<(String, String)>);
+
+fn args_of(text: &str) -> Args {
+    let mut defs = Vec::new();
+    let mut opts = Vec::new();
+    for line in text.lines().filter_map(|l| l.strip_prefix("# args:")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.chunks(2) {
+            let (k, v) = pair[1].split_once('=').expect("NAME=VALUE");
+            match pair[0] {
+                "-D" => defs.push((k.to_string(), v.parse().expect("number"))),
+                _ => opts.push((k.to_string(), v.to_string())),
+            }
+        }
+    }
+    (defs, opts)
+}
+
+/// Rendered diagnostics and the codes of one case.
+fn run_case(rel: &str) -> (String, Vec<&'static str>) {
+    let text = std::fs::read_to_string(root().join(rel)).expect("case");
+    let (defs, opts) = args_of(&text);
+    let out = compile_file(rel, defs, opts);
+    let mut diags = out.diagnostics.clone();
+    if let Some(model) = &out.model {
+        let sol = rmod_solver::solve(model, None);
+        diags.extend(rmod_solver::status_diagnostic(&sol.status));
+    }
+    let rendered: Vec<String> = diags
+        .iter()
+        .map(|d| render_human(d, &out.sources, false, 100))
+        .collect();
+    (rendered.join("\n"), diags.iter().map(|d| d.code).collect())
+}
+
+fn case_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/cases"))
+        .expect("cases dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rmod"))
+        .map(|n| format!("tests/cases/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn diagnostics_snapshots() {
+    for rel in case_files() {
+        let (text, codes) = run_case(&rel);
+        assert!(!codes.is_empty(), "{rel} produced no diagnostic");
+        let name = rel
+            .trim_start_matches("tests/cases/")
+            .trim_end_matches(".rmod")
+            .to_string();
+        insta::with_settings!({snapshot_path => root().join("tests/snapshots"), prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}
+
+/// Codes that no model file can trigger on purpose.
+const UNREACHABLE: &[(&str, &str)] = &[(
+    "rmod::solve::solver_error",
+    "CBC abandoning a solve cannot be provoked reliably",
+)];
+
+#[test]
+fn every_code_has_a_case() {
+    let mut seen = BTreeSet::new();
+    for rel in case_files() {
+        seen.extend(run_case(&rel).1);
+    }
+    let missing: Vec<&str> = CODES
+        .iter()
+        .map(|c| c.code)
+        .filter(|c| !seen.contains(c) && !UNREACHABLE.iter().any(|(u, _)| u == c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a case in tests/cases: {missing:?}"
+    );
+    for c in &seen {
+        assert!(
+            CODES.iter().any(|k| k.code == *c),
+            "code {c} is emitted but not in the registry"
+        );
+    }
+}
+
+#[test]
+fn every_code_is_explained() {
+    for c in CODES {
+        assert!(c.explanation.len() > 20, "{} needs an explanation", c.code);
+        assert!(c.code.starts_with("rmod::"), "{}", c.code);
+    }
+    let mut sorted: Vec<&str> = CODES.iter().map(|c| c.code).collect();
+    let n = sorted.len();
+    sorted.dedup();
+    assert_eq!(n, sorted.len(), "duplicate codes");
+}

@@ -1,0 +1,118 @@
+//! The shipped examples, solved end to end, against optima computed independently.
+
+use std::collections::HashMap;
+
+use crate::util::{code, read_csv, rmod, stdout};
+
+fn solve_json(rel: &str) -> serde_json::Value {
+    let o = rmod(&["solve", rel, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_str(&stdout(&o)).expect("json")
+}
+
+fn objective(v: &serde_json::Value) -> f64 {
+    v["objective"]["value"].as_f64().expect("objective")
+}
+
+#[test]
+fn transport_matches_the_published_optimum() {
+    let v = solve_json("examples/transport/transport.rmod");
+    assert_eq!(v["format"], "rmod-solution");
+    assert_eq!(v["status"], "optimal");
+    // Dantzig's transportation problem: 153.675 thousand dollars (GAMS model library).
+    assert!((objective(&v) - 153.675).abs() < 1e-6, "{v}");
+}
+
+#[test]
+fn production_matches_brute_force() {
+    // Independent enumeration of every integer plan (setup is forced by the batch count).
+    let profit = [30.0, 45.0, 22.0];
+    let setup = [60.0, 90.0, 25.0];
+    let hours = [3, 5, 2];
+    let max = [10, 8, 12];
+    let mut best = f64::NEG_INFINITY;
+    for a in 0..=max[0] {
+        for b in 0..=max[1] {
+            for c in 0..=max[2] {
+                let n = [a, b, c];
+                if n.contains(&1) {
+                    continue; // a set-up needs at least 2 batches; 1 batch is infeasible either way
+                }
+                if (0..3).map(|i| hours[i] * n[i]).sum::<i32>() > 40 {
+                    continue;
+                }
+                let v: f64 = (0..3)
+                    .map(|i| profit[i] * n[i] as f64 - if n[i] > 0 { setup[i] } else { 0.0 })
+                    .sum();
+                best = best.max(v);
+            }
+        }
+    }
+    let v = solve_json("examples/production/production.rmod");
+    assert!(
+        (objective(&v) - best).abs() < 1e-6,
+        "rmod {} vs brute force {best}",
+        objective(&v)
+    );
+    let b = &v["variables"]["batches"];
+    for p in ["A", "B", "C"] {
+        let x = b[p].as_f64().expect("value");
+        assert_eq!(x, x.round(), "batches are integer");
+    }
+}
+
+#[test]
+fn facility_matches_brute_force_over_open_sets() {
+    let fixed: HashMap<String, f64> = read_csv("examples/facility/data/sites.csv")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].parse().expect("num")))
+        .collect();
+    let demand: Vec<(String, f64)> = read_csv("examples/facility/data/customers.csv")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].parse().expect("num")))
+        .collect();
+    let cost: HashMap<(String, String), f64> = read_csv("examples/facility/data/costs.csv")
+        .into_iter()
+        .map(|r| ((r[0].clone(), r[1].clone()), r[2].parse().expect("num")))
+        .collect();
+    let sites: Vec<&String> = {
+        let mut s: Vec<&String> = fixed.keys().collect();
+        s.sort();
+        s
+    };
+    let mut best = f64::INFINITY;
+    for mask in 1u32..(1 << sites.len()) {
+        let open: Vec<&String> = sites
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, s)| *s)
+            .collect();
+        let mut total: f64 = open.iter().map(|s| fixed[*s]).sum();
+        for (c, d) in &demand {
+            let cheapest = open
+                .iter()
+                .map(|s| cost[&((*s).clone(), c.clone())])
+                .fold(f64::INFINITY, f64::min);
+            total += cheapest * d;
+        }
+        best = best.min(total);
+    }
+    let v = solve_json("examples/facility/facility.rmod");
+    assert!(
+        (objective(&v) - best).abs() < 1e-6,
+        "rmod {} vs brute force {best}",
+        objective(&v)
+    );
+}
+
+#[test]
+fn table_report_shows_status_objective_and_values() {
+    let o = rmod(&["solve", "examples/transport/transport.rmod"]);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("status     optimal\nobjective  total_cost = 153.675"),
+        "{out}"
+    );
+    assert!(out.contains("ship      seattle,chicago"), "{out}");
+}

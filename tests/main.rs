@@ -1,0 +1,9 @@
+//! End-to-end tests: real models in `examples/` and `tests/cases/`, run through the compiler,
+//! CBC and the `rmod` binary, with optima computed independently.
+
+mod cases;
+mod cli;
+mod docs;
+mod examples;
+mod export;
+mod util;

@@ -1,0 +1,1 @@
+//! Integration tests of rmod live in `main.rs`; this library is empty.

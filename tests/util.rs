@@ -1,0 +1,110 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Once;
+
+use rmod_compiler::{compile, CompileOutput, CompileRequest, Loader};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+pub struct FsLoader {
+    pub base: PathBuf,
+    pub shown: String,
+}
+
+impl Loader for FsLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.kind().to_string())
+    }
+    fn display_name(&self, path: &str) -> String {
+        format!("{}/{path}", self.shown)
+    }
+}
+
+/// Compiles a model file given relative to the workspace root.
+pub fn compile_file(
+    rel: &str,
+    overrides: Vec<(String, f64)>,
+    options: Vec<(String, String)>,
+) -> CompileOutput {
+    let path = root().join(rel);
+    let text = std::fs::read_to_string(&path).expect("model file");
+    let parent = Path::new(rel)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let loader = FsLoader {
+        base: path.parent().expect("parent").to_path_buf(),
+        shown: parent,
+    };
+    let mut req = CompileRequest::new(rel, &text, &loader);
+    req.overrides = overrides;
+    req.options = options;
+    compile(&req)
+}
+
+static BUILD: Once = Once::new();
+
+/// The `rmod` binary of this profile, built once per test run (cargo does not build another
+/// package's binary for an integration test).
+pub fn rmod_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .to_path_buf();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(root())
+            .args(["build", "-q", "-p", "rmod-cli", "--bin", "rmod"]);
+        if dir.file_name().and_then(|s| s.to_str()) == Some("release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("cargo build");
+        assert!(status.success(), "building rmod failed");
+    });
+    dir.join("rmod")
+}
+
+pub fn rmod(args: &[&str]) -> Output {
+    Command::new(rmod_bin())
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rmod")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rmod-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir.join(name)
+}
+
+/// Reads `a,b,c` CSV (no quoting) into rows of strings, skipping the header.
+pub fn read_csv(rel: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(root().join(rel)).expect("csv");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(|s| s.trim().to_string()).collect())
+        .collect()
+}
