@@ -1,7 +1,7 @@
 //! Evaluates sets and parameters, creates columns for variables and rows for constraints, and
 //! checks linearity. Runs only after [`crate::resolve`] found no errors, so names are known to exist.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use rmod_diagnostics::{did_you_mean, Diagnostic, FileId, Sources, Span};
@@ -16,7 +16,8 @@ use crate::Loader;
 pub struct Reported;
 type R<T> = Result<T, Reported>;
 
-type Env = Vec<(String, Elem)>;
+/// Index dummies bound to elements; names borrow from the AST.
+type Env<'x> = Vec<(&'x str, Elem)>;
 
 pub struct SetVal {
     pub dim: usize,
@@ -125,11 +126,11 @@ impl<'a> Evaluator<'a> {
             diags: Vec::new(),
             model: Model::default(),
             loader,
-            sets: HashMap::new(),
-            params: HashMap::new(),
-            vars: HashMap::new(),
-            poisoned: HashSet::new(),
-            warned: HashSet::new(),
+            sets: HashMap::default(),
+            params: HashMap::default(),
+            vars: HashMap::default(),
+            poisoned: HashSet::default(),
+            warned: HashSet::default(),
             overrides: overrides
                 .iter()
                 .map(|(n, v)| (n.clone(), *v, false))
@@ -234,7 +235,7 @@ impl<'a> Evaluator<'a> {
             });
         let mut p = ParamVal {
             scalar: None,
-            map: HashMap::new(),
+            map: HashMap::default(),
             default,
             index: None,
             span: d.name.span,
@@ -606,7 +607,7 @@ impl<'a> Evaluator<'a> {
             Some(idx) => self.bindings(idx, &env)?,
         };
         let dim = binds.first().map_or(0, |b| b.0.len());
-        let mut cols = HashMap::with_capacity(binds.len());
+        let mut cols = HashMap::with_capacity_and_hasher(binds.len(), Default::default());
         for (key, env) in &binds {
             let mut lo = match &d.lower {
                 Some(e) => self.num(e, env)?,
@@ -841,7 +842,7 @@ impl<'a> Evaluator<'a> {
             }
             SetExprKind::Literal(elems) => {
                 let mut tuples = Vec::with_capacity(elems.len());
-                let mut seen = HashSet::new();
+                let mut seen = HashSet::default();
                 let mut dim = None;
                 for e in elems {
                     let key = self.key_of_env(e, env)?;
@@ -910,7 +911,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Every tuple of an indexing (after its filter), with the environment that binds its dummies.
-    fn bindings(&mut self, idx: &Indexing, env: &Env) -> R<Vec<(Vec<Elem>, Env)>> {
+    fn bindings<'x>(&mut self, idx: &'x Indexing, env: &Env<'x>) -> R<Vec<(Vec<Elem>, Env<'x>)>> {
         let mut out = Vec::new();
         let mut env = env.clone();
         let mut key = Vec::new();
@@ -924,13 +925,13 @@ impl<'a> Evaluator<'a> {
         Ok(out)
     }
 
-    fn expand(
+    fn expand<'x>(
         &mut self,
-        items: &[IndexItem],
-        env: &mut Env,
+        items: &'x [IndexItem],
+        env: &mut Env<'x>,
         key: &mut Vec<Elem>,
         filter: Option<&Expr>,
-        out: &mut Vec<(Vec<Elem>, Env)>,
+        out: &mut Vec<(Vec<Elem>, Env<'x>)>,
     ) -> R<()> {
         let Some((item, rest)) = items.split_first() else {
             if let Some(f) = filter {
@@ -946,7 +947,7 @@ impl<'a> Evaluator<'a> {
             let n_env = env.len();
             let n_key = key.len();
             for (v, e) in item.vars.iter().zip(t) {
-                env.push((v.name.clone(), e.clone()));
+                env.push((v.name.as_str(), e.clone()));
             }
             key.extend(t.iter().cloned());
             self.expand(rest, env, key, filter, out)?;

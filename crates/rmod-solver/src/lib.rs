@@ -239,6 +239,18 @@ pub fn status_diagnostic(status: &Status) -> Option<Diagnostic> {
     })
 }
 
+/// Reads an MPS file with CBC's reader only (no solve); returns (rows, columns). A baseline for
+/// benchmarks of rmod's own compile and export.
+pub fn read_mps_file(path: &std::path::Path) -> (usize, usize) {
+    let Ok(p) = CString::new(path.to_string_lossy().as_bytes()) else {
+        return (0, 0);
+    };
+    let mut m = raw::Model::new();
+    m.set_log_level(0);
+    m.read_mps(&p);
+    (m.num_rows(), m.num_cols())
+}
+
 /// The CBC version string.
 pub fn cbc_version() -> &'static str {
     raw::Model::version()
