@@ -6,4 +6,5 @@ mod cli;
 mod docs;
 mod examples;
 mod export;
+mod robustness;
 mod util;
