@@ -274,14 +274,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             let model = out.model.as_ref().expect("checked by load_model");
             p.finish(&out.sources);
             println!("ok         {}", m.model.display());
-            println!(
-                "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros",
-                model.columns.len(),
-                model.n_integer(),
-                model.n_binary(),
-                model.rows.len(),
-                model.n_nonzeros()
-            );
+            println!("model      {}", rmod_report::model_summary(model));
             println!("time       compile {secs:.3} s");
             0
         }

@@ -64,6 +64,18 @@ fn json_num(v: f64) -> Value {
     }
 }
 
+/// `6 columns (0 integer, 0 binary), 5 rows, 12 nonzeros`
+pub fn model_summary(m: &Model) -> String {
+    format!(
+        "{} columns ({} integer, {} binary), {} rows, {} nonzeros",
+        m.columns.len(),
+        m.n_integer(),
+        m.n_binary(),
+        m.rows.len(),
+        m.n_nonzeros()
+    )
+}
+
 pub fn render_table(r: &Report) -> String {
     let m = r.model;
     let s = r.solution;
@@ -76,15 +88,7 @@ pub fn render_table(r: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "objective  {} = {}{bound}", o.name, fmt_num(v));
     }
-    let _ = writeln!(
-        out,
-        "model      {} columns ({} integer, {} binary), {} rows, {} nonzeros",
-        m.columns.len(),
-        m.n_integer(),
-        m.n_binary(),
-        m.rows.len(),
-        m.n_nonzeros()
-    );
+    let _ = writeln!(out, "model      {}", model_summary(m));
     if !r.timings.is_empty() {
         let parts: Vec<String> = r
             .timings
