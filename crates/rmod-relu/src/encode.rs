@@ -1,0 +1,368 @@
+//! The big-M encoding of one use of a network into IR columns and rows.
+//!
+//! For a ReLU `y = max(0, a)` with pre-activation bounds `[l, u]` (interval arithmetic, in the
+//! network's scaled units, widened by a relative 1e-9 so rounding never cuts off a true
+//! activation):
+//! - `u <= 0`: the neuron is stably inactive: `y` is the constant 0 (no column, no row);
+//! - `l >= 0`: stably active: a column `y in [l, u]` and the row `y = a` (no binary);
+//! - otherwise: `y in [0, u]`, a binary `z`, and the rows `y >= a`, `y <= a - l (1 - z)`, `y <= u z`.
+//!
+//! A clipped ReLU `min(max(0, a), c)` equals `max(0, a) - max(0, a - c)`; each of the two ReLUs
+//! is encoded as above with its own bounds (`[l, u]` and `[l - c, u - c]`), so binaries appear
+//! only for the breakpoints (0 and c) that lie strictly inside `[l, u]`: none when the interval
+//! lies within one piece, one per breakpoint inside it. The encoding is exact.
+
+use std::time::Instant;
+
+use rmod_ir::{ColKind, Column, Elem, Model, Origin, Row};
+
+use crate::{Activation, Network};
+
+/// `sum(coeffs) + constant` over IR columns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Affine {
+    pub coeffs: Vec<(u32, f64)>,
+    pub constant: f64,
+}
+
+impl Affine {
+    pub fn constant(c: f64) -> Affine {
+        Affine {
+            coeffs: Vec::new(),
+            constant: c,
+        }
+    }
+    pub fn var(col: u32) -> Affine {
+        Affine {
+            coeffs: vec![(col, 1.0)],
+            constant: 0.0,
+        }
+    }
+    /// `self + k * other`
+    pub fn add_scaled(&mut self, other: &Affine, k: f64) {
+        if k == 0.0 {
+            return;
+        }
+        self.coeffs
+            .extend(other.coeffs.iter().map(|(c, a)| (*c, a * k)));
+        self.constant += other.constant * k;
+    }
+    pub fn normalized(mut self) -> Affine {
+        self.coeffs.sort_by_key(|t| t.0);
+        let mut out: Vec<(u32, f64)> = Vec::with_capacity(self.coeffs.len());
+        for (c, a) in self.coeffs {
+            match out.last_mut() {
+                Some(last) if last.0 == c => last.1 += a,
+                _ => out.push((c, a)),
+            }
+        }
+        out.retain(|t| t.1 != 0.0);
+        Affine {
+            coeffs: out,
+            constant: self.constant,
+        }
+    }
+    pub fn eval(&self, x: &[f64]) -> f64 {
+        self.constant + rmod_ir::dot(&self.coeffs, x)
+    }
+    /// Interval of the expression over the column bounds of a model.
+    pub fn bounds(&self, model: &Model) -> (f64, f64) {
+        let (mut lo, mut hi) = (self.constant, self.constant);
+        for (c, a) in &self.coeffs {
+            let col = &model.columns[*c as usize];
+            let (p, q) = if *a >= 0.0 {
+                (col.lower, col.upper)
+            } else {
+                (col.upper, col.lower)
+            };
+            lo += a * p;
+            hi += a * q;
+        }
+        (
+            if lo.is_nan() { f64::NEG_INFINITY } else { lo },
+            if hi.is_nan() { f64::INFINITY } else { hi },
+        )
+    }
+}
+
+/// Per use of a network: the paper's "stable neurons" indicator and the big-M values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UseStats {
+    pub layers: usize,
+    /// neurons with a ReLU or clipped ReLU activation
+    pub neurons: usize,
+    pub stable_active: usize,
+    pub stable_inactive: usize,
+    pub binaries: usize,
+    /// every big-M coefficient used (`-l` and `u` of each unstable ReLU piece)
+    pub big_m: Vec<f64>,
+    pub bound_method: &'static str,
+    pub bound_seconds: f64,
+}
+
+impl UseStats {
+    pub fn max_m(&self) -> f64 {
+        self.big_m.iter().copied().fold(0.0, f64::max)
+    }
+    pub fn median_m(&self) -> f64 {
+        if self.big_m.is_empty() {
+            return 0.0;
+        }
+        let mut v = self.big_m.clone();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            0.5 * (v[n / 2 - 1] + v[n / 2])
+        }
+    }
+}
+
+/// A neuron whose big-M exceeds the threshold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeuronStats {
+    pub layer: usize,
+    pub neuron: usize,
+    pub m: f64,
+}
+
+pub struct Encoded {
+    /// the outputs in model units
+    pub outputs: Vec<Affine>,
+    /// output bounds in model units, from the propagation
+    pub output_bounds: Vec<(f64, f64)>,
+    pub stats: UseStats,
+    /// neurons with M above `LARGE_M`
+    pub large_m: Vec<NeuronStats>,
+}
+
+/// Big-M values above this (in scaled units) get a warning.
+pub const LARGE_M: f64 = 1e4;
+
+fn widen((l, u): (f64, f64)) -> (f64, f64) {
+    (l - 1e-9 * l.abs().max(1.0), u + 1e-9 * u.abs().max(1.0))
+}
+
+struct Emitter<'m> {
+    model: &'m mut Model,
+    base: String,
+    index: Vec<Elem>,
+    span: rmod_diagnostics::Span,
+}
+
+impl Emitter<'_> {
+    fn origin(&self, what: &str, layer: usize, neuron: usize) -> Origin {
+        let mut index = self.index.clone();
+        index.push(Elem::Int(layer as i64 + 1));
+        index.push(Elem::Int(neuron as i64 + 1));
+        Origin {
+            decl: format!("{}.{what}", self.base),
+            index,
+            span: self.span,
+        }
+    }
+    fn col(
+        &mut self,
+        what: &str,
+        layer: usize,
+        neuron: usize,
+        lower: f64,
+        upper: f64,
+        kind: ColKind,
+    ) -> u32 {
+        let origin = self.origin(what, layer, neuron);
+        self.model.columns.push(Column {
+            origin,
+            lower,
+            upper,
+            kind,
+        });
+        (self.model.columns.len() - 1) as u32
+    }
+    fn row(&mut self, what: &str, layer: usize, neuron: usize, e: Affine, lower: f64, upper: f64) {
+        let e = e.normalized();
+        let origin = self.origin(what, layer, neuron);
+        self.model.rows.push(Row {
+            origin,
+            coeffs: e.coeffs,
+            lower: lower - e.constant,
+            upper: upper - e.constant,
+        });
+    }
+
+    /// `max(0, a)` for `a` in `[l, u]`; returns the output expression and whether a binary was needed.
+    fn relu(
+        &mut self,
+        a: &Affine,
+        (l, u): (f64, f64),
+        layer: usize,
+        neuron: usize,
+        tag: &str,
+        stats: &mut UseStats,
+    ) -> (Affine, Option<bool>) {
+        if u <= 0.0 {
+            return (Affine::constant(0.0), Some(false));
+        }
+        if l >= 0.0 {
+            let y = self.col(&format!("{tag}y"), layer, neuron, l, u, ColKind::Continuous);
+            let mut e = Affine::var(y);
+            e.add_scaled(a, -1.0);
+            self.row(&format!("{tag}act"), layer, neuron, e, 0.0, 0.0);
+            return (Affine::var(y), Some(true));
+        }
+        let y = self.col(
+            &format!("{tag}y"),
+            layer,
+            neuron,
+            0.0,
+            u,
+            ColKind::Continuous,
+        );
+        let z = self.col(&format!("{tag}z"), layer, neuron, 0.0, 1.0, ColKind::Binary);
+        stats.binaries += 1;
+        stats.big_m.push(-l);
+        stats.big_m.push(u);
+        // y >= a
+        let mut e = Affine::var(y);
+        e.add_scaled(a, -1.0);
+        self.row(&format!("{tag}ge"), layer, neuron, e, 0.0, f64::INFINITY);
+        // y <= a - l (1 - z)  <=>  y - a - l z <= -l
+        let mut e = Affine::var(y);
+        e.add_scaled(a, -1.0);
+        e.add_scaled(&Affine::var(z), -l);
+        self.row(&format!("{tag}le"), layer, neuron, e, f64::NEG_INFINITY, -l);
+        // y <= u z
+        let mut e = Affine::var(y);
+        e.add_scaled(&Affine::var(z), -u);
+        self.row(
+            &format!("{tag}on"),
+            layer,
+            neuron,
+            e,
+            f64::NEG_INFINITY,
+            0.0,
+        );
+        (Affine::var(y), None)
+    }
+}
+
+/// Encodes one use of `net`. `inputs` are the argument expressions in model units, `input_box`
+/// their bounds (model units, finite). Columns and rows are appended to `model` with origins
+/// `BASE.KIND[index..., layer, neuron]`.
+pub fn encode(
+    net: &Network,
+    model: &mut Model,
+    inputs: &[Affine],
+    input_box: &[(f64, f64)],
+    base: &str,
+    index: &[Elem],
+    span: rmod_diagnostics::Span,
+) -> Encoded {
+    let started = Instant::now();
+    let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
+    let mut lo = Vec::with_capacity(inputs.len());
+    let mut hi = Vec::with_capacity(inputs.len());
+    for (i, (x, (p, q))) in inputs.iter().zip(input_box).enumerate() {
+        let (off, sc) = net
+            .input_scaling
+            .as_ref()
+            .map_or((0.0, 1.0), |s| (s.offset[i], s.scale[i]));
+        let mut e = Affine::constant(-off / sc);
+        e.add_scaled(x, 1.0 / sc);
+        h.push(e);
+        lo.push((p - off) / sc);
+        hi.push((q - off) / sc);
+    }
+    let bounds = net.interval_bounds(&lo, &hi);
+    let mut stats = UseStats {
+        layers: net.layers.len(),
+        bound_method: "ia",
+        bound_seconds: started.elapsed().as_secs_f64(),
+        ..UseStats::default()
+    };
+    let mut em = Emitter {
+        model,
+        base: base.to_string(),
+        index: index.to_vec(),
+        span,
+    };
+    let mut large_m = Vec::new();
+    let mut out_bounds = Vec::new();
+    for (k, layer) in net.layers.iter().enumerate() {
+        let last = k + 1 == net.layers.len();
+        let mut next = Vec::with_capacity(layer.bias.len());
+        for (j, (row, b)) in layer.weights.iter().zip(&layer.bias).enumerate() {
+            let mut a = Affine::constant(*b);
+            for (w, x) in row.iter().zip(&h) {
+                a.add_scaled(x, *w);
+            }
+            let a = a.normalized();
+            let (l, u) = widen(bounds[k][j]);
+            let n_bin = stats.binaries;
+            let (out, stable) = match layer.activation {
+                Activation::Linear => (a, None),
+                Activation::Relu => {
+                    stats.neurons += 1;
+                    let (y, st) = em.relu(&a, (l, u), k, j, "", &mut stats);
+                    (y, Some(st))
+                }
+                Activation::ClippedRelu(c) => {
+                    stats.neurons += 1;
+                    let (y1, s1) = em.relu(&a, (l, u), k, j, "", &mut stats);
+                    let mut shifted = a.clone();
+                    shifted.constant -= c;
+                    let (y2, s2) = em.relu(&shifted, (l - c, u - c), k, j, "top_", &mut stats);
+                    let mut y = y1;
+                    y.add_scaled(&y2, -1.0);
+                    let st = match (s1, s2) {
+                        (Some(false), _) | (Some(true), Some(true)) => Some(false),
+                        (Some(true), Some(false)) => Some(true),
+                        _ => None,
+                    };
+                    (y, Some(st))
+                }
+            };
+            match stable {
+                Some(Some(false)) => stats.stable_inactive += 1,
+                Some(Some(true)) => stats.stable_active += 1,
+                _ => {}
+            }
+            if stats.binaries > n_bin {
+                let m = (-l).max(u);
+                if m > LARGE_M {
+                    large_m.push(crate::NeuronStats {
+                        layer: k,
+                        neuron: j,
+                        m,
+                    });
+                }
+            }
+            if last {
+                let (p, q) = (layer.activation.apply(l), layer.activation.apply(u));
+                out_bounds.push((net.unscale_output(j, p), net.unscale_output(j, q)));
+            }
+            next.push(out);
+        }
+        h = next;
+    }
+    let outputs = h
+        .into_iter()
+        .enumerate()
+        .map(|(j, e)| {
+            let (off, sc) = net
+                .output_scaling
+                .as_ref()
+                .map_or((0.0, 1.0), |s| (s.offset[j], s.scale[j]));
+            let mut o = Affine::constant(off);
+            o.add_scaled(&e, sc);
+            o.normalized()
+        })
+        .collect();
+    Encoded {
+        outputs,
+        output_bounds: out_bounds,
+        stats,
+        large_m,
+    }
+}

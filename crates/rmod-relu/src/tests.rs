@@ -1,0 +1,317 @@
+use rmod_diagnostics::{FileId, Span};
+use rmod_ir::{ColKind, Column, Elem, Model, Origin};
+
+use super::*;
+
+/// A small deterministic generator, so property tests need no extra dependency.
+pub(crate) struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn range(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.unit()
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.unit() * n as f64) as usize).min(n - 1)
+    }
+}
+
+pub(crate) fn random_net(rng: &mut Lcg, n_in: usize) -> Network {
+    let depth = 1 + rng.below(3);
+    let mut layers = Vec::new();
+    let mut width = n_in;
+    for k in 0..=depth {
+        let last = k == depth;
+        let n_out = if last { 1 } else { 2 + rng.below(5) };
+        let weights = (0..n_out)
+            .map(|_| (0..width).map(|_| rng.range(-1.5, 1.5)).collect())
+            .collect();
+        let bias = (0..n_out).map(|_| rng.range(-1.0, 1.0)).collect();
+        let activation = if last {
+            Activation::Linear
+        } else if rng.unit() < 0.3 {
+            Activation::ClippedRelu(rng.range(0.3, 2.0))
+        } else {
+            Activation::Relu
+        };
+        layers.push(Layer {
+            weights,
+            bias,
+            activation,
+        });
+        width = n_out;
+    }
+    let scaled = rng.unit() < 0.5;
+    Network {
+        inputs: None,
+        outputs: None,
+        input_bounds: None,
+        input_scaling: scaled.then(|| Scaling {
+            offset: (0..n_in).map(|_| rng.range(-2.0, 2.0)).collect(),
+            scale: (0..n_in).map(|_| rng.range(0.5, 3.0)).collect(),
+        }),
+        output_scaling: scaled.then(|| Scaling {
+            offset: vec![rng.range(-5.0, 5.0)],
+            scale: vec![rng.range(0.1, 10.0)],
+        }),
+        layers,
+    }
+}
+
+/// A model with one column per input in the box, and the network encoded on top.
+pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Encoded) {
+    let mut m = Model::default();
+    let mut inputs = Vec::new();
+    for (i, (p, q)) in boxes.iter().enumerate() {
+        m.columns.push(Column {
+            origin: Origin {
+                decl: "x".into(),
+                index: vec![Elem::Int(i as i64)],
+                span: Span::default(),
+            },
+            lower: *p,
+            upper: *q,
+            kind: ColKind::Continuous,
+        });
+        inputs.push(Affine::var(i as u32));
+    }
+    let enc = encode(net, &mut m, &inputs, boxes, "c.net", &[], Span::default());
+    (m, enc)
+}
+
+/// The point of the encoded model that the true activations at `x` define.
+pub(crate) fn true_point(net: &Network, m: &Model, x: &[f64]) -> Vec<f64> {
+    let pre = net.trace(x);
+    let mut point = vec![0.0; m.columns.len()];
+    point[..x.len()].copy_from_slice(x);
+    for (ci, col) in m.columns.iter().enumerate().skip(x.len()) {
+        let (Some(Elem::Int(k)), Some(Elem::Int(j))) =
+            (col.origin.index.first(), col.origin.index.get(1))
+        else {
+            continue;
+        };
+        let a = pre[*k as usize - 1][*j as usize - 1];
+        let c = match net.layers[*k as usize - 1].activation {
+            Activation::ClippedRelu(c) => c,
+            _ => 0.0,
+        };
+        let kind = col.origin.decl.rsplit('.').next().unwrap_or("");
+        point[ci] = match kind {
+            "y" => a.max(0.0),
+            "z" => f64::from(a > 0.0),
+            "top_y" => (a - c).max(0.0),
+            "top_z" => f64::from(a - c > 0.0),
+            _ => 0.0,
+        };
+    }
+    point
+}
+
+#[test]
+fn forward_pass_applies_scaling() {
+    let text = r#"{"format": "relu-net", "version": 1, "inputs": ["T"], "outputs": ["y"],
+        "input_scaling": {"offset": [10], "scale": [2]}, "output_scaling": {"offset": [1], "scale": [3]},
+        "layers": [{"weights": [[1.0]], "bias": [0.0], "activation": "relu"},
+                   {"weights": [[2.0]], "bias": [0.5], "activation": "linear"}]}"#;
+    let (net, d) = parse(FileId(0), "n.json", text);
+    assert!(d.is_empty(), "{d:?}");
+    let net = net.unwrap();
+    // x = 14 -> (14-10)/2 = 2 -> relu 2 -> 2*2+0.5 = 4.5 -> 4.5*3+1 = 14.5
+    assert_eq!(net.forward(&[14.0]), vec![14.5]);
+    assert_eq!(net.forward(&[6.0]), vec![2.5]);
+}
+
+#[test]
+fn interval_bounds_contain_samples() {
+    let mut rng = Lcg(11);
+    for _ in 0..200 {
+        let n_in = 1 + rng.below(3);
+        let net = random_net(&mut rng, n_in);
+        let lo: Vec<f64> = (0..n_in).map(|_| rng.range(-2.0, 0.0)).collect();
+        let hi: Vec<f64> = lo.iter().map(|l| l + rng.range(0.1, 3.0)).collect();
+        let b = net.interval_bounds(&lo, &hi);
+        for _ in 0..50 {
+            let xs: Vec<f64> = lo.iter().zip(&hi).map(|(l, h)| rng.range(*l, *h)).collect();
+            let x: Vec<f64> = xs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    net.input_scaling
+                        .as_ref()
+                        .map_or(*v, |s| v * s.scale[i] + s.offset[i])
+                })
+                .collect();
+            for (layer, bl) in net.trace(&x).iter().zip(&b) {
+                for (a, (l, u)) in layer.iter().zip(bl) {
+                    assert!(*l - 1e-9 <= *a && *a <= *u + 1e-9, "{a} not in [{l}, {u}]");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn encoding_admits_every_true_activation() {
+    let mut rng = Lcg(5);
+    for _ in 0..200 {
+        let n_in = 1 + rng.below(3);
+        let net = random_net(&mut rng, n_in);
+        let boxes: Vec<(f64, f64)> = (0..n_in)
+            .map(|_| {
+                let l = rng.range(-3.0, 1.0);
+                (l, l + rng.range(0.5, 4.0))
+            })
+            .collect();
+        let (m, enc) = encoded_model(&net, &boxes);
+        for _ in 0..30 {
+            let x: Vec<f64> = boxes.iter().map(|(p, q)| rng.range(*p, *q)).collect();
+            let point = true_point(&net, &m, &x);
+            let viol = m.max_violation(&point);
+            assert!(viol <= 1e-9, "violation {viol}");
+            let y = enc.outputs[0].eval(&point);
+            let f = net.forward(&x)[0];
+            assert!((y - f).abs() <= 1e-9 * (1.0 + f.abs()), "{y} vs {f}");
+            let (lo, hi) = enc.output_bounds[0];
+            assert!(
+                lo - 1e-9 <= f.min(lo.max(f)) && f <= hi + 1e-6 * (1.0 + hi.abs()),
+                "{f} outside [{lo}, {hi}]"
+            );
+        }
+        assert_eq!(enc.stats.neurons, net.n_hidden());
+        assert!(enc.stats.stable_active + enc.stats.stable_inactive <= enc.stats.neurons);
+    }
+}
+
+#[test]
+fn stable_neurons_get_no_binary() {
+    // a = x on [1, 2]: always active; b = -x on [1, 2]: always inactive
+    let net = Network {
+        inputs: None,
+        outputs: None,
+        input_bounds: None,
+        input_scaling: None,
+        output_scaling: None,
+        layers: vec![
+            Layer {
+                weights: vec![vec![1.0], vec![-1.0]],
+                bias: vec![0.0, 0.0],
+                activation: Activation::Relu,
+            },
+            Layer {
+                weights: vec![vec![1.0, 1.0]],
+                bias: vec![0.0],
+                activation: Activation::Linear,
+            },
+        ],
+    };
+    let (m, enc) = encoded_model(&net, &[(1.0, 2.0)]);
+    assert_eq!(enc.stats.binaries, 0);
+    assert_eq!((enc.stats.stable_active, enc.stats.stable_inactive), (1, 1));
+    assert_eq!(m.n_binary(), 0);
+    assert_eq!(m.rows.len(), 1);
+}
+
+#[test]
+fn clipped_relu_needs_binaries_only_for_open_breakpoints() {
+    let clipped = |lo: f64, hi: f64| {
+        let net = Network {
+            inputs: None,
+            outputs: None,
+            input_bounds: None,
+            input_scaling: None,
+            output_scaling: None,
+            layers: vec![
+                Layer {
+                    weights: vec![vec![1.0]],
+                    bias: vec![0.0],
+                    activation: Activation::ClippedRelu(1.0),
+                },
+                Layer {
+                    weights: vec![vec![1.0]],
+                    bias: vec![0.0],
+                    activation: Activation::Linear,
+                },
+            ],
+        };
+        encoded_model(&net, &[(lo, hi)]).1.stats.binaries
+    };
+    assert_eq!(clipped(0.2, 0.8), 0);
+    assert_eq!(clipped(1.5, 3.0), 0);
+    assert_eq!(clipped(-2.0, -1.0), 0);
+    assert_eq!(clipped(-1.0, 0.5), 1);
+    assert_eq!(clipped(0.5, 2.0), 1);
+    assert_eq!(clipped(-1.0, 2.0), 2);
+}
+
+#[test]
+fn bad_files_name_the_pointer() {
+    let check = |text: &str, want: &str| {
+        let (net, d) = parse(FileId(0), "n.json", text);
+        assert!(net.is_none(), "{text}");
+        assert!(
+            d.iter().any(|x| x.message.contains(want)),
+            "{want} not in {d:?}"
+        );
+    };
+    let layer = r#"{"weights": [[1.0, 2.0]], "bias": [0.0], "activation": "relu"}"#;
+    check(
+        &format!(r#"{{"format": "relu-net", "version": 2, "layers": [{layer}]}}"#),
+        "/version",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": []}"#,
+        "/layers",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [[1.0, 2.0], [1.0]], "bias": [0, 0], "activation": "relu"}]}"#,
+        "/layers/0/weights/1",
+    );
+    check(
+        &format!(
+            r#"{{"format": "relu-net", "version": 1, "layers": [{layer}, {{"weights": [[1.0, 2.0]], "bias": [0.0], "activation": "linear"}}]}}"#
+        ),
+        "/layers/1/weights/0",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [[1.0]], "bias": [0.0, 1.0], "activation": "relu"}]}"#,
+        "/layers/0/bias",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [[1.0]], "bias": [0.0], "activation": "tanh"}]}"#,
+        "/layers/0/activation",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [[1.0]], "bias": [0.0], "activation": "clipped_relu", "clip": -1}]}"#,
+        "/layers/0/clip",
+    );
+    check(
+        &format!(r#"{{"format": "relu-net", "version": 1, "inputs": ["a"], "layers": [{layer}]}}"#),
+        "/inputs",
+    );
+    check(
+        &format!(
+            r#"{{"format": "relu-net", "version": 1, "input_bounds": [[0, 1], [3, 2]], "layers": [{layer}]}}"#
+        ),
+        "/input_bounds/1",
+    );
+    check(
+        &format!(
+            r#"{{"format": "relu-net", "version": 1, "input_scaling": {{"offset": [0, 0], "scale": [1, 0]}}, "layers": [{layer}]}}"#
+        ),
+        "/input_scaling/scale/1",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [[1e999]], "bias": [0.0], "activation": "relu"}]}"#,
+        "not valid JSON",
+    );
+    check(
+        r#"{"format": "relu-net", "version": 1, "layers": [{"weights": [["a"]], "bias": [0.0], "activation": "relu"}]}"#,
+        "/layers/0/weights/0/0",
+    );
+}
