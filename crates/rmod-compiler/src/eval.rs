@@ -8,7 +8,12 @@ use rmod_diagnostics::{did_you_mean, Diagnostic, FileId, Sources, Span};
 use rmod_ir::{ColKind, Column, Elem, Model, Objective, Origin, Row};
 use rmod_syntax::*;
 
+use std::sync::Arc;
+
+use rmod_relu::{Affine, Network};
+
 use crate::options::{apply_option, OptValue};
+use crate::NetUse;
 use crate::resolve::{Kind, Symbols};
 use crate::Loader;
 
@@ -111,6 +116,12 @@ pub struct Evaluator<'a> {
     poisoned: HashSet<String>,
     warned: HashSet<(&'static str, Span)>,
     overrides: Vec<(String, f64, bool)>,
+    /// network declarations by name: (file as written, network)
+    pub networks: Vec<(String, String, Arc<Network>)>,
+    /// networks loaded by path, so a file is read once
+    by_path: HashMap<String, Arc<Network>>,
+    /// every use of a network, in model order
+    pub uses: Vec<NetUse>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -135,6 +146,9 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|(n, v)| (n.clone(), *v, false))
                 .collect(),
+            networks: Vec::new(),
+            by_path: HashMap::default(),
+            uses: Vec::new(),
         }
     }
 
@@ -157,16 +171,7 @@ impl<'a> Evaluator<'a> {
                 Stmt::Set(d) => self.set_decl(d),
                 Stmt::Param(d) => self.param_decl(d),
                 Stmt::Var(d) => self.var_decl(d),
-                Stmt::Net(d) => Err(self.err(
-                    Diagnostic::error(
-                        "rmod::relu::not_supported",
-                        "neural-network surrogates are not supported by this build yet",
-                    )
-                    .with_label(d.value.span, "`relu_net` is planned, not available")
-                    .with_help(
-                        "remove the network and its constraints to solve the rest of the model",
-                    ),
-                )),
+                Stmt::Net(d) => self.net_decl(d),
                 Stmt::Constraint(d) => self.constraint(d),
                 Stmt::Objective(d) => self.objective(d),
                 Stmt::Option(d) => self.option(d),
@@ -677,6 +682,12 @@ impl<'a> Evaluator<'a> {
             None => vec![(Vec::new(), Vec::new())],
             Some(idx) => self.bindings(idx, &Vec::new())?,
         };
+        if let Some((net_id, args)) = self.net_call(d) {
+            for (key, env) in &binds {
+                self.net_constraint(d, net_id, args, key, env)?;
+            }
+            return Ok(());
+        }
         for (key, env) in &binds {
             let origin = Origin {
                 decl: d.name.name.clone(),
@@ -1325,3 +1336,196 @@ fn key_not_in_set(key: &[Elem], span: Span, name: &str, index: &SetVal) -> Diagn
 
 #[allow(dead_code)]
 fn _file_id(_: FileId) {}
+
+// ----- neural networks -----
+
+impl Evaluator<'_> {
+    fn net_decl(&mut self, d: &NetDecl) -> R<()> {
+        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (the path is relative to the model file)";
+        let ExprKind::Call(_, args) = &d.value.kind else { return Err(Reported) };
+        let (path, path_span) = match args.first() {
+            Some(Arg { name: None, value: Expr { kind: ExprKind::Str(s), span } }) => (s.clone(), *span),
+            _ => return Err(self.err(Diagnostic::error("rmod::relu::invalid_call", "`relu_net` needs the path of a network file").with_label(d.value.span, "no path").with_help(usage))),
+        };
+        if let Some(extra) = args.get(1) {
+            return Err(self.err(Diagnostic::error("rmod::relu::invalid_call", "`relu_net` takes only the file path").with_label(extra.value.span, "unexpected argument").with_help(usage)));
+        }
+        let net = match self.by_path.get(&path) {
+            Some(n) => n.clone(),
+            None => {
+                let text = match self.loader.load(&path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return Err(self.err(
+                            Diagnostic::error("rmod::data::file", format!("cannot read network file `{path}`: {e}"))
+                                .with_label(path_span, "this file")
+                                .with_help("paths are relative to the model file; check the name and location"),
+                        ))
+                    }
+                };
+                let shown = self.loader.display_name(&path);
+                let file = self.sources.add(shown.clone(), text.clone());
+                let (net, mut diags) = rmod_relu::parse(file, &shown, &text);
+                for diag in &mut diags {
+                    diag.labels.push(rmod_diagnostics::Label { span: path_span, message: "network loaded here".into() });
+                }
+                self.diags.extend(diags);
+                let Some(net) = net else { return Err(Reported) };
+                let net = Arc::new(net);
+                self.by_path.insert(path.clone(), net.clone());
+                net
+            }
+        };
+        self.networks.push((d.name.name.clone(), path, net));
+        Ok(())
+    }
+
+    /// `lhs = NET(args)` with NET a declared network?
+    fn net_call<'d>(&self, d: &'d ConDecl) -> Option<(&'d Ident, &'d [Arg])> {
+        if d.exprs.len() != 2 || d.rels[0].0 != RelOp::Eq {
+            return None;
+        }
+        match &d.exprs[1].kind {
+            ExprKind::Call(f, args) if self.syms.get(&f.name).map(|s| s.kind) == Some(Kind::Net) => Some((f, args)),
+            _ => None,
+        }
+    }
+
+    fn net_constraint(&mut self, d: &ConDecl, f: &Ident, args: &[Arg], key: &[Elem], env: &Env) -> R<()> {
+        if self.poisoned.contains(&f.name) {
+            return Err(Reported);
+        }
+        let Some((_, path, net)) = self.networks.iter().find(|(n, _, _)| *n == f.name).cloned() else { return Err(Reported) };
+        let n_in = net.n_inputs();
+        let n_out = net.n_outputs();
+        let names: Vec<String> = (0..n_in).map(|i| net.input_name(i)).collect();
+        // match arguments to inputs
+        let mut slots: Vec<Option<&Expr>> = vec![None; n_in];
+        let mut positional = 0;
+        for a in args {
+            match &a.name {
+                None => {
+                    if positional >= n_in {
+                        return Err(self.err(
+                            Diagnostic::error("rmod::relu::arity", format!("network `{}` takes {n_in} input(s), found more", f.name))
+                                .with_label(a.value.span, "extra argument")
+                                .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+                        ));
+                    }
+                    slots[positional] = Some(&a.value);
+                    positional += 1;
+                }
+                Some(n) => {
+                    let Some(i) = net.inputs.as_ref().and_then(|v| v.iter().position(|x| *x == n.name)) else {
+                        let mut diag = Diagnostic::error("rmod::relu::unknown_input", format!("network `{}` has no input named `{}`", f.name, n.name)).with_label(n.span, format!("not an input of {path}"));
+                        diag = match (&net.inputs, rmod_diagnostics::did_you_mean(&n.name, names.iter().map(String::as_str))) {
+                            (None, _) => diag.with_help(format!("{path} names no inputs: pass the {n_in} argument(s) by position")),
+                            (Some(_), Some(s)) => diag.with_help(format!("the file declares inputs {}; did you mean `{s}`?", quoted(&names))),
+                            (Some(_), None) => diag.with_help(format!("the file declares inputs {}", quoted(&names))),
+                        };
+                        return Err(self.err(diag));
+                    };
+                    if slots[i].is_some() {
+                        return Err(self.err(Diagnostic::error("rmod::relu::arity", format!("input `{}` is given twice", n.name)).with_label(n.span, "second value").with_help("give each input once")));
+                    }
+                    slots[i] = Some(&a.value);
+                }
+            }
+        }
+        if let Some(i) = slots.iter().position(Option::is_none) {
+            return Err(self.err(
+                Diagnostic::error("rmod::relu::arity", format!("network `{}` takes {n_in} input(s); `{}` is missing", f.name, names[i]))
+                    .with_label(d.exprs[1].span, "incomplete call")
+                    .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+            ));
+        }
+        // outputs: variables
+        let lhs: Vec<&Expr> = match &d.exprs[0].kind {
+            ExprKind::Tuple(items) => items.iter().collect(),
+            _ => vec![&d.exprs[0]],
+        };
+        if lhs.len() != n_out {
+            return Err(self.err(
+                Diagnostic::error("rmod::relu::arity", format!("network `{}` has {n_out} output(s), the left side has {}", f.name, lhs.len()))
+                    .with_label(d.exprs[0].span, format!("{} value(s)", lhs.len()))
+                    .with_help(if n_out == 1 { "write `y = net(...)`".to_string() } else { format!("write a tuple of {n_out} variables: `({}) = net(...)`", (1..=n_out).map(|k| format!("y{k}")).collect::<Vec<_>>().join(", ")) }),
+            ));
+        }
+        let mut out_cols = Vec::with_capacity(n_out);
+        for e in &lhs {
+            let l = self.lin(e, env)?;
+            match l.terms.as_slice() {
+                [(c, a)] if *a == 1.0 && l.c == 0.0 => out_cols.push(*c),
+                _ => {
+                    return Err(self.err(
+                        Diagnostic::error("rmod::relu::output_not_variable", "a network output must be a single variable")
+                            .with_label(e.span, "not a plain variable")
+                            .with_help("introduce a variable for the output and use it here, e.g. `y = net(x)` and then constraints on `y`"),
+                    ))
+                }
+            }
+        }
+        // inputs: affine expressions with finite bounds
+        let mut inputs = Vec::with_capacity(n_in);
+        let mut boxes = Vec::with_capacity(n_in);
+        for (i, e) in slots.iter().enumerate() {
+            let e = e.ok_or(Reported)?;
+            let l = self.lin(e, env)?;
+            let aff = Affine { coeffs: normalize(l.terms), constant: l.c };
+            let (mut lo, mut hi) = aff.bounds(&self.model);
+            if let Some(b) = &net.input_bounds {
+                lo = lo.max(b[i].0);
+                hi = hi.min(b[i].1);
+            }
+            if !lo.is_finite() || !hi.is_finite() {
+                return Err(self.err(
+                    Diagnostic::error("rmod::relu::unbounded_input", format!("input `{}` of network `{}` is unbounded", names[i], f.name))
+                        .with_label(e.span, format!("this expression has bounds [{lo}, {hi}]"))
+                        .with_help(format!("bound the variables in this expression (e.g. `var x in [lo, hi]`) or give `input_bounds` in {path}")),
+                ));
+            }
+            if lo > hi + 1e-9 * (1.0 + hi.abs()) {
+                return Err(self.err(
+                    Diagnostic::error("rmod::relu::empty_input_box", format!("input `{}` of network `{}` has no feasible value", names[i], f.name))
+                        .with_label(e.span, format!("bounds intersect to [{lo}, {hi}]"))
+                        .with_help(format!("the model's bounds on this expression do not meet the `input_bounds` of {path}")),
+                ));
+            }
+            inputs.push(aff);
+            boxes.push((lo, hi.max(lo)));
+        }
+        let base = format!("{}.{}", d.name.name, f.name);
+        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &boxes, &base, key, d.name.span);
+        // link outputs: lhs = output (model units)
+        for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
+            let mut e = Affine::var(*col);
+            e.add_scaled(out, -1.0);
+            let e = e.normalized();
+            let mut index = key.to_vec();
+            index.push(Elem::Int(j as i64 + 1));
+            self.model.rows.push(Row { origin: Origin { decl: format!("{base}.out"), index, span: d.name.span }, coeffs: e.coeffs, lower: -e.constant, upper: -e.constant });
+            let (p, q) = enc.output_bounds[j];
+            let c = &mut self.model.columns[*col as usize];
+            let (nl, nu) = (c.lower.max(p - 1e-9 * p.abs().max(1.0)), c.upper.min(q + 1e-9 * q.abs().max(1.0)));
+            if nl <= nu {
+                c.lower = nl;
+                c.upper = nu;
+            }
+        }
+        if !enc.large_m.is_empty() {
+            let worst = enc.large_m.iter().map(|n| n.m).fold(0.0, f64::max);
+            self.warn_once(
+                Diagnostic::warning("rmod::relu::large_big_m", format!("{} neuron(s) of network `{}` have big-M values above 1e4 (largest {worst:.3e})", enc.large_m.len(), f.name))
+                    .with_label(d.name.span, "in this use")
+                    .with_help("tighten the input bounds, or retrain with regularization; large M values make CBC slow and numerically fragile"),
+            );
+        }
+        let display = Origin { decl: d.name.name.clone(), index: key.to_vec(), span: d.name.span }.display();
+        self.uses.push(NetUse { net: f.name.clone(), file: path, constraint: display, network: net, inputs, outputs: out_cols, stats: enc.stats });
+        Ok(())
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}

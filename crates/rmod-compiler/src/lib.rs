@@ -67,9 +67,28 @@ impl<'a> CompileRequest<'a> {
     }
 }
 
+/// One use of a network in the model (one row of an indexed constraint).
+#[derive(Clone, Debug)]
+pub struct NetUse {
+    /// the network's declared name
+    pub net: String,
+    /// the file as written in the model
+    pub file: String,
+    /// the constraint instance, e.g. `reactor_model["R1"]`
+    pub constraint: String,
+    pub network: std::sync::Arc<rmod_relu::Network>,
+    /// the argument expressions (model units)
+    pub inputs: Vec<rmod_relu::Affine>,
+    /// the output columns (model units)
+    pub outputs: Vec<u32>,
+    pub stats: rmod_relu::UseStats,
+}
+
 pub struct CompileOutput {
     /// `None` when there were errors.
     pub model: Option<Model>,
+    /// every network use, in model order
+    pub net_uses: Vec<NetUse>,
     pub sources: Sources,
     /// Errors and warnings, in source order per phase.
     pub diagnostics: Vec<Diagnostic>,
@@ -83,6 +102,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     if has_errors(&diags) {
         return CompileOutput {
             model: None,
+            net_uses: Vec::new(),
             sources,
             diagnostics: diags,
         };
@@ -101,6 +121,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     if has_errors(&diags) {
         return CompileOutput {
             model: None,
+            net_uses: Vec::new(),
             sources,
             diagnostics: diags,
         };
@@ -111,6 +132,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         let _ = apply_option(&mut ev.model.options, k, &parse_cli_value(v));
     }
     let mut model = std::mem::take(&mut ev.model);
+    let net_uses = std::mem::take(&mut ev.uses);
     let mut edups = std::mem::take(&mut ev.diags);
     drop(ev);
     dedup(&mut edups);
@@ -118,6 +140,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     if has_errors(&diags) {
         return CompileOutput {
             model: None,
+            net_uses: Vec::new(),
             sources,
             diagnostics: diags,
         };
@@ -125,6 +148,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     model.columns.shrink_to_fit();
     CompileOutput {
         model: Some(model),
+        net_uses,
         sources,
         diagnostics: diags,
     }
@@ -176,3 +200,74 @@ pub fn format_row(model: &Model, row: &Row) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod nets_tests;
+
+/// The check of a solution against plain forward passes of every network.
+#[derive(Clone, Debug, Default)]
+pub struct Verification {
+    /// per network (in declaration order of first use): (name, largest absolute, largest relative mismatch)
+    pub nets: Vec<(String, f64, f64)>,
+    /// the objective at the exact point (network outputs recomputed by forward passes)
+    pub exact_objective: Option<f64>,
+    /// the largest violation of the model's own rows and bounds at the exact point
+    pub max_violation: f64,
+}
+
+/// A row or column the model declared (not one generated for a network).
+pub fn is_model_origin(o: &rmod_ir::Origin) -> bool {
+    !o.decl.contains('.')
+}
+
+/// Re-evaluates every network use at the solution's inputs with a plain forward pass, then
+/// "polishes": replaces the outputs by the exact values and re-evaluates the objective and every
+/// model row and bound there.
+pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
+    let mut v = Verification::default();
+    let mut exact = x.to_vec();
+    for u in uses {
+        let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(x)).collect();
+        let outs = u.network.forward(&inputs);
+        let idx = match v.nets.iter().position(|(n, _, _)| *n == u.net) {
+            Some(i) => i,
+            None => {
+                v.nets.push((u.net.clone(), 0.0, 0.0));
+                v.nets.len() - 1
+            }
+        };
+        for (col, y) in u.outputs.iter().zip(&outs) {
+            let got = x.get(*col as usize).copied().unwrap_or(f64::NAN);
+            let abs = (got - y).abs();
+            let rel = abs / y.abs().max(1.0);
+            v.nets[idx].1 = v.nets[idx].1.max(abs);
+            v.nets[idx].2 = v.nets[idx].2.max(rel);
+            exact[*col as usize] = *y;
+        }
+    }
+    v.exact_objective = model.objective.as_ref().map(|o| o.constant + rmod_ir::dot(&o.coeffs, &exact));
+    let mut worst: f64 = 0.0;
+    for r in model.rows.iter().filter(|r| is_model_origin(&r.origin)) {
+        let a = rmod_ir::dot(&r.coeffs, &exact);
+        worst = worst.max(r.lower - a).max(a - r.upper);
+    }
+    for (c, val) in model.columns.iter().zip(&exact).filter(|(c, _)| is_model_origin(&c.origin)) {
+        worst = worst.max(c.lower - val).max(val - c.upper);
+    }
+    v.max_violation = worst;
+    v
+}
+
+/// Relative mismatch above which a solution gets a `rmod::relu::mismatch` warning.
+pub const MISMATCH_TOL: f64 = 1e-6;
+
+/// Warnings for networks whose forward pass disagrees with the solver's outputs.
+pub fn verification_diagnostics(v: &Verification) -> Vec<Diagnostic> {
+    v.nets
+        .iter()
+        .filter(|(_, _, rel)| *rel > MISMATCH_TOL)
+        .map(|(n, abs, rel)| {
+            Diagnostic::warning("rmod::relu::mismatch", format!("the solver's outputs of network `{n}` differ from a forward pass by {abs:.3e} (relative {rel:.3e})"))
+                .with_help("the big-M rows were satisfied only within solver tolerances; tighten the bounds, or trust the polished objective reported next to the solver's")
+        })
+        .collect()
+}

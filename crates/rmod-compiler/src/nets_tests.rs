@@ -1,0 +1,42 @@
+use std::collections::BTreeMap;
+
+use super::*;
+
+const NET: &str = r#"{"format": "relu-net", "version": 1, "inputs": ["x"], "outputs": ["y"],
+  "layers": [{"weights": [[1.0], [-1.0]], "bias": [0.0, 0.0], "activation": "relu"},
+             {"weights": [[1.0, 1.0]], "bias": [0.0], "activation": "linear"}]}"#;
+
+fn run(text: &str) -> CompileOutput {
+    let mut files = BTreeMap::new();
+    files.insert("abs.json".to_string(), NET.to_string());
+    compile(&CompileRequest::new("m.rmod", text, &files))
+}
+
+fn codes(text: &str) -> Vec<&'static str> {
+    run(text).diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn net_use_creates_binaries_and_bounds_outputs() {
+    let out = run(r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x); minimize o: y;"#);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.model.unwrap();
+    assert_eq!(m.n_binary(), 2);
+    assert_eq!(out.net_uses.len(), 1);
+    // y = |x| on [-2, 3]: interval arithmetic gives [0, 5]
+    assert!(m.columns[1].lower.abs() < 1e-6);
+    assert!((m.columns[1].upper - 5.0).abs() < 1e-6);
+    let v = verify(&m, &out.net_uses, &vec![1.0, 1.0].into_iter().chain(std::iter::repeat(0.0)).take(m.columns.len()).collect::<Vec<_>>());
+    assert_eq!(v.nets[0].1, 0.0);
+}
+
+#[test]
+fn net_errors() {
+    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x; var y; subject to f: y = n(x); minimize o: y;"#), vec!["rmod::relu::unbounded_input"]);
+    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(z = x); minimize o: y;"#), vec!["rmod::relu::unknown_input"]);
+    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x, x); minimize o: y;"#), vec!["rmod::relu::arity"]);
+    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: (y, x) = n(x); minimize o: y;"#), vec!["rmod::relu::arity"]);
+    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: 2 * y = n(x); minimize o: y;"#), vec!["rmod::relu::output_not_variable"]);
+    assert_eq!(codes(r#"net n = relu_net("nope.json"); var x in [0, 1]; minimize o: x;"#), vec!["rmod::data::file"]);
+}
