@@ -275,6 +275,8 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             p.finish(&out.sources);
             println!("ok         {}", m.model.display());
             println!("model      {}", rmod_report::model_summary(model));
+            let (nets, uses) = net_lines(&out.net_uses, None);
+            print!("{}", rmod_report::render_nets(&nets, &uses));
             println!("time       compile {secs:.3} s");
             0
         }
@@ -290,9 +292,17 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             };
             let model = out.model.as_ref().expect("checked by load_model");
             let solution = rmod_solver::solve(model, None);
-            let diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
+            let mut diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
                 .into_iter()
                 .collect();
+            let verification = solution
+                .status
+                .has_point()
+                .then(|| rmod_compiler::verify(model, &out.net_uses, &solution.values));
+            if let Some(v) = &verification {
+                diags.extend(rmod_compiler::verification_diagnostics(v));
+            }
+            let (nets, uses) = net_lines(&out.net_uses, verification.as_ref());
             p.emit(&diags, &out.sources);
             p.finish(&out.sources);
             let report = rmod_report::Report {
@@ -306,6 +316,12 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 ],
                 json_timings: *timings,
                 show_all: *all,
+                nets,
+                net_uses: uses,
+                polish: verification.as_ref().filter(|_| !out.net_uses.is_empty()).map(|v| rmod_report::Polish {
+                    objective: v.exact_objective,
+                    max_violation: v.max_violation,
+                }),
             };
             let text = match format {
                 Format::Table => rmod_report::render_table(&report),
@@ -413,6 +429,57 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             0
         }
     }
+}
+
+/// Network statistics per network (all uses together) and per use.
+fn net_lines(
+    uses: &[rmod_compiler::NetUse],
+    verification: Option<&rmod_compiler::Verification>,
+) -> (Vec<rmod_report::NetLine>, Vec<rmod_report::NetLine>) {
+    let line = |name: String, u: &rmod_compiler::NetUse| rmod_report::NetLine {
+        name,
+        file: u.file.clone(),
+        uses: 1,
+        layers: u.stats.layers,
+        neurons: u.stats.neurons,
+        stable_active: u.stats.stable_active,
+        stable_inactive: u.stats.stable_inactive,
+        binaries: u.stats.binaries,
+        max_m: u.stats.max_m(),
+        median_m: u.stats.median_m(),
+        method: u.stats.bound_method.to_string(),
+        bound_seconds: u.stats.bound_seconds,
+        mismatch: None,
+    };
+    let per_use: Vec<rmod_report::NetLine> = uses.iter().map(|u| line(u.constraint.clone(), u)).collect();
+    let mut nets: Vec<rmod_report::NetLine> = Vec::new();
+    let mut all_m: Vec<Vec<f64>> = Vec::new();
+    for u in uses {
+        match nets.iter().position(|n| n.name == u.net) {
+            Some(i) => {
+                let n = &mut nets[i];
+                n.uses += 1;
+                n.stable_active += u.stats.stable_active;
+                n.stable_inactive += u.stats.stable_inactive;
+                n.binaries += u.stats.binaries;
+                n.bound_seconds += u.stats.bound_seconds;
+                all_m[i].extend(&u.stats.big_m);
+            }
+            None => {
+                nets.push(line(u.net.clone(), u));
+                all_m.push(u.stats.big_m.clone());
+            }
+        }
+    }
+    for (n, ms) in nets.iter_mut().zip(all_m) {
+        let stats = rmod_relu::UseStats { big_m: ms, ..Default::default() };
+        n.max_m = stats.max_m();
+        n.median_m = stats.median_m();
+        if let Some(v) = verification {
+            n.mismatch = v.nets.iter().find(|(name, _, _)| *name == n.name).map(|(_, a, r)| (*a, *r));
+        }
+    }
+    (nets, per_use)
 }
 
 fn explain(code: Option<&str>) -> u8 {

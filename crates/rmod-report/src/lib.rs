@@ -5,6 +5,90 @@ use std::fmt::Write as _;
 use rmod_ir::{ColKind, Model, Solution};
 use serde_json::{json, Map, Value};
 
+/// Statistics and verification of one network, over all its uses (or of one use).
+#[derive(Clone, Debug, Default)]
+pub struct NetLine {
+    /// the network name, or the constraint instance for a per-use line
+    pub name: String,
+    pub file: String,
+    pub uses: usize,
+    pub layers: usize,
+    /// ReLU-type neurons per use
+    pub neurons: usize,
+    /// summed over uses
+    pub stable_active: usize,
+    pub stable_inactive: usize,
+    pub binaries: usize,
+    pub max_m: f64,
+    pub median_m: f64,
+    pub method: String,
+    pub bound_seconds: f64,
+    /// after a solve: largest absolute and relative mismatch against a forward pass
+    pub mismatch: Option<(f64, f64)>,
+}
+
+impl NetLine {
+    pub fn stable_share(&self) -> f64 {
+        let total = self.neurons * self.uses;
+        if total == 0 {
+            1.0
+        } else {
+            (self.stable_active + self.stable_inactive) as f64 / total as f64
+        }
+    }
+}
+
+/// The objective and feasibility at the exact point (network outputs from forward passes).
+#[derive(Clone, Debug)]
+pub struct Polish {
+    pub objective: Option<f64>,
+    pub max_violation: f64,
+}
+
+/// The network lines of the table (shared by `check` and `solve`).
+pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
+    let mut out = String::new();
+    for (k, n) in nets.iter().enumerate() {
+        let head = if k == 0 { "relu       " } else { "           " };
+        let _ = writeln!(
+            out,
+            "{head}{} x{} ({}): {} layers, {} neurons/use, stable {} active + {} inactive ({:.0}%), {} binaries, M max {} median {}, bounds {} {:.3} s",
+            n.name, n.uses, n.file, n.layers, n.neurons, n.stable_active, n.stable_inactive, 100.0 * n.stable_share(), n.binaries, fmt_num(n.max_m), fmt_num(n.median_m), n.method, n.bound_seconds
+        );
+        if let Some((abs, rel)) = n.mismatch {
+            let _ = writeln!(out, "           {} forward-pass check: max mismatch {} (relative {})", n.name, fmt_num(abs), fmt_num(rel));
+        }
+    }
+    if uses.len() > 1 && uses.len() <= 12 {
+        for u in uses {
+            let _ = writeln!(out, "             {}: stable {} active + {} inactive of {}, {} binaries, M max {}", u.name, u.stable_active, u.stable_inactive, u.neurons, u.binaries, fmt_num(u.max_m));
+        }
+    }
+    out
+}
+
+fn net_json(n: &NetLine) -> Value {
+    let mut v = json!({
+        "name": n.name,
+        "file": n.file,
+        "uses": n.uses,
+        "layers": n.layers,
+        "neurons_per_use": n.neurons,
+        "stable_active": n.stable_active,
+        "stable_inactive": n.stable_inactive,
+        "stable_share": n.stable_share(),
+        "binaries": n.binaries,
+        "max_m": json_num(n.max_m),
+        "median_m": json_num(n.median_m),
+        "bound_method": n.method,
+    });
+    if let Some((abs, rel)) = n.mismatch {
+        v["mismatch_abs"] = json_num(abs);
+        v["mismatch_rel"] = json_num(rel);
+    }
+    v
+}
+
 /// Everything a report shows.
 pub struct Report<'a> {
     pub model_name: &'a str,
@@ -16,6 +100,10 @@ pub struct Report<'a> {
     pub json_timings: bool,
     /// show zero values in the table
     pub show_all: bool,
+    /// per network, and per use
+    pub nets: Vec<NetLine>,
+    pub net_uses: Vec<NetLine>,
+    pub polish: Option<Polish>,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -97,12 +185,20 @@ pub fn render_table(r: &Report) -> String {
             .collect();
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
+    out.push_str(&render_nets(&r.nets, &r.net_uses));
     if s.status.has_point() {
         let _ = writeln!(
             out,
             "check      largest row/bound violation {}",
             fmt_num(m.max_violation(&s.values))
         );
+        if let Some(p) = &r.polish {
+            let obj = p
+                .objective
+                .map(|o| format!("objective {} at the exact point, ", fmt_num(o)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "polish     {obj}largest model row/bound violation {}", fmt_num(p.max_violation));
+        }
         out.push('\n');
         let mut rows: Vec<[String; 5]> = vec![[
             "variable".into(),
@@ -114,7 +210,8 @@ pub fn render_table(r: &Report) -> String {
         let mut hidden = 0;
         for (c, v) in m.columns.iter().zip(&s.values) {
             let v = clean_value(*v, c.kind);
-            if v == 0.0 && !r.show_all {
+            let generated = c.origin.decl.contains('.');
+            if (v == 0.0 || generated) && !r.show_all {
                 hidden += 1;
                 continue;
             }
@@ -149,7 +246,7 @@ pub fn render_table(r: &Report) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if hidden > 0 {
-            let _ = writeln!(out, "({hidden} variables at 0 not shown; --all shows them)");
+            let _ = writeln!(out, "({hidden} variables at 0 or generated for networks not shown; --all shows them)");
         }
     }
     out
@@ -200,6 +297,13 @@ pub fn render_json(r: &Report) -> String {
             "max_violation": if s.status.has_point() { json_num(m.max_violation(&s.values)) } else { Value::Null },
         },
     });
+    if !r.nets.is_empty() {
+        doc["networks"] = Value::Array(r.nets.iter().map(net_json).collect());
+        doc["network_uses"] = Value::Array(r.net_uses.iter().map(net_json).collect());
+    }
+    if let (Some(p), true) = (&r.polish, s.status.has_point()) {
+        doc["polish"] = json!({"objective": p.objective.map(json_num), "max_violation": json_num(p.max_violation)});
+    }
     if let rmod_ir::Status::Error(msg) = &s.status {
         doc["error"] = json!(msg);
     }
