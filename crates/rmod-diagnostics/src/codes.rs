@@ -51,7 +51,17 @@ codes! {
     "rmod::resolve::unused" => "(warning) A set, parameter or variable is declared but never used.", "param unused_cost = 3;";
     "rmod::resolve::wrong_kind" => "A name is used as something it is not, e.g. a set where a number is expected, or a variable used as a set.", "subject to c: R <= 3;   # R is a set";
     "rmod::resolve::shadowed_index" => "An index name hides a declaration or an outer index of the same name.", "set i = {1}; var x{i in i};";
-    "rmod::relu::not_supported" => "The model uses a feature that this build of rmod does not support yet.", "net n = relu_net(\"n.json\");";
+    "rmod::relu::arity" => "A network call has the wrong number of arguments or outputs, or gives an input twice. Arguments match the file's `inputs` (by name or position); the left side has one variable per output.", "subject to c: y = reactor(feed[r]);   # reactor takes (feed, T)";
+    "rmod::relu::empty_input_box" => "The model's bounds on a network argument do not meet the file's `input_bounds`, so no input value is allowed.", "var T in [100, 200]; ... reactor(feed = f, T = T)   # input_bounds T: [560, 640]";
+    "rmod::relu::invalid_call" => "`relu_net` takes exactly one argument: the path of the network file, relative to the model file.", "net n = relu_net();";
+    "rmod::relu::invalid_file" => "A network file breaks a rule of the relu-net v1 format (docs/relu-net-json.md). The message names the file and the JSON pointer of the field, e.g. `/layers/1/weights/3`; nothing is solved.", "{\"format\": \"relu-net\", \"version\": 2, ...}";
+    "rmod::relu::json_syntax" => "A network file is not valid JSON (or holds a number that is not finite, such as 1e999).", "{\"layers\": [1, 2,]}";
+    "rmod::relu::large_big_m" => "(warning) Some neurons of a network use big-M values above 1e4 (in the network's scaled units): the MILP is slow and numerically fragile. Tighten input bounds or retrain with regularization.", "weights around 1e3 with inputs in [-100, 100]";
+    "rmod::relu::mismatch" => "(warning) After a solve, a plain forward pass at the solution's inputs differs from the solver's network outputs by more than 1e-6 (relative). The polished objective is reported next to the solver's.", "";
+    "rmod::relu::output_not_variable" => "The left side of a network call must be variables (one per output), not expressions.", "subject to c: 2 * y = net(x);";
+    "rmod::relu::unbounded_input" => "A network input has no finite bounds: neither the variables in the argument expression nor the file's `input_bounds` bound it. Big-M values need bounded inputs.", "var x; subject to c: y = net(x);";
+    "rmod::relu::unknown_field" => "(warning) A network file has a field that relu-net v1 does not define; it is ignored. Often a typo.", "{\"format\": \"relu-net\", \"versoin\": 1, ...}";
+    "rmod::relu::unknown_input" => "A named argument of a network call is not one of the file's `inputs`.", "subject to c: conv[r] = reactor(feed = feed[r], temp = T[r]);";
     "rmod::solve::infeasible" => "CBC proved that no point satisfies all constraints. Check bounds and data; `rmod expand` shows the generated rows.", "var x >= 2; subject to c: x <= 1;";
     "rmod::solve::unbounded" => "The objective can improve without limit; a variable is missing a bound or a constraint.", "var x >= 0; maximize o: x;";
     "rmod::solve::limit" => "(warning) The solver stopped at a time or node limit; the solution (if any) is not proven optimal.", "option time_limit = 0.01;";
