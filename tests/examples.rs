@@ -116,3 +116,42 @@ fn table_report_shows_status_objective_and_values() {
     );
     assert!(out.contains("ship      seattle,chicago"), "{out}");
 }
+
+#[test]
+fn plant_solves_and_every_network_is_verified() {
+    let v = solve_json("examples/plant/plant.rmod");
+    assert_eq!(v["status"], "optimal");
+    let nets = v["networks"].as_array().expect("networks");
+    assert_eq!(nets.len(), 2);
+    for n in nets {
+        assert!(n["mismatch_rel"].as_f64().expect("mismatch") <= 1e-6, "{n}");
+    }
+    assert_eq!(v["network_uses"].as_array().expect("uses").len(), 3);
+    let polish = &v["polish"];
+    assert!(polish["max_violation"].as_f64().expect("violation") <= 1e-6);
+    let exact = polish["objective"].as_f64().expect("objective");
+    assert!((exact - objective(&v)).abs() <= 1e-6 * (1.0 + exact.abs()));
+}
+
+#[test]
+fn constant_positional_input_matches_the_forward_pass() {
+    let v = solve_json("tests/models/curve.rmod");
+    let f = v["variables"]["f"].as_f64().expect("f");
+    let text =
+        std::fs::read_to_string(crate::util::root().join("examples/plant/nets/reactor.json"))
+            .expect("net");
+    let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "r", &text)
+        .0
+        .expect("valid");
+    let y = net.forward(&[f, 550.0])[0];
+    assert!(
+        (objective(&v) - y).abs() <= 1e-6 * (1.0 + y.abs()),
+        "{} vs {y}",
+        objective(&v)
+    );
+    // no grid point does better
+    let best = (0..=600)
+        .map(|i| net.forward(&[i as f64 / 10.0, 550.0])[0])
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(objective(&v) >= best - 1e-6 * (1.0 + best.abs()));
+}

@@ -6,5 +6,6 @@ mod cli;
 mod docs;
 mod examples;
 mod export;
+mod relu;
 mod robustness;
 mod util;

@@ -318,10 +318,13 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 show_all: *all,
                 nets,
                 net_uses: uses,
-                polish: verification.as_ref().filter(|_| !out.net_uses.is_empty()).map(|v| rmod_report::Polish {
-                    objective: v.exact_objective,
-                    max_violation: v.max_violation,
-                }),
+                polish: verification
+                    .as_ref()
+                    .filter(|_| !out.net_uses.is_empty())
+                    .map(|v| rmod_report::Polish {
+                        objective: v.exact_objective,
+                        max_violation: v.max_violation,
+                    }),
             };
             let text = match format {
                 Format::Table => rmod_report::render_table(&report),
@@ -451,7 +454,8 @@ fn net_lines(
         bound_seconds: u.stats.bound_seconds,
         mismatch: None,
     };
-    let per_use: Vec<rmod_report::NetLine> = uses.iter().map(|u| line(u.constraint.clone(), u)).collect();
+    let per_use: Vec<rmod_report::NetLine> =
+        uses.iter().map(|u| line(u.constraint.clone(), u)).collect();
     let mut nets: Vec<rmod_report::NetLine> = Vec::new();
     let mut all_m: Vec<Vec<f64>> = Vec::new();
     for u in uses {
@@ -472,11 +476,18 @@ fn net_lines(
         }
     }
     for (n, ms) in nets.iter_mut().zip(all_m) {
-        let stats = rmod_relu::UseStats { big_m: ms, ..Default::default() };
+        let stats = rmod_relu::UseStats {
+            big_m: ms,
+            ..Default::default()
+        };
         n.max_m = stats.max_m();
         n.median_m = stats.median_m();
         if let Some(v) = verification {
-            n.mismatch = v.nets.iter().find(|(name, _, _)| *name == n.name).map(|(_, a, r)| (*a, *r));
+            n.mismatch = v
+                .nets
+                .iter()
+                .find(|(name, _, _)| *name == n.name)
+                .map(|(_, a, r)| (*a, *r));
         }
     }
     (nets, per_use)

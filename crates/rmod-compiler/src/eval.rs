@@ -13,9 +13,9 @@ use std::sync::Arc;
 use rmod_relu::{Affine, Network};
 
 use crate::options::{apply_option, OptValue};
-use crate::NetUse;
 use crate::resolve::{Kind, Symbols};
 use crate::Loader;
+use crate::NetUse;
 
 /// A diagnostic has been recorded (or the failure cascades from one that was).
 pub struct Reported;
@@ -1342,32 +1342,64 @@ fn _file_id(_: FileId) {}
 impl Evaluator<'_> {
     fn net_decl(&mut self, d: &NetDecl) -> R<()> {
         let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (the path is relative to the model file)";
-        let ExprKind::Call(_, args) = &d.value.kind else { return Err(Reported) };
+        let ExprKind::Call(_, args) = &d.value.kind else {
+            return Err(Reported);
+        };
         let (path, path_span) = match args.first() {
-            Some(Arg { name: None, value: Expr { kind: ExprKind::Str(s), span } }) => (s.clone(), *span),
-            _ => return Err(self.err(Diagnostic::error("rmod::relu::invalid_call", "`relu_net` needs the path of a network file").with_label(d.value.span, "no path").with_help(usage))),
+            Some(Arg {
+                name: None,
+                value:
+                    Expr {
+                        kind: ExprKind::Str(s),
+                        span,
+                    },
+            }) => (s.clone(), *span),
+            _ => {
+                return Err(self.err(
+                    Diagnostic::error(
+                        "rmod::relu::invalid_call",
+                        "`relu_net` needs the path of a network file",
+                    )
+                    .with_label(d.value.span, "no path")
+                    .with_help(usage),
+                ))
+            }
         };
         if let Some(extra) = args.get(1) {
-            return Err(self.err(Diagnostic::error("rmod::relu::invalid_call", "`relu_net` takes only the file path").with_label(extra.value.span, "unexpected argument").with_help(usage)));
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::relu::invalid_call",
+                    "`relu_net` takes only the file path",
+                )
+                .with_label(extra.value.span, "unexpected argument")
+                .with_help(usage),
+            ));
         }
         let net = match self.by_path.get(&path) {
             Some(n) => n.clone(),
             None => {
-                let text = match self.loader.load(&path) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        return Err(self.err(
-                            Diagnostic::error("rmod::data::file", format!("cannot read network file `{path}`: {e}"))
-                                .with_label(path_span, "this file")
-                                .with_help("paths are relative to the model file; check the name and location"),
-                        ))
-                    }
-                };
+                let text =
+                    match self.loader.load(&path) {
+                        Ok(t) => t,
+                        Err(e) => return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::data::file",
+                                format!("cannot read network file `{path}`: {e}"),
+                            )
+                            .with_label(path_span, "this file")
+                            .with_help(
+                                "paths are relative to the model file; check the name and location",
+                            ),
+                        )),
+                    };
                 let shown = self.loader.display_name(&path);
                 let file = self.sources.add(shown.clone(), text.clone());
                 let (net, mut diags) = rmod_relu::parse(file, &shown, &text);
                 for diag in &mut diags {
-                    diag.labels.push(rmod_diagnostics::Label { span: path_span, message: "network loaded here".into() });
+                    diag.labels.push(rmod_diagnostics::Label {
+                        span: path_span,
+                        message: "network loaded here".into(),
+                    });
                 }
                 self.diags.extend(diags);
                 let Some(net) = net else { return Err(Reported) };
@@ -1386,16 +1418,30 @@ impl Evaluator<'_> {
             return None;
         }
         match &d.exprs[1].kind {
-            ExprKind::Call(f, args) if self.syms.get(&f.name).map(|s| s.kind) == Some(Kind::Net) => Some((f, args)),
+            ExprKind::Call(f, args)
+                if self.syms.get(&f.name).map(|s| s.kind) == Some(Kind::Net) =>
+            {
+                Some((f, args))
+            }
             _ => None,
         }
     }
 
-    fn net_constraint(&mut self, d: &ConDecl, f: &Ident, args: &[Arg], key: &[Elem], env: &Env) -> R<()> {
+    fn net_constraint(
+        &mut self,
+        d: &ConDecl,
+        f: &Ident,
+        args: &[Arg],
+        key: &[Elem],
+        env: &Env,
+    ) -> R<()> {
         if self.poisoned.contains(&f.name) {
             return Err(Reported);
         }
-        let Some((_, path, net)) = self.networks.iter().find(|(n, _, _)| *n == f.name).cloned() else { return Err(Reported) };
+        let Some((_, path, net)) = self.networks.iter().find(|(n, _, _)| *n == f.name).cloned()
+        else {
+            return Err(Reported);
+        };
         let n_in = net.n_inputs();
         let n_out = net.n_outputs();
         let names: Vec<String> = (0..n_in).map(|i| net.input_name(i)).collect();
@@ -1407,26 +1453,56 @@ impl Evaluator<'_> {
                 None => {
                     if positional >= n_in {
                         return Err(self.err(
-                            Diagnostic::error("rmod::relu::arity", format!("network `{}` takes {n_in} input(s), found more", f.name))
-                                .with_label(a.value.span, "extra argument")
-                                .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+                            Diagnostic::error(
+                                "rmod::relu::arity",
+                                format!("network `{}` takes {n_in} input(s), found more", f.name),
+                            )
+                            .with_label(a.value.span, "extra argument")
+                            .with_help(format!("{path} declares the inputs {}", names.join(", "))),
                         ));
                     }
                     slots[positional] = Some(&a.value);
                     positional += 1;
                 }
                 Some(n) => {
-                    let Some(i) = net.inputs.as_ref().and_then(|v| v.iter().position(|x| *x == n.name)) else {
-                        let mut diag = Diagnostic::error("rmod::relu::unknown_input", format!("network `{}` has no input named `{}`", f.name, n.name)).with_label(n.span, format!("not an input of {path}"));
-                        diag = match (&net.inputs, rmod_diagnostics::did_you_mean(&n.name, names.iter().map(String::as_str))) {
-                            (None, _) => diag.with_help(format!("{path} names no inputs: pass the {n_in} argument(s) by position")),
-                            (Some(_), Some(s)) => diag.with_help(format!("the file declares inputs {}; did you mean `{s}`?", quoted(&names))),
-                            (Some(_), None) => diag.with_help(format!("the file declares inputs {}", quoted(&names))),
+                    let Some(i) = net
+                        .inputs
+                        .as_ref()
+                        .and_then(|v| v.iter().position(|x| *x == n.name))
+                    else {
+                        let mut diag = Diagnostic::error(
+                            "rmod::relu::unknown_input",
+                            format!("network `{}` has no input named `{}`", f.name, n.name),
+                        )
+                        .with_label(n.span, format!("not an input of {path}"));
+                        diag = match (
+                            &net.inputs,
+                            rmod_diagnostics::did_you_mean(
+                                &n.name,
+                                names.iter().map(String::as_str),
+                            ),
+                        ) {
+                            (None, _) => diag.with_help(format!(
+                                "{path} names no inputs: pass the {n_in} argument(s) by position"
+                            )),
+                            (Some(_), Some(s)) => diag.with_help(format!(
+                                "the file declares inputs {}; did you mean `{s}`?",
+                                quoted(&names)
+                            )),
+                            (Some(_), None) => diag
+                                .with_help(format!("the file declares inputs {}", quoted(&names))),
                         };
                         return Err(self.err(diag));
                     };
                     if slots[i].is_some() {
-                        return Err(self.err(Diagnostic::error("rmod::relu::arity", format!("input `{}` is given twice", n.name)).with_label(n.span, "second value").with_help("give each input once")));
+                        return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::relu::arity",
+                                format!("input `{}` is given twice", n.name),
+                            )
+                            .with_label(n.span, "second value")
+                            .with_help("give each input once"),
+                        ));
                     }
                     slots[i] = Some(&a.value);
                 }
@@ -1434,9 +1510,15 @@ impl Evaluator<'_> {
         }
         if let Some(i) = slots.iter().position(Option::is_none) {
             return Err(self.err(
-                Diagnostic::error("rmod::relu::arity", format!("network `{}` takes {n_in} input(s); `{}` is missing", f.name, names[i]))
-                    .with_label(d.exprs[1].span, "incomplete call")
-                    .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+                Diagnostic::error(
+                    "rmod::relu::arity",
+                    format!(
+                        "network `{}` takes {n_in} input(s); `{}` is missing",
+                        f.name, names[i]
+                    ),
+                )
+                .with_label(d.exprs[1].span, "incomplete call")
+                .with_help(format!("{path} declares the inputs {}", names.join(", "))),
             ));
         }
         // outputs: variables
@@ -1446,9 +1528,26 @@ impl Evaluator<'_> {
         };
         if lhs.len() != n_out {
             return Err(self.err(
-                Diagnostic::error("rmod::relu::arity", format!("network `{}` has {n_out} output(s), the left side has {}", f.name, lhs.len()))
-                    .with_label(d.exprs[0].span, format!("{} value(s)", lhs.len()))
-                    .with_help(if n_out == 1 { "write `y = net(...)`".to_string() } else { format!("write a tuple of {n_out} variables: `({}) = net(...)`", (1..=n_out).map(|k| format!("y{k}")).collect::<Vec<_>>().join(", ")) }),
+                Diagnostic::error(
+                    "rmod::relu::arity",
+                    format!(
+                        "network `{}` has {n_out} output(s), the left side has {}",
+                        f.name,
+                        lhs.len()
+                    ),
+                )
+                .with_label(d.exprs[0].span, format!("{} value(s)", lhs.len()))
+                .with_help(if n_out == 1 {
+                    "write `y = net(...)`".to_string()
+                } else {
+                    format!(
+                        "write a tuple of {n_out} variables: `({}) = net(...)`",
+                        (1..=n_out)
+                            .map(|k| format!("y{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
             ));
         }
         let mut out_cols = Vec::with_capacity(n_out);
@@ -1471,7 +1570,10 @@ impl Evaluator<'_> {
         for (i, e) in slots.iter().enumerate() {
             let e = e.ok_or(Reported)?;
             let l = self.lin(e, env)?;
-            let aff = Affine { coeffs: normalize(l.terms), constant: l.c };
+            let aff = Affine {
+                coeffs: normalize(l.terms),
+                constant: l.c,
+            };
             let (mut lo, mut hi) = aff.bounds(&self.model);
             if let Some(b) = &net.input_bounds {
                 lo = lo.max(b[i].0);
@@ -1495,7 +1597,15 @@ impl Evaluator<'_> {
             boxes.push((lo, hi.max(lo)));
         }
         let base = format!("{}.{}", d.name.name, f.name);
-        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &boxes, &base, key, d.name.span);
+        let enc = rmod_relu::encode(
+            &net,
+            &mut self.model,
+            &inputs,
+            &boxes,
+            &base,
+            key,
+            d.name.span,
+        );
         // link outputs: lhs = output (model units)
         for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
             let mut e = Affine::var(*col);
@@ -1503,10 +1613,22 @@ impl Evaluator<'_> {
             let e = e.normalized();
             let mut index = key.to_vec();
             index.push(Elem::Int(j as i64 + 1));
-            self.model.rows.push(Row { origin: Origin { decl: format!("{base}.out"), index, span: d.name.span }, coeffs: e.coeffs, lower: -e.constant, upper: -e.constant });
+            self.model.rows.push(Row {
+                origin: Origin {
+                    decl: format!("{base}.out"),
+                    index,
+                    span: d.name.span,
+                },
+                coeffs: e.coeffs,
+                lower: -e.constant,
+                upper: -e.constant,
+            });
             let (p, q) = enc.output_bounds[j];
             let c = &mut self.model.columns[*col as usize];
-            let (nl, nu) = (c.lower.max(p - 1e-9 * p.abs().max(1.0)), c.upper.min(q + 1e-9 * q.abs().max(1.0)));
+            let (nl, nu) = (
+                c.lower.max(p - 1e-9 * p.abs().max(1.0)),
+                c.upper.min(q + 1e-9 * q.abs().max(1.0)),
+            );
             if nl <= nu {
                 c.lower = nl;
                 c.upper = nu;
@@ -1520,12 +1642,29 @@ impl Evaluator<'_> {
                     .with_help("tighten the input bounds, or retrain with regularization; large M values make CBC slow and numerically fragile"),
             );
         }
-        let display = Origin { decl: d.name.name.clone(), index: key.to_vec(), span: d.name.span }.display();
-        self.uses.push(NetUse { net: f.name.clone(), file: path, constraint: display, network: net, inputs, outputs: out_cols, stats: enc.stats });
+        let display = Origin {
+            decl: d.name.name.clone(),
+            index: key.to_vec(),
+            span: d.name.span,
+        }
+        .display();
+        self.uses.push(NetUse {
+            net: f.name.clone(),
+            file: path,
+            constraint: display,
+            network: net,
+            inputs,
+            outputs: out_cols,
+            stats: enc.stats,
+        });
         Ok(())
     }
 }
 
 fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -199,9 +199,9 @@ pub fn format_row(model: &Model, row: &Row) -> String {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod nets_tests;
+#[cfg(test)]
+mod tests;
 
 /// The check of a solution against plain forward passes of every network.
 #[derive(Clone, Debug, Default)]
@@ -244,13 +244,21 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
             exact[*col as usize] = *y;
         }
     }
-    v.exact_objective = model.objective.as_ref().map(|o| o.constant + rmod_ir::dot(&o.coeffs, &exact));
+    v.exact_objective = model
+        .objective
+        .as_ref()
+        .map(|o| o.constant + rmod_ir::dot(&o.coeffs, &exact));
     let mut worst: f64 = 0.0;
     for r in model.rows.iter().filter(|r| is_model_origin(&r.origin)) {
         let a = rmod_ir::dot(&r.coeffs, &exact);
         worst = worst.max(r.lower - a).max(a - r.upper);
     }
-    for (c, val) in model.columns.iter().zip(&exact).filter(|(c, _)| is_model_origin(&c.origin)) {
+    for (c, val) in model
+        .columns
+        .iter()
+        .zip(&exact)
+        .filter(|(c, _)| is_model_origin(&c.origin))
+    {
         worst = worst.max(c.lower - val).max(val - c.upper);
     }
     v.max_violation = worst;

@@ -27,16 +27,52 @@ fn net_use_creates_binaries_and_bounds_outputs() {
     // y = |x| on [-2, 3]: interval arithmetic gives [0, 5]
     assert!(m.columns[1].lower.abs() < 1e-6);
     assert!((m.columns[1].upper - 5.0).abs() < 1e-6);
-    let v = verify(&m, &out.net_uses, &vec![1.0, 1.0].into_iter().chain(std::iter::repeat(0.0)).take(m.columns.len()).collect::<Vec<_>>());
+    let v = verify(
+        &m,
+        &out.net_uses,
+        &vec![1.0, 1.0]
+            .into_iter()
+            .chain(std::iter::repeat(0.0))
+            .take(m.columns.len())
+            .collect::<Vec<_>>(),
+    );
     assert_eq!(v.nets[0].1, 0.0);
 }
 
 #[test]
 fn net_errors() {
-    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x; var y; subject to f: y = n(x); minimize o: y;"#), vec!["rmod::relu::unbounded_input"]);
-    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(z = x); minimize o: y;"#), vec!["rmod::relu::unknown_input"]);
-    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x, x); minimize o: y;"#), vec!["rmod::relu::arity"]);
-    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: (y, x) = n(x); minimize o: y;"#), vec!["rmod::relu::arity"]);
-    assert_eq!(codes(r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: 2 * y = n(x); minimize o: y;"#), vec!["rmod::relu::output_not_variable"]);
-    assert_eq!(codes(r#"net n = relu_net("nope.json"); var x in [0, 1]; minimize o: x;"#), vec!["rmod::data::file"]);
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x; var y; subject to f: y = n(x); minimize o: y;"#
+        ),
+        vec!["rmod::relu::unbounded_input"]
+    );
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(z = x); minimize o: y;"#
+        ),
+        vec!["rmod::relu::unknown_input"]
+    );
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x, x); minimize o: y;"#
+        ),
+        vec!["rmod::relu::arity"]
+    );
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: (y, x) = n(x); minimize o: y;"#
+        ),
+        vec!["rmod::relu::arity"]
+    );
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: 2 * y = n(x); minimize o: y;"#
+        ),
+        vec!["rmod::relu::output_not_variable"]
+    );
+    assert_eq!(
+        codes(r#"net n = relu_net("nope.json"); var x in [0, 1]; minimize o: x;"#),
+        vec!["rmod::data::file"]
+    );
 }

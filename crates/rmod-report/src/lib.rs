@@ -56,12 +56,27 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
             n.name, n.uses, n.file, n.layers, n.neurons, n.stable_active, n.stable_inactive, 100.0 * n.stable_share(), n.binaries, fmt_num(n.max_m), fmt_num(n.median_m), n.method, n.bound_seconds
         );
         if let Some((abs, rel)) = n.mismatch {
-            let _ = writeln!(out, "           {} forward-pass check: max mismatch {} (relative {})", n.name, fmt_num(abs), fmt_num(rel));
+            let _ = writeln!(
+                out,
+                "           {} forward-pass check: max mismatch {} (relative {})",
+                n.name,
+                fmt_num(abs),
+                fmt_num(rel)
+            );
         }
     }
     if uses.len() > 1 && uses.len() <= 12 {
         for u in uses {
-            let _ = writeln!(out, "             {}: stable {} active + {} inactive of {}, {} binaries, M max {}", u.name, u.stable_active, u.stable_inactive, u.neurons, u.binaries, fmt_num(u.max_m));
+            let _ = writeln!(
+                out,
+                "             {}: stable {} active + {} inactive of {}, {} binaries, M max {}",
+                u.name,
+                u.stable_active,
+                u.stable_inactive,
+                u.neurons,
+                u.binaries,
+                fmt_num(u.max_m)
+            );
         }
     }
     out
@@ -197,7 +212,11 @@ pub fn render_table(r: &Report) -> String {
                 .objective
                 .map(|o| format!("objective {} at the exact point, ", fmt_num(o)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "polish     {obj}largest model row/bound violation {}", fmt_num(p.max_violation));
+            let _ = writeln!(
+                out,
+                "polish     {obj}largest model row/bound violation {}",
+                fmt_num(p.max_violation)
+            );
         }
         out.push('\n');
         let mut rows: Vec<[String; 5]> = vec![[
@@ -246,7 +265,10 @@ pub fn render_table(r: &Report) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if hidden > 0 {
-            let _ = writeln!(out, "({hidden} variables at 0 or generated for networks not shown; --all shows them)");
+            let _ = writeln!(
+                out,
+                "({hidden} variables at 0 or generated for networks not shown; --all shows them)"
+            );
         }
     }
     out

@@ -1,0 +1,273 @@
+//! Network surrogates against independent answers: exact breakpoints in 1-D, dense grids in
+//! 2-D, random networks against sampling; every optimum is re-checked by a forward pass.
+
+use std::collections::BTreeMap;
+
+use rmod_compiler::{compile, CompileRequest};
+use rmod_ir::Status;
+use serde_json::json;
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.unit()
+    }
+}
+
+struct Net {
+    /// (weights [out][in], bias, clip: None = relu, Some(c) = clipped; the last layer is linear)
+    layers: Vec<(Vec<Vec<f64>>, Vec<f64>, Option<f64>)>,
+    scaling: Option<(f64, f64, f64, f64)>,
+}
+
+impl Net {
+    fn random(rng: &mut Lcg, n_in: usize, clipped: bool, scaled: bool) -> Net {
+        let mut layers = Vec::new();
+        let mut width = n_in;
+        let depth = 2;
+        for k in 0..=depth {
+            let n_out = if k == depth {
+                1
+            } else {
+                3 + (rng.unit() * 4.0) as usize
+            };
+            let w = (0..n_out)
+                .map(|_| (0..width).map(|_| rng.range(-1.5, 1.5)).collect())
+                .collect();
+            let b = (0..n_out).map(|_| rng.range(-1.0, 1.0)).collect();
+            let clip = (clipped && k < depth && rng.unit() < 0.5).then(|| rng.range(0.3, 1.5));
+            layers.push((w, b, clip));
+            width = n_out;
+        }
+        let scaling = scaled.then(|| {
+            (
+                rng.range(-1.0, 1.0),
+                rng.range(0.5, 2.0),
+                rng.range(-3.0, 3.0),
+                rng.range(0.5, 4.0),
+            )
+        });
+        Net { layers, scaling }
+    }
+
+    fn forward(&self, x: &[f64]) -> f64 {
+        let mut h: Vec<f64> = x
+            .iter()
+            .map(|v| self.scaling.map_or(*v, |(o, s, _, _)| (v - o) / s))
+            .collect();
+        let n = self.layers.len();
+        for (k, (w, b, clip)) in self.layers.iter().enumerate() {
+            h = w
+                .iter()
+                .zip(b)
+                .map(|(row, bb)| {
+                    let a = bb + row.iter().zip(&h).map(|(p, q)| p * q).sum::<f64>();
+                    if k + 1 == n {
+                        a
+                    } else {
+                        match clip {
+                            Some(c) => a.max(0.0).min(*c),
+                            None => a.max(0.0),
+                        }
+                    }
+                })
+                .collect();
+        }
+        self.scaling.map_or(h[0], |(_, _, o, s)| h[0] * s + o)
+    }
+
+    fn json(&self, n_in: usize) -> String {
+        let n = self.layers.len();
+        let layers: Vec<serde_json::Value> = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(k, (w, b, clip))| {
+                let act = if k + 1 == n {
+                    "linear"
+                } else if clip.is_some() {
+                    "clipped_relu"
+                } else {
+                    "relu"
+                };
+                let mut l = json!({"weights": w, "bias": b, "activation": act});
+                if let (Some(c), true) = (clip, k + 1 < n) {
+                    l["clip"] = json!(c);
+                }
+                l
+            })
+            .collect();
+        let mut doc = json!({"format": "relu-net", "version": 1, "layers": layers});
+        if let Some((o, s, oo, os)) = self.scaling {
+            doc["input_scaling"] = json!({"offset": vec![o; n_in], "scale": vec![s; n_in]});
+            doc["output_scaling"] = json!({"offset": [oo], "scale": [os]});
+        }
+        doc.to_string()
+    }
+
+    /// All breakpoints of a 1-input network on [lo, hi], exactly: on each linear piece every
+    /// pre-activation is affine in x, so its kinks are roots of affine functions.
+    fn breakpoints(&self, lo: f64, hi: f64) -> Vec<f64> {
+        let mut pts = vec![lo, hi];
+        for depth in 0..self.layers.len() - 1 {
+            let mut sorted = pts.clone();
+            sorted.sort_by(f64::total_cmp);
+            sorted.dedup();
+            for win in sorted.windows(2) {
+                let (p, q) = (win[0], win[1]);
+                if q - p < 1e-12 {
+                    continue;
+                }
+                // pre-activations of layer `depth` are affine on [p, q]: interpolate
+                let pa = self.pre(depth, p);
+                let qa = self.pre(depth, q);
+                for (j, (a0, a1)) in pa.iter().zip(&qa).enumerate() {
+                    let mut levels = vec![0.0];
+                    if let Some(c) = self.layers[depth].2 {
+                        levels.push(c);
+                    }
+                    let _ = j;
+                    for lv in levels {
+                        if (a0 - lv) * (a1 - lv) < 0.0 {
+                            pts.push(p + (q - p) * (lv - a0) / (a1 - a0));
+                        }
+                    }
+                }
+            }
+        }
+        pts
+    }
+
+    fn pre(&self, depth: usize, x: f64) -> Vec<f64> {
+        let mut h = vec![self.scaling.map_or(x, |(o, s, _, _)| (x - o) / s)];
+        for (k, (w, b, clip)) in self.layers.iter().enumerate() {
+            let a: Vec<f64> = w
+                .iter()
+                .zip(b)
+                .map(|(row, bb)| bb + row.iter().zip(&h).map(|(p, q)| p * q).sum::<f64>())
+                .collect();
+            if k == depth {
+                return a;
+            }
+            h = a
+                .iter()
+                .map(|v| clip.map_or(v.max(0.0), |c| v.max(0.0).min(c)))
+                .collect();
+        }
+        h
+    }
+}
+
+/// Maximizes the network output over a box; returns (objective, x) from rmod + CBC.
+fn maximize(net_json: &str, boxes: &[(f64, f64)]) -> (f64, Vec<f64>) {
+    let mut files = BTreeMap::new();
+    files.insert("n.json".to_string(), net_json.to_string());
+    let n = boxes.len();
+    let mut text = String::from("net n = relu_net(\"n.json\");\n");
+    for (i, (p, q)) in boxes.iter().enumerate() {
+        text.push_str(&format!("var x{i} in [{p:?}, {q:?}];\n"));
+    }
+    let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+    text.push_str(&format!(
+        "var y;\nsubject to f: y = n({});\nmaximize o: y;\noption mip_gap = 0;\n",
+        args.join(", ")
+    ));
+    let out = compile(&CompileRequest::new("m.rmod", &text, &files));
+    assert!(
+        !rmod_diagnostics::has_errors(&out.diagnostics),
+        "{:?}",
+        out.diagnostics
+    );
+    let model = out.model.expect("compiles");
+    let sol = rmod_solver::solve(&model, None);
+    assert_eq!(sol.status, Status::Optimal);
+    let v = rmod_compiler::verify(&model, &out.net_uses, &sol.values);
+    assert!(v.nets[0].2 <= 1e-6, "forward-pass mismatch {}", v.nets[0].2);
+    (sol.objective.expect("objective"), sol.values[..n].to_vec())
+}
+
+#[test]
+fn one_input_optimum_is_the_best_breakpoint() {
+    let mut rng = Lcg(42);
+    for case in 0..24 {
+        let net = Net::random(&mut rng, 1, case % 2 == 1, case % 3 == 0);
+        let lo = rng.range(-3.0, 0.0);
+        let hi = lo + rng.range(0.5, 5.0);
+        let best = net
+            .breakpoints(lo, hi)
+            .iter()
+            .map(|x| net.forward(&[*x]))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (obj, x) = maximize(&net.json(1), &[(lo, hi)]);
+        let tol = 1e-6 * (1.0 + best.abs());
+        assert!(
+            (obj - best).abs() <= tol,
+            "case {case}: MILP {obj} vs exact {best}"
+        );
+        assert!(
+            (net.forward(&x) - obj).abs() <= tol,
+            "case {case}: forward pass at argmax"
+        );
+    }
+}
+
+#[test]
+fn random_two_input_networks_beat_every_sample() {
+    let mut rng = Lcg(9);
+    for case in 0..16 {
+        let net = Net::random(&mut rng, 2, case % 2 == 0, case % 4 < 2);
+        let boxes = [
+            (rng.range(-2.0, 0.0), rng.range(0.5, 2.0)),
+            (rng.range(-2.0, 0.0), rng.range(0.5, 2.0)),
+        ];
+        let mut best_sample = f64::NEG_INFINITY;
+        for _ in 0..3000 {
+            let x = [
+                rng.range(boxes[0].0, boxes[0].1),
+                rng.range(boxes[1].0, boxes[1].1),
+            ];
+            best_sample = best_sample.max(net.forward(&x));
+        }
+        let (obj, x) = maximize(&net.json(2), &boxes);
+        let tol = 1e-6 * (1.0 + obj.abs());
+        assert!(
+            obj >= best_sample - tol,
+            "case {case}: MILP {obj} below a sample {best_sample}"
+        );
+        assert!(
+            (net.forward(&x) - obj).abs() <= tol,
+            "case {case}: forward pass at argmax"
+        );
+    }
+}
+
+#[test]
+fn plant_reactor_beats_a_dense_grid() {
+    let text =
+        std::fs::read_to_string(crate::util::root().join("examples/plant/nets/reactor.json"))
+            .expect("reactor");
+    let (net, _) = rmod_relu::parse(rmod_diagnostics::FileId(0), "reactor.json", &text);
+    let net = net.expect("valid");
+    let boxes = [(0.0, 60.0), (560.0, 640.0)];
+    let mut best = f64::NEG_INFINITY;
+    for i in 0..=200 {
+        for j in 0..=200 {
+            let x = [60.0 * i as f64 / 200.0, 560.0 + 80.0 * j as f64 / 200.0];
+            best = best.max(net.forward(&x)[0]);
+        }
+    }
+    let (obj, x) = maximize(&text, &boxes);
+    assert!(
+        obj >= best - 1e-6 * (1.0 + best.abs()),
+        "MILP {obj} below grid {best}"
+    );
+    assert!((net.forward(&x)[0] - obj).abs() <= 1e-6 * (1.0 + obj.abs()));
+}
