@@ -22,9 +22,11 @@ impl Lcg {
     }
 }
 
+/// (weights [out][in], bias, clip: None = relu, Some(c) = clipped; the last layer is linear)
+type TestLayer = (Vec<Vec<f64>>, Vec<f64>, Option<f64>);
+
 struct Net {
-    /// (weights [out][in], bias, clip: None = relu, Some(c) = clipped; the last layer is linear)
-    layers: Vec<(Vec<Vec<f64>>, Vec<f64>, Option<f64>)>,
+    layers: Vec<TestLayer>,
     scaling: Option<(f64, f64, f64, f64)>,
 }
 

@@ -61,8 +61,10 @@ pub fn rmod_bin() -> PathBuf {
     BUILD.call_once(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
+        // the same package selection and targets as `cargo test --workspace`, so that features
+        // unify the same way and nothing (CBC above all) is built a second time
         cmd.current_dir(root())
-            .args(["build", "-q", "-p", "rmod-cli", "--bin", "rmod"]);
+            .args(["build", "-q", "--workspace", "--bins", "--tests"]);
         if dir.file_name().and_then(|s| s.to_str()) == Some("release") {
             cmd.arg("--release");
         }
