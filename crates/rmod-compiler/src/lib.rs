@@ -145,6 +145,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
             diagnostics: diags,
         };
     }
+    diags.extend(coefficient_range_warnings(&model));
     model.columns.shrink_to_fit();
     CompileOutput {
         model: Some(model),
@@ -152,6 +153,45 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         sources,
         diagnostics: diags,
     }
+}
+
+/// Ratio of the largest to the smallest nonzero coefficient of a row above which CBC's
+/// tolerances (1e-9 .. 1e-6) can no longer tell the small terms from noise.
+pub const MAX_COEFFICIENT_RANGE: f64 = 1e9;
+
+/// One warning per declaration whose rows mix coefficients of very different magnitudes.
+fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
+    let mut worst: Vec<(String, f64, rmod_diagnostics::Span, String)> = Vec::new();
+    for r in &model.rows {
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for (_, a) in &r.coeffs {
+            lo = lo.min(a.abs());
+            hi = hi.max(a.abs());
+        }
+        if hi / lo <= MAX_COEFFICIENT_RANGE {
+            continue;
+        }
+        let decl = r.origin.decl.split('.').next().unwrap_or("").to_string();
+        match worst.iter_mut().find(|w| w.0 == decl) {
+            Some(w) if w.1 >= hi / lo => {}
+            Some(w) => {
+                w.1 = hi / lo;
+                w.3 = r.origin.display();
+            }
+            None => worst.push((decl, hi / lo, r.origin.span, r.origin.display())),
+        }
+    }
+    worst
+        .into_iter()
+        .map(|(decl, ratio, span, row)| {
+            Diagnostic::warning(
+                "rmod::linear::coefficient_range",
+                format!("constraint `{decl}` has coefficients spanning {ratio:.1e} (row {row})"),
+            )
+            .with_label(span, "coefficients of very different magnitudes")
+            .with_help("rescale the units of the variables involved; CBC cannot resolve coefficients that differ by more than about 1e9")
+        })
+        .collect()
 }
 
 fn dedup(diags: &mut Vec<Diagnostic>) {

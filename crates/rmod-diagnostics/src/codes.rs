@@ -36,6 +36,7 @@ codes! {
     "rmod::data::non_finite" => "A value is infinite or NaN; every number in a model must be finite.", "param a = 1e308 * 10;";
     "rmod::data::out_of_set" => "A subscript is not an element of the index set of the declaration it indexes.", "var x{R}; ... x[\"R9\"]";
     "rmod::linear::product_of_variables" => "The product of two expressions that both contain variables is not linear. Introduce a binary/linearization or fix one factor as a parameter.", "subject to c: x * y <= 1;";
+    "rmod::linear::coefficient_range" => "(warning) The coefficients of a row span more than 1e9 (largest / smallest magnitude): solver tolerances can no longer resolve the small ones. Rescale units. Rows generated for networks are checked too.", "subject to c: 1e-6 * x + 1e6 * y <= 1;";
     "rmod::linear::division_by_variable" => "Dividing by an expression that contains variables is not linear.", "subject to c: 1 / x <= 1;";
     "rmod::linear::variable_in_data" => "A variable appears where only data is allowed: a set, a parameter, a bound, a filter or a subscript.", "param a = x;";
     "rmod::linear::misplaced_call" => "A network call (or another function) appears where it cannot be linearized. A network call must be the whole right-hand side of `y = net(...)` or `(y1, y2) = net(...)`.", "subject to c: y <= 2 * reactor(x, T);";
