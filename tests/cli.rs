@@ -165,3 +165,24 @@ fn json_solution_is_deterministic() {
     ]));
     assert_eq!(a, b);
 }
+
+#[test]
+fn expand_shows_the_rows_generated_for_a_network() {
+    let o = rmod(&["expand", "examples/plant/plant.rmod", "column_model"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().count() > 16, "{out}");
+    assert!(out.contains("column_model.column.out[1]:"), "{out}");
+    assert!(out.contains("column_model.column.z[1, 1]"), "{out}");
+}
+
+#[test]
+fn check_reports_network_statistics() {
+    let o = rmod(&["check", "examples/plant/plant.rmod"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("relu       reactor x2 (nets/reactor.json): 3 layers, 16 neurons/use"),
+        "{out}"
+    );
+}

@@ -9,6 +9,20 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
 
+/// `println!` that ignores a closed stdout (e.g. `rmod expand ... | head`) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Exit codes (also in the README).
 const EXIT_COMPILE: u8 = 1;
 const EXIT_USAGE: u8 = 64;
@@ -273,11 +287,11 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             };
             let model = out.model.as_ref().expect("checked by load_model");
             p.finish(&out.sources);
-            println!("ok         {}", m.model.display());
-            println!("model      {}", rmod_report::model_summary(model));
+            outln!("ok         {}", m.model.display());
+            outln!("model      {}", rmod_report::model_summary(model));
             let (nets, uses) = net_lines(&out.net_uses, None);
-            print!("{}", rmod_report::render_nets(&nets, &uses));
-            println!("time       compile {secs:.3} s");
+            out!("{}", rmod_report::render_nets(&nets, &uses));
+            outln!("time       compile {secs:.3} s");
             0
         }
         Cmd::Solve {
@@ -385,7 +399,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             let rows: Vec<_> = model
                 .rows
                 .iter()
-                .filter(|r| r.origin.decl == *name)
+                .filter(|r| r.origin.decl.split('.').next() == Some(name.as_str()))
                 .collect();
             if let Some(o) = model.objective.as_ref().filter(|o| o.name == *name) {
                 let row = rmod_ir::Row {
@@ -400,7 +414,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 };
                 let text = format_row(model, &row);
                 let body = text.trim_end_matches(" >= -inf");
-                println!(
+                outln!(
                     "{body}{}",
                     if o.constant != 0.0 {
                         format!(" + {}", o.constant)
@@ -411,9 +425,13 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 return 0;
             }
             if rows.is_empty() {
-                let mut names: Vec<&str> =
-                    model.rows.iter().map(|r| r.origin.decl.as_str()).collect();
-                names.dedup();
+                let mut names: Vec<&str> = Vec::new();
+                for r in &model.rows {
+                    let decl = r.origin.decl.split('.').next().unwrap_or("");
+                    if !names.contains(&decl) {
+                        names.push(decl);
+                    }
+                }
                 let mut d = Diagnostic::error(
                     "rmod::resolve::unknown_name",
                     format!("no constraint named `{name}` generated rows"),
@@ -427,7 +445,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 return EXIT_COMPILE;
             }
             for r in rows {
-                println!("{}", format_row(model, r));
+                outln!("{}", format_row(model, r));
             }
             0
         }
@@ -497,13 +515,13 @@ fn explain(code: Option<&str>) -> u8 {
     match code {
         None => {
             for c in rmod_diagnostics::CODES {
-                println!("{}", c.code);
+                outln!("{}", c.code);
             }
             0
         }
         Some(code) => match rmod_diagnostics::explain(code) {
             Some(info) => {
-                println!(
+                outln!(
                     "{}\n\n{}\n\nexample:\n\n    {}",
                     info.code,
                     info.explanation,
