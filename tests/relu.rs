@@ -170,6 +170,10 @@ impl Net {
 
 /// Maximizes the network output over a box; returns (objective, x) from rmod + CBC.
 fn maximize(net_json: &str, boxes: &[(f64, f64)]) -> (f64, Vec<f64>) {
+    maximize_with(net_json, boxes, "ia")
+}
+
+fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Vec<f64>) {
     let mut files = BTreeMap::new();
     files.insert("n.json".to_string(), net_json.to_string());
     let n = boxes.len();
@@ -179,10 +183,12 @@ fn maximize(net_json: &str, boxes: &[(f64, f64)]) -> (f64, Vec<f64>) {
     }
     let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
     text.push_str(&format!(
-        "var y;\nsubject to f: y = n({});\nmaximize o: y;\noption mip_gap = 0;\n",
+        "var y;\nsubject to f: y = n({});\nmaximize o: y;\noption mip_gap = 0;\noption bounds = \"{bounds}\";\n",
         args.join(", ")
     ));
-    let out = compile(&CompileRequest::new("m.rmod", &text, &files));
+    let mut req = CompileRequest::new("m.rmod", &text, &files);
+    req.oracle = Some(&rmod_solver::CbcBounds);
+    let out = compile(&req);
     assert!(
         !rmod_diagnostics::has_errors(&out.diagnostics),
         "{:?}",
@@ -272,4 +278,61 @@ fn plant_reactor_beats_a_dense_grid() {
         "MILP {obj} below grid {best}"
     );
     assert!((net.forward(&x)[0] - obj).abs() <= 1e-6 * (1.0 + obj.abs()));
+}
+
+#[test]
+fn obbt_bounds_contain_every_sample_and_are_never_wider_than_ia() {
+    let mut rng = Lcg(77);
+    for case in 0..12 {
+        let n_in = 1 + case % 3;
+        let net = Net::random(&mut rng, n_in, case % 2 == 0, false);
+        let parsed = rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", &net.json(n_in))
+            .0
+            .expect("valid");
+        let lo: Vec<f64> = (0..n_in).map(|_| rng.range(-2.0, 0.0)).collect();
+        let hi: Vec<f64> = lo.iter().map(|l| l + rng.range(0.5, 3.0)).collect();
+        let ia = parsed.interval_bounds(&lo, &hi);
+        for milp in [None, Some(5.0)] {
+            let tight = rmod_relu::tighten(&parsed, &lo, &hi, &rmod_solver::CbcBounds, milp);
+            for (t, i) in tight.iter().flatten().zip(ia.iter().flatten()) {
+                assert!(
+                    t.0 >= i.0 - 1e-12 && t.1 <= i.1 + 1e-12,
+                    "case {case}: {t:?} wider than IA {i:?}"
+                );
+            }
+            for _ in 0..500 {
+                let x: Vec<f64> = lo.iter().zip(&hi).map(|(l, h)| rng.range(*l, *h)).collect();
+                for (layer, b) in parsed.trace(&x).iter().zip(&tight) {
+                    for (a, (l, u)) in layer.iter().zip(b) {
+                        // the encoding widens every bound by a relative 1e-9 before it becomes an M
+                        let (l, u) = (l - 1e-9 * l.abs().max(1.0), u + 1e-9 * u.abs().max(1.0));
+                        assert!(
+                            l <= *a && *a <= u,
+                            "case {case}: activation {a} cut off by [{l}, {u}] (milp {milp:?})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tightened_bounds_keep_the_optimum() {
+    let mut rng = Lcg(123);
+    for case in 0..8 {
+        let net = Net::random(&mut rng, 2, case % 2 == 1, case % 3 == 0);
+        let boxes = [
+            (rng.range(-2.0, 0.0), rng.range(0.5, 2.0)),
+            (rng.range(-2.0, 0.0), rng.range(0.5, 2.0)),
+        ];
+        let (ia, _) = maximize_with(&net.json(2), &boxes, "ia");
+        for method in ["lp", "milp"] {
+            let (obj, _) = maximize_with(&net.json(2), &boxes, method);
+            assert!(
+                (obj - ia).abs() <= 1e-6 * (1.0 + ia.abs()),
+                "case {case}: {method} {obj} vs ia {ia}"
+            );
+        }
+    }
 }

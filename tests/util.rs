@@ -44,6 +44,7 @@ pub fn compile_file(
     let mut req = CompileRequest::new(rel, &text, &loader);
     req.overrides = overrides;
     req.options = options;
+    req.oracle = Some(&rmod_solver::CbcBounds);
     compile(&req)
 }
 

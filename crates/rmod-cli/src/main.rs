@@ -246,6 +246,7 @@ fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutpu
     let mut req = CompileRequest::new(&name, &text, &loader);
     req.overrides = overrides;
     req.options = options;
+    req.oracle = Some(&rmod_solver::CbcBounds);
     let out = compile(&req);
     let secs = started.elapsed().as_secs_f64();
     p.emit(&out.diagnostics, &out.sources);
@@ -470,6 +471,10 @@ fn net_lines(
         median_m: u.stats.median_m(),
         method: u.stats.bound_method.to_string(),
         bound_seconds: u.stats.bound_seconds,
+        ia_unstable: u.stats.ia_unstable,
+        unstable: u.stats.unstable,
+        ia_mean_width: u.stats.ia_mean_width,
+        mean_width: u.stats.mean_width,
         mismatch: None,
     };
     let per_use: Vec<rmod_report::NetLine> =
@@ -485,6 +490,11 @@ fn net_lines(
                 n.stable_inactive += u.stats.stable_inactive;
                 n.binaries += u.stats.binaries;
                 n.bound_seconds += u.stats.bound_seconds;
+                n.ia_unstable += u.stats.ia_unstable;
+                n.unstable += u.stats.unstable;
+                let k = n.uses as f64;
+                n.ia_mean_width += (u.stats.ia_mean_width - n.ia_mean_width) / k;
+                n.mean_width += (u.stats.mean_width - n.mean_width) / k;
                 all_m[i].extend(&u.stats.big_m);
             }
             None => {

@@ -122,6 +122,10 @@ pub struct Evaluator<'a> {
     by_path: HashMap<String, Arc<Network>>,
     /// every use of a network, in model order
     pub uses: Vec<NetUse>,
+    /// `relu_net(..., bounds = "...")` per network name
+    net_bounds: HashMap<String, String>,
+    oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+    cli_options: Vec<(String, String)>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -130,6 +134,8 @@ impl<'a> Evaluator<'a> {
         sources: &'a mut Sources,
         loader: &'a dyn Loader,
         overrides: &[(String, f64)],
+        cli_options: &[(String, String)],
+        oracle: Option<&'a dyn rmod_relu::BoundOracle>,
     ) -> Self {
         Evaluator {
             syms,
@@ -149,6 +155,9 @@ impl<'a> Evaluator<'a> {
             networks: Vec::new(),
             by_path: HashMap::default(),
             uses: Vec::new(),
+            net_bounds: HashMap::default(),
+            oracle,
+            cli_options: cli_options.to_vec(),
         }
     }
 
@@ -165,6 +174,20 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn run(&mut self, ast: &Ast) {
+        // options first (they take literal values), then the command line's, so that every
+        // statement (network encodings above all) sees the final options
+        for stmt in &ast.stmts {
+            if let Stmt::Option(d) = stmt {
+                let _ = self.option(d);
+            }
+        }
+        for (k, v) in self.cli_options.clone() {
+            let _ = apply_option(
+                &mut self.model.options,
+                &k,
+                &crate::options::parse_cli_value(&v),
+            );
+        }
         for stmt in &ast.stmts {
             let name = stmt.name().map(|n| n.name.clone());
             let res = match stmt {
@@ -174,7 +197,7 @@ impl<'a> Evaluator<'a> {
                 Stmt::Net(d) => self.net_decl(d),
                 Stmt::Constraint(d) => self.constraint(d),
                 Stmt::Objective(d) => self.objective(d),
-                Stmt::Option(d) => self.option(d),
+                Stmt::Option(_) => Ok(()),
             };
             if res.is_err() {
                 if let Some(n) = name {
@@ -1341,7 +1364,7 @@ fn _file_id(_: FileId) {}
 
 impl Evaluator<'_> {
     fn net_decl(&mut self, d: &NetDecl) -> R<()> {
-        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (the path is relative to the model file)";
+        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (relative to the model file), optionally with `bounds = \"lp\"`";
         let ExprKind::Call(_, args) = &d.value.kind else {
             return Err(Reported);
         };
@@ -1365,11 +1388,17 @@ impl Evaluator<'_> {
                 ))
             }
         };
-        if let Some(extra) = args.get(1) {
+        for extra in args.iter().skip(1) {
+            if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
+                if n.name == "bounds" && crate::options::BOUND_METHODS.contains(&m.as_str()) {
+                    self.net_bounds.insert(d.name.name.clone(), m.clone());
+                    continue;
+                }
+            }
             return Err(self.err(
                 Diagnostic::error(
                     "rmod::relu::invalid_call",
-                    "`relu_net` takes only the file path",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"`",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),
@@ -1597,15 +1626,31 @@ impl Evaluator<'_> {
             boxes.push((lo, hi.max(lo)));
         }
         let base = format!("{}.{}", d.name.name, f.name);
-        let enc = rmod_relu::encode(
-            &net,
-            &mut self.model,
-            &inputs,
-            &boxes,
-            &base,
-            key,
-            d.name.span,
-        );
+        let method_name = self
+            .networks
+            .iter()
+            .find(|(n, _, _)| *n == f.name)
+            .and_then(|_| self.net_bounds.get(&f.name).cloned())
+            .or_else(|| self.model.options.bounds.clone())
+            .unwrap_or_else(|| "ia".to_string());
+        let method = match (method_name.as_str(), self.oracle) {
+            ("ia", _) => rmod_relu::BoundMethod::Ia,
+            ("lp", Some(o)) => rmod_relu::BoundMethod::Lp(o),
+            ("milp", Some(o)) => rmod_relu::BoundMethod::Milp(o, self.model.options.bound_time_limit.unwrap_or(1.0)),
+            _ => {
+                return Err(self.err(
+                    Diagnostic::error("rmod::relu::bounds_unavailable", format!("bounds \"{method_name}\" need a solver, and none was given to the compiler"))
+                        .with_label(d.name.span, "network use")
+                        .with_help("run through the `rmod` command, which provides CBC, or use `option bounds = \"ia\";`"),
+                ))
+            }
+        };
+        let name = rmod_relu::UseName {
+            base: &base,
+            index: key,
+            span: d.name.span,
+        };
+        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &boxes, &name, &method);
         // link outputs: lhs = output (model units)
         for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
             let mut e = Affine::var(*col);

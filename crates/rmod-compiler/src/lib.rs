@@ -53,6 +53,8 @@ pub struct CompileRequest<'a> {
     pub overrides: Vec<(String, f64)>,
     /// `--option key=value`, applied after the model's own options
     pub options: Vec<(String, String)>,
+    /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
+    pub oracle: Option<&'a dyn rmod_relu::BoundOracle>,
 }
 
 impl<'a> CompileRequest<'a> {
@@ -63,6 +65,7 @@ impl<'a> CompileRequest<'a> {
             loader,
             overrides: Vec::new(),
             options: Vec::new(),
+            oracle: None,
         }
     }
 }
@@ -126,11 +129,15 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
             diagnostics: diags,
         };
     }
-    let mut ev = eval::Evaluator::new(&syms, &mut sources, req.loader, &req.overrides);
+    let mut ev = eval::Evaluator::new(
+        &syms,
+        &mut sources,
+        req.loader,
+        &req.overrides,
+        &req.options,
+        req.oracle,
+    );
     ev.run(&ast);
-    for (k, v) in &req.options {
-        let _ = apply_option(&mut ev.model.options, k, &parse_cli_value(v));
-    }
     let mut model = std::mem::take(&mut ev.model);
     let net_uses = std::mem::take(&mut ev.uses);
     let mut edups = std::mem::take(&mut ev.diags);

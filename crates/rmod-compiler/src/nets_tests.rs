@@ -76,3 +76,13 @@ fn net_errors() {
         vec!["rmod::data::file"]
     );
 }
+
+#[test]
+fn tightening_without_a_solver_is_an_error() {
+    assert_eq!(
+        codes(
+            r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x); minimize o: y; option bounds = "lp";"#
+        ),
+        vec!["rmod::relu::bounds_unavailable"]
+    );
+}

@@ -9,7 +9,18 @@ pub enum OptValue {
 }
 
 /// The option keys rmod knows; `cbc.KEY` passes any key through to CBC.
-pub const OPTION_KEYS: &[&str] = &["time_limit", "mip_gap", "threads", "seed", "log"];
+pub const OPTION_KEYS: &[&str] = &[
+    "time_limit",
+    "mip_gap",
+    "threads",
+    "seed",
+    "log",
+    "bounds",
+    "bound_time_limit",
+];
+
+/// The values of `option bounds` and of `relu_net(..., bounds = ...)`.
+pub const BOUND_METHODS: &[&str] = &["ia", "lp", "milp"];
 
 /// Parses a command-line value: a number if it reads as one, else a string.
 pub fn parse_cli_value(s: &str) -> OptValue {
@@ -72,6 +83,16 @@ pub fn apply_option(
                     .ok_or_else(|| bad("a whole number"))? as i64,
             )
         }
+        "bounds" => match value {
+            OptValue::Str(m) if BOUND_METHODS.contains(&m.as_str()) => o.bounds = Some(m.clone()),
+            _ => return Err(bad("\"ia\", \"lp\" or \"milp\"")),
+        },
+        "bound_time_limit" => {
+            o.bound_time_limit = Some(
+                num.filter(|v| *v > 0.0)
+                    .ok_or_else(|| bad("a number of seconds > 0"))?,
+            )
+        }
         "log" => {
             o.log = Some(
                 num.filter(|v| *v >= 0.0 && v.fract() == 0.0)
@@ -102,6 +123,8 @@ fn example(key: &str) -> &'static str {
         "mip_gap" => "1e-4",
         "threads" | "log" => "1",
         "seed" => "7",
+        "bounds" => "\"lp\"",
+        "bound_time_limit" => "1",
         _ => "\"value\"",
     }
 }

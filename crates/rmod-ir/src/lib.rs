@@ -110,6 +110,10 @@ pub struct Options {
     pub log: Option<i64>,
     /// `cbc.KEY = "value"`, in the order given
     pub cbc: Vec<(String, String)>,
+    /// how network pre-activation bounds are computed: "ia" (default), "lp", "milp"
+    pub bounds: Option<String>,
+    /// seconds per MILP bound-tightening problem
+    pub bound_time_limit: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -98,6 +98,12 @@ pub struct UseStats {
     pub big_m: Vec<f64>,
     pub bound_method: &'static str,
     pub bound_seconds: f64,
+    /// hidden neurons that interval arithmetic leaves unstable, and that remain unstable
+    pub ia_unstable: usize,
+    pub unstable: usize,
+    /// mean pre-activation width over hidden neurons: interval arithmetic, and the bounds used
+    pub ia_mean_width: f64,
+    pub mean_width: f64,
 }
 
 impl UseStats {
@@ -117,6 +123,33 @@ impl UseStats {
             0.5 * (v[n / 2 - 1] + v[n / 2])
         }
     }
+}
+
+/// How the columns and rows of one use are named: `BASE.KIND[index..., layer, neuron]`.
+pub struct UseName<'a> {
+    pub base: &'a str,
+    pub index: &'a [Elem],
+    /// the model statement the use comes from
+    pub span: rmod_diagnostics::Span,
+}
+
+/// A valid lower bound on the minimum of a model's objective (a relaxation's optimum or a
+/// branch-and-bound best bound; never an incumbent). Implemented by the solver crate.
+pub trait BoundOracle {
+    /// `relax`: drop integrality (an LP); `time_limit` in seconds. `None` when nothing valid is known.
+    fn min_bound(&self, model: &Model, relax: bool, time_limit: Option<f64>) -> Option<f64>;
+}
+
+/// How pre-activation bounds are computed.
+pub enum BoundMethod<'a> {
+    /// interval arithmetic
+    Ia,
+    /// bounds computed elsewhere (scaled units, one entry per neuron of every layer)
+    Given(Vec<Vec<(f64, f64)>>),
+    /// optimization-based bound tightening over the LP relaxation of the earlier layers
+    Lp(&'a dyn BoundOracle),
+    /// the same with the earlier layers' binaries kept integer, each problem under a time limit
+    Milp(&'a dyn BoundOracle, f64),
 }
 
 /// A neuron whose big-M exceeds the threshold.
@@ -255,10 +288,10 @@ pub fn encode(
     model: &mut Model,
     inputs: &[Affine],
     input_box: &[(f64, f64)],
-    base: &str,
-    index: &[Elem],
-    span: rmod_diagnostics::Span,
+    name: &UseName,
+    method: &BoundMethod,
 ) -> Encoded {
+    let (base, index, span) = (name.base, name.index, name.span);
     let started = Instant::now();
     let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
     let mut lo = Vec::with_capacity(inputs.len());
@@ -274,11 +307,26 @@ pub fn encode(
         lo.push((p - off) / sc);
         hi.push((q - off) / sc);
     }
-    let bounds = net.interval_bounds(&lo, &hi);
+    let ia = net.interval_bounds(&lo, &hi);
+    let (bounds, method_name) = match method {
+        BoundMethod::Ia => (ia.clone(), "ia"),
+        BoundMethod::Given(b) => (b.clone(), "given"),
+        BoundMethod::Lp(oracle) => (crate::obbt::tighten(net, &lo, &hi, *oracle, None), "lp"),
+        BoundMethod::Milp(oracle, limit) => (
+            crate::obbt::tighten(net, &lo, &hi, *oracle, Some(*limit)),
+            "milp",
+        ),
+    };
+    let (ia_unstable, ia_width) = crate::obbt::unstable_and_width(net, &ia);
+    let (unstable, width) = crate::obbt::unstable_and_width(net, &bounds);
     let mut stats = UseStats {
         layers: net.layers.len(),
-        bound_method: "ia",
+        bound_method: method_name,
         bound_seconds: started.elapsed().as_secs_f64(),
+        ia_unstable,
+        unstable,
+        ia_mean_width: ia_width,
+        mean_width: width,
         ..UseStats::default()
     };
     let mut em = Emitter {

@@ -12,11 +12,15 @@
 
 mod encode;
 mod jsonspan;
+mod obbt;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
 
-pub use encode::{encode, Affine, Encoded, NeuronStats, UseStats};
+pub use encode::{
+    encode, Affine, BoundMethod, BoundOracle, Encoded, NeuronStats, UseName, UseStats,
+};
+pub use obbt::tighten;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {

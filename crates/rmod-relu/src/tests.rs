@@ -81,7 +81,18 @@ pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Enco
         });
         inputs.push(Affine::var(i as u32));
     }
-    let enc = encode(net, &mut m, &inputs, boxes, "c.net", &[], Span::default());
+    let enc = encode(
+        net,
+        &mut m,
+        &inputs,
+        boxes,
+        &UseName {
+            base: "c.net",
+            index: &[],
+            span: Span::default(),
+        },
+        &BoundMethod::Ia,
+    );
     (m, enc)
 }
 

@@ -23,6 +23,12 @@ pub struct NetLine {
     pub median_m: f64,
     pub method: String,
     pub bound_seconds: f64,
+    /// hidden neurons unstable under interval arithmetic, and under the bounds used (summed over uses)
+    pub ia_unstable: usize,
+    pub unstable: usize,
+    /// mean pre-activation width: interval arithmetic, and the bounds used (mean over uses)
+    pub ia_mean_width: f64,
+    pub mean_width: f64,
     /// after a solve: largest absolute and relative mismatch against a forward pass
     pub mismatch: Option<(f64, f64)>,
 }
@@ -55,6 +61,17 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
             "{head}{} x{} ({}): {} layers, {} neurons/use, stable {} active + {} inactive ({:.0}%), {} binaries, M max {} median {}, bounds {} {:.3} s",
             n.name, n.uses, n.file, n.layers, n.neurons, n.stable_active, n.stable_inactive, 100.0 * n.stable_share(), n.binaries, fmt_num(n.max_m), fmt_num(n.median_m), n.method, n.bound_seconds
         );
+        if n.method != "ia" {
+            let _ = writeln!(
+                out,
+                "           {} tightening: unstable {} -> {}, mean width {} -> {}",
+                n.name,
+                n.ia_unstable,
+                n.unstable,
+                fmt_num(n.ia_mean_width),
+                fmt_num(n.mean_width)
+            );
+        }
         if let Some((abs, rel)) = n.mismatch {
             let _ = writeln!(
                 out,
@@ -96,6 +113,11 @@ fn net_json(n: &NetLine) -> Value {
         "max_m": json_num(n.max_m),
         "median_m": json_num(n.median_m),
         "bound_method": n.method,
+        "bound_seconds": n.bound_seconds,
+        "unstable_ia": n.ia_unstable,
+        "unstable": n.unstable,
+        "mean_width_ia": json_num(n.ia_mean_width),
+        "mean_width": json_num(n.mean_width),
     });
     if let Some((abs, rel)) = n.mismatch {
         v["mismatch_abs"] = json_num(abs);

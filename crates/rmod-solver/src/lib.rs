@@ -168,8 +168,10 @@ fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
     let best = m.best_possible_value();
     Solution {
         objective: has_point.then(|| model.objective_value(&values)),
-        best_bound: (has_point && best.is_finite() && best.abs() < 1e30)
-            .then(|| best + model.objective.as_ref().map_or(0.0, |o| o.constant)),
+        best_bound: (best.is_finite()
+            && best.abs() < 1e30
+            && !matches!(status, Status::Infeasible | Status::Unbounded))
+        .then(|| best + model.objective.as_ref().map_or(0.0, |o| o.constant)),
         values: if has_point { values } else { Vec::new() },
         status,
         seconds: started.elapsed().as_secs_f64(),
@@ -204,6 +206,35 @@ pub fn solve_mps_file(path: &std::path::Path, sense: Sense) -> (Status, Option<f
         Status::Error(format!("{:?}", m.status()))
     };
     (status, Some(m.obj_value()))
+}
+
+/// Valid bounds for network bound tightening: an LP relaxation's optimum, or a MILP's best
+/// bound (never an incumbent), each solved by CBC under the given time limit.
+pub struct CbcBounds;
+
+impl rmod_relu::BoundOracle for CbcBounds {
+    fn min_bound(&self, model: &Model, relax: bool, time_limit: Option<f64>) -> Option<f64> {
+        let mut m = model.clone();
+        if relax {
+            for c in &mut m.columns {
+                c.kind = ColKind::Continuous;
+            }
+        }
+        m.options = rmod_ir::Options {
+            time_limit,
+            ..Default::default()
+        };
+        let s = solve(&m, None);
+        match (&s.status, relax) {
+            (Status::Optimal, true) => s.objective,
+            (Status::Optimal, false) => match (s.best_bound, s.objective) {
+                (Some(b), Some(o)) => Some(b.min(o)),
+                (b, o) => b.or(o),
+            },
+            (Status::Feasible | Status::NoSolution, false) => s.best_bound,
+            _ => None,
+        }
+    }
 }
 
 /// The diagnostic that a solve outcome deserves (none for optimal).
