@@ -9,8 +9,14 @@ use std::time::Instant;
 use rmod_compiler::{compile, verify, CompileRequest};
 
 fn main() {
-    let limit: f64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60.0);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("root").to_path_buf();
+    let limit: f64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(60.0);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("root")
+        .to_path_buf();
     let mut files: Vec<_> = std::fs::read_dir(root.join("benches/nets"))
         .expect("benches/nets")
         .flatten()
@@ -23,9 +29,15 @@ fn main() {
     println!("| network | bounds | stable | binaries | tighten (s) | CBC (s) | CBC iterations | total (s) | total / IA | status | objective | mismatch (rel) |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in files {
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("?")
+            .to_string();
         let text = std::fs::read_to_string(&path).expect("net");
-        let net = rmod_relu::parse(rmod_diagnostics::FileId(0), &name, &text).0.expect("valid network");
+        let net = rmod_relu::parse(rmod_diagnostics::FileId(0), &name, &text)
+            .0
+            .expect("valid network");
         let n = net.n_inputs();
         let mut loaded = BTreeMap::new();
         loaded.insert("n.json".to_string(), text.clone());
@@ -36,7 +48,10 @@ fn main() {
                 model.push_str(&format!("var x{i};\n"));
             }
             let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
-            model.push_str(&format!("var y;\nsubject to f: y = n({});\nminimize o: y;\n", args.join(", ")));
+            model.push_str(&format!(
+                "var y;\nsubject to f: y = n({});\nminimize o: y;\n",
+                args.join(", ")
+            ));
             model.push_str(&format!("option bounds = \"{method}\";\noption time_limit = {limit};\noption bound_time_limit = 1;\n"));
             let mut req = CompileRequest::new("m.rmod", &model, &loaded);
             req.oracle = Some(&rmod_solver::CbcBounds);
@@ -54,7 +69,11 @@ fn main() {
                 }
                 Some(t) => total / t,
             };
-            let mismatch = if sol.status.has_point() { verify(&m, &out.net_uses, &sol.values).nets[0].2 } else { f64::NAN };
+            let mismatch = if sol.status.has_point() {
+                verify(&m, &out.net_uses, &sol.values).nets[0].2
+            } else {
+                f64::NAN
+            };
             println!(
                 "| {name} | {method} | {}/{} ({:.0}%) | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} | {} | {:.1e} |",
                 u.stable_active + u.stable_inactive,

@@ -97,6 +97,8 @@ pub fn solve(model: &Model, initial: Option<&[f64]>) -> Solution {
     m.set_log_level(o.log.unwrap_or(0) as i32);
     set(&mut m, "log", &o.log.unwrap_or(0).to_string());
     if let Some(t) = o.time_limit {
+        // wall-clock seconds, as a user reads `time_limit` (CBC counts CPU time by default)
+        set(&mut m, "timeMode", "elapsed");
         set(&mut m, "sec", &t.to_string());
     }
     if let Some(g) = o.mip_gap {
