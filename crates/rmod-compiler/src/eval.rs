@@ -230,6 +230,26 @@ impl<'a> Evaluator<'a> {
 
     // ----- declarations -----
 
+    /// Reads a file named in the model (relative to it) and registers it for diagnostics;
+    /// returns its id, its display name and its text.
+    fn read_file(&mut self, path: &str, span: Span, what: &str) -> R<(FileId, String, String)> {
+        match self.loader.load(path) {
+            Ok(text) => {
+                let shown = self.loader.display_name(path);
+                let file = self.sources.add(shown.clone(), text.clone());
+                Ok((file, shown, text))
+            }
+            Err(e) => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::file",
+                    format!("cannot read {what} `{path}`: {e}"),
+                )
+                .with_label(span, "this file")
+                .with_help("paths are relative to the model file; check the name and location"),
+            )),
+        }
+    }
+
     fn set_decl(&mut self, d: &SetDecl) -> R<()> {
         let s = self.set_expr(&d.value, &Vec::new())?;
         if s.tuples.is_empty() {
@@ -507,21 +527,7 @@ impl<'a> Evaluator<'a> {
                 .with_help("name one column per index, e.g. `key = (\"plant\", \"market\")`"),
             ));
         }
-        let text = match self.loader.load(&path.0) {
-            Ok(t) => t,
-            Err(e) => {
-                return Err(self.err(
-                    Diagnostic::error("rmod::data::file", format!("cannot read `{}`: {e}", path.0))
-                        .with_label(path.1, "this file")
-                        .with_help(
-                            "paths are relative to the model file; check the name and location",
-                        ),
-                ))
-            }
-        };
-        let file = self
-            .sources
-            .add(self.loader.display_name(&path.0), text.clone());
+        let (file, _, text) = self.read_file(&path.0, path.1, "data file")?;
         let table = crate::csv::parse(file, &text);
         if table.header.is_empty() {
             return Err(self.err(
@@ -1357,9 +1363,6 @@ fn key_not_in_set(key: &[Elem], span: Span, name: &str, index: &SetVal) -> Diagn
     .with_help(format!("the index set holds {}", preview(index)))
 }
 
-#[allow(dead_code)]
-fn _file_id(_: FileId) {}
-
 // ----- neural networks -----
 
 impl Evaluator<'_> {
@@ -1407,22 +1410,7 @@ impl Evaluator<'_> {
         let net = match self.by_path.get(&path) {
             Some(n) => n.clone(),
             None => {
-                let text =
-                    match self.loader.load(&path) {
-                        Ok(t) => t,
-                        Err(e) => return Err(self.err(
-                            Diagnostic::error(
-                                "rmod::data::file",
-                                format!("cannot read network file `{path}`: {e}"),
-                            )
-                            .with_label(path_span, "this file")
-                            .with_help(
-                                "paths are relative to the model file; check the name and location",
-                            ),
-                        )),
-                    };
-                let shown = self.loader.display_name(&path);
-                let file = self.sources.add(shown.clone(), text.clone());
+                let (file, shown, text) = self.read_file(&path, path_span, "network file")?;
                 let (net, mut diags) = rmod_relu::parse(file, &shown, &text);
                 for diag in &mut diags {
                     diag.labels.push(rmod_diagnostics::Label {

@@ -129,29 +129,34 @@ impl Network {
             .map(|(j, a)| self.unscale_output(j, l.activation.apply(*a)))
             .collect()
     }
+    /// Interval arithmetic for one layer: pre-activation bounds from bounds on the layer's inputs (the previous layer's outputs).
+    pub fn layer_interval(&self, k: usize, prev: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        let l = &self.layers[k];
+        l.weights
+            .iter()
+            .zip(&l.bias)
+            .map(|(row, b)| {
+                let (mut s, mut t) = (*b, *b);
+                for (w, (p, q)) in row.iter().zip(prev) {
+                    if *w >= 0.0 {
+                        s += w * p;
+                        t += w * q;
+                    } else {
+                        s += w * q;
+                        t += w * p;
+                    }
+                }
+                (s, t)
+            })
+            .collect()
+    }
+
     /// Interval arithmetic: pre-activation bounds `[l, u]` of every neuron, layer by layer, for an input box in the network's scaled units.
     pub fn interval_bounds(&self, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)>> {
         let mut h: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
         let mut out = Vec::with_capacity(self.layers.len());
-        for l in &self.layers {
-            let a: Vec<(f64, f64)> = l
-                .weights
-                .iter()
-                .zip(&l.bias)
-                .map(|(row, b)| {
-                    let (mut s, mut t) = (*b, *b);
-                    for (w, (p, q)) in row.iter().zip(&h) {
-                        if *w >= 0.0 {
-                            s += w * p;
-                            t += w * q;
-                        } else {
-                            s += w * q;
-                            t += w * p;
-                        }
-                    }
-                    (s, t)
-                })
-                .collect();
+        for (k, l) in self.layers.iter().enumerate() {
+            let a = self.layer_interval(k, &h);
             h = a
                 .iter()
                 .map(|(s, t)| (l.activation.apply(*s), l.activation.apply(*t)))

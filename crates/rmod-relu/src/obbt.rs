@@ -16,28 +16,6 @@ fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
     (act.apply(l), act.apply(u))
 }
 
-/// Interval propagation of one layer from the bounds of the previous layer's outputs.
-fn layer_ia(net: &Network, k: usize, prev: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let l = &net.layers[k];
-    l.weights
-        .iter()
-        .zip(&l.bias)
-        .map(|(row, b)| {
-            let (mut s, mut t) = (*b, *b);
-            for (w, (p, q)) in row.iter().zip(prev) {
-                if *w >= 0.0 {
-                    s += w * p;
-                    t += w * q;
-                } else {
-                    s += w * q;
-                    t += w * p;
-                }
-            }
-            (s, t)
-        })
-        .collect()
-}
-
 fn is_open(act: Activation, (l, u): (f64, f64)) -> bool {
     match act {
         Activation::Relu => l < 0.0 && u > 0.0,
@@ -95,7 +73,7 @@ pub fn tighten(
                 .map(|b| post(net.layers[k - 1].activation, *b))
                 .collect()
         };
-        let mut bk = layer_ia(net, k, &prev);
+        let mut bk = net.layer_interval(k, &prev);
         let act = net.layers[k].activation;
         // the first layer is affine in the inputs: interval arithmetic is exact there
         if k == 0 || act == Activation::Linear || !bk.iter().any(|b| is_open(act, *b)) {
