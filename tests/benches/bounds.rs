@@ -1,7 +1,8 @@
 //! Bound tightening study: for each network in `benches/nets/` (regenerate with
 //! `python3 benches/nets/make_nets.py`), minimize its output over its input box with
 //! `bounds = "ia" | "lp" | "milp"`, measured in one run. Prints the table of BENCHMARKS.md.
-//! `cargo bench -p rmod-tests --bench bounds` (optional argument: time limit per solve in s).
+//! `cargo bench -p rmod-tests --bench bounds -- [SOLVE_LIMIT [BOUND_LIMIT]]`: seconds per CBC
+//! solve (default 60) and per MILP bound problem (default 1).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -24,7 +25,7 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    println!("time limit per CBC solve: {limit} s; MILP-OBBT: 1 s per bound problem");
+    println!("time limit per CBC solve: {limit} s; MILP-OBBT: {bound_limit} s per bound problem");
     println!();
     println!("| network | bounds | stable | binaries | tighten (s) | CBC (s) | CBC iterations | total (s) | total / IA | status | objective | mismatch (rel) |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -52,7 +53,7 @@ fn main() {
                 "var y;\nsubject to f: y = n({});\nminimize o: y;\n",
                 args.join(", ")
             ));
-            model.push_str(&format!("option bounds = \"{method}\";\noption time_limit = {limit};\noption bound_time_limit = 1;\n"));
+            model.push_str(&format!("option bounds = \"{method}\";\noption time_limit = {limit};\noption bound_time_limit = {bound_limit};\n"));
             let mut req = CompileRequest::new("m.rmod", &model, &loaded);
             req.oracle = Some(&rmod_solver::CbcBounds);
             let t0 = Instant::now();
