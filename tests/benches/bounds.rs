@@ -10,10 +10,12 @@ use std::time::Instant;
 use rmod_compiler::{compile, verify, CompileRequest};
 
 fn main() {
-    let limit: f64 = std::env::args()
+    let nums: Vec<f64> = std::env::args()
         .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(60.0);
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let limit = nums.first().copied().unwrap_or(60.0);
+    let bound_limit = nums.get(1).copied().unwrap_or(1.0);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("root")
