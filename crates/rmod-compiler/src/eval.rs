@@ -230,6 +230,32 @@ impl<'a> Evaluator<'a> {
 
     // ----- declarations -----
 
+    /// The first argument of `csv(...)` or `relu_net(...)`: a path in quotes.
+    fn path_arg(
+        &mut self,
+        args: &[Arg],
+        call: Span,
+        code: &'static str,
+        msg: &str,
+        usage: &str,
+    ) -> R<(String, Span)> {
+        match args.first() {
+            Some(Arg {
+                name: None,
+                value:
+                    Expr {
+                        kind: ExprKind::Str(s),
+                        span,
+                    },
+            }) => Ok((s.clone(), *span)),
+            _ => Err(self.err(
+                Diagnostic::error(code, msg)
+                    .with_label(call, "no path")
+                    .with_help(usage),
+            )),
+        }
+    }
+
     /// Reads a file named in the model (relative to it) and registers it for diagnostics;
     /// returns its id, its display name and its text.
     fn read_file(&mut self, path: &str, span: Span, what: &str) -> R<(FileId, String, String)> {
@@ -453,26 +479,13 @@ impl<'a> Evaluator<'a> {
             return Err(Reported);
         };
         let usage = "write `csv(\"file.csv\", key = \"column\", value = \"column\")`";
-        let path = match args.first() {
-            Some(Arg {
-                name: None,
-                value:
-                    Expr {
-                        kind: ExprKind::Str(s),
-                        span,
-                    },
-            }) => (s.clone(), *span),
-            _ => {
-                return Err(self.err(
-                    Diagnostic::error(
-                        "rmod::data::csv_call",
-                        "`csv` needs the file path as its first argument",
-                    )
-                    .with_label(call.span, "no path")
-                    .with_help(usage),
-                ))
-            }
-        };
+        let path = self.path_arg(
+            args,
+            call.span,
+            "rmod::data::csv_call",
+            "`csv` needs the file path as its first argument",
+            usage,
+        )?;
         let mut key_cols: Option<(Vec<String>, Span)> = None;
         let mut value_col: Option<(String, Span)> = None;
         for a in &args[1..] {
@@ -1371,26 +1384,13 @@ impl Evaluator<'_> {
         let ExprKind::Call(_, args) = &d.value.kind else {
             return Err(Reported);
         };
-        let (path, path_span) = match args.first() {
-            Some(Arg {
-                name: None,
-                value:
-                    Expr {
-                        kind: ExprKind::Str(s),
-                        span,
-                    },
-            }) => (s.clone(), *span),
-            _ => {
-                return Err(self.err(
-                    Diagnostic::error(
-                        "rmod::relu::invalid_call",
-                        "`relu_net` needs the path of a network file",
-                    )
-                    .with_label(d.value.span, "no path")
-                    .with_help(usage),
-                ))
-            }
-        };
+        let (path, path_span) = self.path_arg(
+            args,
+            d.value.span,
+            "rmod::relu::invalid_call",
+            "`relu_net` needs the path of a network file",
+            usage,
+        )?;
         for extra in args.iter().skip(1) {
             if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
                 if n.name == "bounds" && crate::options::BOUND_METHODS.contains(&m.as_str()) {

@@ -103,12 +103,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     let file = sources.add(req.name.clone(), req.text.clone());
     let (ast, mut diags) = rmod_syntax::parse(file, &req.text);
     if has_errors(&diags) {
-        return CompileOutput {
-            model: None,
-            net_uses: Vec::new(),
-            sources,
-            diagnostics: diags,
-        };
+        return failed(sources, diags);
     }
     let mut rdiags = Vec::new();
     let syms = resolve::resolve(&ast, &mut rdiags);
@@ -122,12 +117,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     }
     diags.extend(rdiags);
     if has_errors(&diags) {
-        return CompileOutput {
-            model: None,
-            net_uses: Vec::new(),
-            sources,
-            diagnostics: diags,
-        };
+        return failed(sources, diags);
     }
     let mut ev = eval::Evaluator::new(
         &syms,
@@ -145,12 +135,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     dedup(&mut edups);
     diags.extend(edups);
     if has_errors(&diags) {
-        return CompileOutput {
-            model: None,
-            net_uses: Vec::new(),
-            sources,
-            diagnostics: diags,
-        };
+        return failed(sources, diags);
     }
     diags.extend(coefficient_range_warnings(&model));
     model.columns.shrink_to_fit();
@@ -199,6 +184,16 @@ fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
             .with_help("rescale the units of the variables involved; CBC cannot resolve coefficients that differ by more than about 1e9")
         })
         .collect()
+}
+
+/// The output of a compilation that stopped with errors.
+fn failed(sources: Sources, diagnostics: Vec<Diagnostic>) -> CompileOutput {
+    CompileOutput {
+        model: None,
+        net_uses: Vec::new(),
+        sources,
+        diagnostics,
+    }
 }
 
 fn dedup(diags: &mut Vec<Diagnostic>) {
