@@ -148,7 +148,7 @@ impl Printer {
             }
             match self.format {
                 MessageFormat::Human => {
-                    let _ = write!(err, "{}", render_human(d, sources, self.color, 100));
+                    let _ = writeln!(err, "{}", render_human(d, sources, self.color, 100));
                 }
                 MessageFormat::Json => self.json.push(d.clone()),
             }
