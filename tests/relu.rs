@@ -336,3 +336,32 @@ fn tightened_bounds_keep_the_optimum() {
         }
     }
 }
+
+#[test]
+fn per_network_bounds_override_the_model_option() {
+    let text =
+        std::fs::read_to_string(crate::util::root().join("examples/plant/nets/reactor.json"))
+            .expect("net");
+    let mut files = BTreeMap::new();
+    files.insert("r.json".to_string(), text);
+    let model = r#"net a = relu_net("r.json", bounds = "lp");
+        net b = relu_net("r.json");
+        var f in [0, 60]; var t in [560, 640]; var y; var z;
+        subject to ua: y = a(f, t);
+        subject to ub: z = b(f, t);
+        maximize o: y + z;"#;
+    let mut req = CompileRequest::new("m.rmod", model, &files);
+    req.oracle = Some(&rmod_solver::CbcBounds);
+    let out = compile(&req);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let methods: Vec<&str> = out.net_uses.iter().map(|u| u.stats.bound_method).collect();
+    assert_eq!(methods, vec!["lp", "ia"]);
+    let (lp, ia) = (&out.net_uses[0].stats, &out.net_uses[1].stats);
+    assert!(
+        lp.mean_width <= ia.mean_width + 1e-12,
+        "{} vs {}",
+        lp.mean_width,
+        ia.mean_width
+    );
+    assert_eq!(lp.ia_mean_width, ia.ia_mean_width);
+}

@@ -207,13 +207,7 @@ impl<'a> Evaluator<'a> {
         }
         for (name, _, used) in self.overrides.clone() {
             if !used {
-                let names: Vec<&str> = self
-                    .syms
-                    .list
-                    .iter()
-                    .filter(|(_, s)| s.kind == Kind::Param)
-                    .map(|(n, _)| n.as_str())
-                    .collect();
+                let names = self.syms.names_of(Kind::Param);
                 let mut d = Diagnostic::error(
                     "rmod::resolve::unknown_override",
                     format!("`-D {name}=...` names no parameter of the model"),
@@ -1615,10 +1609,9 @@ impl Evaluator<'_> {
         }
         let base = format!("{}.{}", d.name.name, f.name);
         let method_name = self
-            .networks
-            .iter()
-            .find(|(n, _, _)| *n == f.name)
-            .and_then(|_| self.net_bounds.get(&f.name).cloned())
+            .net_bounds
+            .get(&f.name)
+            .cloned()
             .or_else(|| self.model.options.bounds.clone())
             .unwrap_or_else(|| "ia".to_string());
         let method = match (method_name.as_str(), self.oracle) {

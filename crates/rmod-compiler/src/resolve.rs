@@ -49,6 +49,14 @@ impl Symbols {
     pub fn get(&self, name: &str) -> Option<&Symbol> {
         self.by_name.get(name).map(|i| &self.list[*i].1)
     }
+    /// Declared names of one kind, in declaration order (candidates for "did you mean").
+    pub fn names_of(&self, kind: Kind) -> Vec<&str> {
+        self.list
+            .iter()
+            .filter(|(_, s)| s.kind == kind)
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
 }
 
 /// The context an expression is in: what it may contain.
@@ -490,13 +498,7 @@ impl Resolver<'_> {
                     }
                     Some(k) => self.wrong_kind(f, k, "a function or network"),
                     None => {
-                        let names: Vec<&str> = self
-                            .syms
-                            .list
-                            .iter()
-                            .filter(|(_, s)| s.kind == Kind::Net)
-                            .map(|(n, _)| n.as_str())
-                            .collect();
+                        let names = self.syms.names_of(Kind::Net);
                         let mut d = Diagnostic::error(
                             "rmod::resolve::unknown_function",
                             format!("unknown function `{}`", f.name),

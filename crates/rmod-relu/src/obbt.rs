@@ -24,6 +24,26 @@ fn is_open(act: Activation, (l, u): (f64, f64)) -> bool {
     }
 }
 
+/// A model with one continuous column per input, bounded by the box, and the inputs as expressions.
+pub fn box_model(decl: &str, input_box: &[(f64, f64)]) -> (Model, Vec<Affine>) {
+    let mut m = Model::default();
+    let mut inputs = Vec::with_capacity(input_box.len());
+    for (i, (p, q)) in input_box.iter().enumerate() {
+        m.columns.push(Column {
+            origin: Origin {
+                decl: decl.into(),
+                index: vec![Elem::Int(i as i64)],
+                span: Span::default(),
+            },
+            lower: *p,
+            upper: *q,
+            kind: ColKind::Continuous,
+        });
+        inputs.push(Affine::var(i as u32));
+    }
+    (m, inputs)
+}
+
 /// Hidden neurons left unstable by `bounds`, and their mean pre-activation width.
 pub fn unstable_and_width(net: &Network, bounds: &[Vec<(f64, f64)>]) -> (usize, f64) {
     let mut n = 0;
@@ -89,21 +109,7 @@ pub fn tighten(
             output_scaling: None,
             layers: net.layers[..k].to_vec(),
         };
-        let mut m = Model::default();
-        let mut inputs = Vec::with_capacity(lo.len());
-        for (i, (p, q)) in input_box.iter().enumerate() {
-            m.columns.push(Column {
-                origin: Origin {
-                    decl: "obbt.x".into(),
-                    index: vec![Elem::Int(i as i64)],
-                    span: Span::default(),
-                },
-                lower: *p,
-                upper: *q,
-                kind: ColKind::Continuous,
-            });
-            inputs.push(Affine::var(i as u32));
-        }
+        let (mut m, inputs) = box_model("obbt.x", &input_box);
         let given = BoundMethod::Given(bounds.clone());
         let enc = encode(
             &prefix,

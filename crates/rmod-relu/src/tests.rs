@@ -1,5 +1,5 @@
 use rmod_diagnostics::{FileId, Span};
-use rmod_ir::{ColKind, Column, Elem, Model, Origin};
+use rmod_ir::{Elem, Model};
 
 use super::*;
 
@@ -66,21 +66,7 @@ pub(crate) fn random_net(rng: &mut Lcg, n_in: usize) -> Network {
 
 /// A model with one column per input in the box, and the network encoded on top.
 pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Encoded) {
-    let mut m = Model::default();
-    let mut inputs = Vec::new();
-    for (i, (p, q)) in boxes.iter().enumerate() {
-        m.columns.push(Column {
-            origin: Origin {
-                decl: "x".into(),
-                index: vec![Elem::Int(i as i64)],
-                span: Span::default(),
-            },
-            lower: *p,
-            upper: *q,
-            kind: ColKind::Continuous,
-        });
-        inputs.push(Affine::var(i as u32));
-    }
+    let (mut m, inputs) = crate::obbt::box_model("x", boxes);
     let enc = encode(
         net,
         &mut m,
