@@ -2,7 +2,13 @@
 full batch, fixed seed) on synthetic process data. Run from this folder: python3 nets/train.py
 (needs numpy). The functions below stand in for a plant simulator."""
 import json
+import os
+import sys
+
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools"))
+from relu_train import train  # noqa: E402
 
 rng = np.random.default_rng(7)
 
@@ -16,39 +22,6 @@ def column(load, reflux):  # t/h light product, MW reboiler duty
     light = load * (0.30 + 0.45 * (1.0 - np.exp(-(reflux - 1.0) / 0.8)))
     duty = 0.08 * load * (1.0 + reflux) + 2.0
     return np.stack([light, duty], axis=1)
-
-
-def train(X, Y, hidden, epochs, lr=3e-3):
-    xm, xs = X.mean(0), X.std(0)
-    ym, ys = Y.mean(0), Y.std(0)
-    Xn, Yn = (X - xm) / xs, (Y - ym) / ys
-    sizes = [X.shape[1]] + hidden + [Y.shape[1]]
-    W = [rng.normal(0, np.sqrt(2.0 / a), (b, a)) for a, b in zip(sizes, sizes[1:])]
-    B = [np.zeros(b) for b in sizes[1:]]
-    params = W + B
-    m = [np.zeros_like(p) for p in params]
-    v = [np.zeros_like(p) for p in params]
-    for t in range(1, epochs + 1):
-        hs, pre = [Xn], []
-        for k in range(len(W)):
-            a = hs[-1] @ W[k].T + B[k]
-            pre.append(a)
-            hs.append(a if k == len(W) - 1 else np.maximum(a, 0))
-        err = hs[-1] - Yn
-        g = 2 * err / len(Xn)
-        gW, gB = [None] * len(W), [None] * len(W)
-        for k in reversed(range(len(W))):
-            gW[k] = g.T @ hs[k]
-            gB[k] = g.sum(0)
-            if k > 0:
-                g = (g @ W[k]) * (pre[k - 1] > 0)
-        grads = gW + gB
-        for i, (p, gr) in enumerate(zip(params, grads)):
-            m[i] = 0.9 * m[i] + 0.1 * gr
-            v[i] = 0.999 * v[i] + 0.001 * gr * gr
-            p -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
-    rmse = float(np.sqrt((err**2).mean()))
-    return W, B, (xm, xs, ym, ys), rmse
 
 
 def write(path, names_in, names_out, bounds, W, B, scal, rmse):
@@ -76,11 +49,11 @@ def write(path, names_in, names_out, bounds, W, B, scal, rmse):
 n = 3000
 feed = rng.uniform(0, 60, n)
 T = rng.uniform(560, 640, n)
-W, B, s, e = train(np.stack([feed, T], 1), reactor(feed, T)[:, None], [8, 8], 3000)
+W, B, s, e = train(rng, np.stack([feed, T], 1), reactor(feed, T)[:, None], [8, 8], 3000)
 write("nets/reactor.json", ["feed", "T"], ["conv"], [[0, 60], [540, 640]], W, B, s, e)
 print("reactor rmse (standardized)", e)
 load = rng.uniform(0, 120, n)
 reflux = rng.uniform(1.2, 3.5, n)
-W, B, s, e = train(np.stack([load, reflux], 1), column(load, reflux), [8, 8], 3000)
+W, B, s, e = train(rng, np.stack([load, reflux], 1), column(load, reflux), [8, 8], 3000)
 write("nets/column.json", ["load", "reflux"], ["light", "duty"], [[0, 120], [1.2, 3.5]], W, B, s, e)
 print("column rmse (standardized)", e)
