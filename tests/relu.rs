@@ -293,7 +293,16 @@ fn obbt_bounds_contain_every_sample_and_are_never_wider_than_ia() {
         let hi: Vec<f64> = lo.iter().map(|l| l + rng.range(0.5, 3.0)).collect();
         let ia = parsed.interval_bounds(&lo, &hi);
         for milp in [None, Some(5.0)] {
-            let tight = rmod_relu::tighten(&parsed, &lo, &hi, &rmod_solver::CbcBounds, milp);
+            let tight = rmod_relu::tighten(
+                &parsed,
+                rmod_relu::Context::Network,
+                &lo,
+                &hi,
+                &rmod_solver::CbcBounds,
+                milp,
+                None,
+            )
+            .pre;
             for (t, i) in tight.iter().flatten().zip(ia.iter().flatten()) {
                 assert!(
                     t.0 >= i.0 - 1e-12 && t.1 <= i.1 + 1e-12,

@@ -75,11 +75,21 @@ pub fn rmod_bin() -> PathBuf {
     dir.join("rmod")
 }
 
+/// Runs `rmod` with a bound cache of its own (a fresh folder per call), so no run sees another's.
 pub fn rmod(args: &[&str]) -> Output {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let cache = tmp(&format!("cache-{}", N.fetch_add(1, Ordering::Relaxed)));
+    rmod_with_cache(args, &cache)
+}
+
+/// Runs `rmod` with the bound cache in `cache`.
+pub fn rmod_with_cache(args: &[&str], cache: &Path) -> Output {
     Command::new(rmod_bin())
         .current_dir(root())
         .args(args)
         .env("NO_COLOR", "1")
+        .env("RMOD_CACHE_DIR", cache)
         .output()
         .expect("run rmod")
 }

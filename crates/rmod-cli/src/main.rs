@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
 
+mod bounds;
+
 /// `println!` that ignores a closed stdout (e.g. `rmod expand ... | head`) instead of panicking.
 macro_rules! outln {
     ($($arg:tt)*) => {{
@@ -68,6 +70,10 @@ struct ModelArgs {
     /// Override a scalar parameter: -D feed_avail=80
     #[arg(short = 'D', value_name = "PARAM=VALUE")]
     defines: Vec<String>,
+    /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the
+    /// model, or `$RMOD_CACHE_DIR`)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Subcommand)]
@@ -164,6 +170,9 @@ impl Printer {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some(bounds::WORKER_ARG) {
+        return ExitCode::from(bounds::worker());
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -241,13 +250,22 @@ fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutpu
         }
     }
     let base = m.model.parent().map(Path::to_path_buf).unwrap_or_default();
+    let cache = bounds::DirCache {
+        dir: std::env::var_os("RMOD_CACHE_DIR")
+            .map_or_else(|| base.join(".rmod-cache"), PathBuf::from),
+    };
     let loader = FsLoader { base };
+    let oracle = bounds::ParallelBounds::new();
     let name = m.model.display().to_string();
     let mut req = CompileRequest::new(&name, &text, &loader);
     req.overrides = overrides;
     req.options = options;
-    req.oracle = Some(&rmod_solver::CbcBounds);
+    req.oracle = Some(&oracle);
+    if !m.no_cache {
+        req.cache = Some(&cache);
+    }
     let out = compile(&req);
+    oracle.finish();
     let secs = started.elapsed().as_secs_f64();
     p.emit(&out.diagnostics, &out.sources);
     if out.model.is_none() || (cli.deny_warnings && p.n_warnings > 0) {
@@ -306,7 +324,23 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 return EXIT_COMPILE;
             };
             let model = out.model.as_ref().expect("checked by load_model");
-            let solution = rmod_solver::solve(model, None);
+            let start_clock = Instant::now();
+            let incumbent = if model.options.incumbent.as_deref() != Some("off")
+                && !out.net_uses.is_empty()
+                && model.n_integer() > 0
+            {
+                let relaxed = rmod_solver::relaxation_point(model, 10.0);
+                // forward passes and a feasibility check per sample: about 2e7 coefficient
+                // evaluations in all, 16 to 1024 samples
+                let work = (model.n_nonzeros() + model.columns.len()).max(1);
+                let samples = (20_000_000 / work).clamp(16, 1024);
+                rmod_compiler::find_incumbent(model, &out.net_uses, relaxed.as_deref(), samples, 1)
+            } else {
+                None
+            };
+            let start_s = start_clock.elapsed().as_secs_f64();
+            let solution =
+                rmod_solver::solve(model, incumbent.as_ref().map(|i| i.values.as_slice()));
             let mut diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
                 .into_iter()
                 .collect();
@@ -326,9 +360,16 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 solution: &solution,
                 timings: vec![
                     ("compile", compile_s),
+                    ("start", start_s),
                     ("solve", solution.seconds),
-                    ("total", compile_s + solution.seconds),
+                    ("total", compile_s + start_s + solution.seconds),
                 ],
+                incumbent: incumbent.as_ref().map(|i| rmod_report::Start {
+                    objective: i.objective,
+                    source: i.source,
+                    candidates: i.candidates,
+                    feasible: i.feasible,
+                }),
                 json_timings: *timings,
                 show_all: *all,
                 nets,
@@ -476,6 +517,10 @@ fn net_lines(
         ia_mean_width: u.stats.ia_mean_width,
         mean_width: u.stats.mean_width,
         mismatch: None,
+        context: u.stats.bound_context.to_string(),
+        cached: u.stats.bounds_cached,
+        complete: u.stats.bounds_complete,
+        per_layer: u.stats.per_layer.clone(),
     };
     let per_use: Vec<rmod_report::NetLine> =
         uses.iter().map(|u| line(u.constraint.clone(), u)).collect();
@@ -495,6 +540,17 @@ fn net_lines(
                 let k = n.uses as f64;
                 n.ia_mean_width += (u.stats.ia_mean_width - n.ia_mean_width) / k;
                 n.mean_width += (u.stats.mean_width - n.mean_width) / k;
+                n.cached &= u.stats.bounds_cached;
+                n.complete &= u.stats.bounds_complete;
+                for (a, b) in n.per_layer.iter_mut().zip(&u.stats.per_layer) {
+                    a.ia_mean_width += (b.ia_mean_width - a.ia_mean_width) / k;
+                    a.mean_width += (b.mean_width - a.mean_width) / k;
+                    a.neurons += b.neurons;
+                    a.ia_unstable += b.ia_unstable;
+                    a.unstable += b.unstable;
+                    a.seconds += b.seconds;
+                    a.problems += b.problems;
+                }
                 all_m[i].extend(&u.stats.big_m);
             }
             None => {

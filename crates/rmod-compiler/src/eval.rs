@@ -3,6 +3,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
+use std::time::Instant;
 
 use rmod_diagnostics::{did_you_mean, Diagnostic, FileId, Sources, Span};
 use rmod_ir::{ColKind, Column, Elem, Model, Objective, Origin, Row};
@@ -124,7 +125,14 @@ pub struct Evaluator<'a> {
     pub uses: Vec<NetUse>,
     /// `relu_net(..., bounds = "...")` per network name
     net_bounds: HashMap<String, String>,
+    /// `relu_net(..., context = "...")` per network name
+    net_context: HashMap<String, String>,
     oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+    cache: Option<&'a dyn crate::BoundCache>,
+    /// network uses waiting for the rest of the model (encoded after the last statement)
+    pending: Vec<PendingUse>,
+    /// the end of `option bound_budget`
+    deadline: Option<Instant>,
     cli_options: Vec<(String, String)>,
 }
 
@@ -136,6 +144,7 @@ impl<'a> Evaluator<'a> {
         overrides: &[(String, f64)],
         cli_options: &[(String, String)],
         oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+        cache: Option<&'a dyn crate::BoundCache>,
     ) -> Self {
         Evaluator {
             syms,
@@ -156,7 +165,11 @@ impl<'a> Evaluator<'a> {
             by_path: HashMap::default(),
             uses: Vec::new(),
             net_bounds: HashMap::default(),
+            net_context: HashMap::default(),
             oracle,
+            cache,
+            pending: Vec::new(),
+            deadline: None,
             cli_options: cli_options.to_vec(),
         }
     }
@@ -188,6 +201,11 @@ impl<'a> Evaluator<'a> {
                 &crate::options::parse_cli_value(&v),
             );
         }
+        self.deadline = self
+            .model
+            .options
+            .bound_budget
+            .map(|b| Instant::now() + std::time::Duration::from_secs_f64(b));
         for stmt in &ast.stmts {
             let name = stmt.name().map(|n| n.name.clone());
             let res = match stmt {
@@ -204,6 +222,10 @@ impl<'a> Evaluator<'a> {
                     self.poisoned.insert(n);
                 }
             }
+        }
+        // networks last: the model's own rows are then complete (for `bound_context = "model"`)
+        for p in std::mem::take(&mut self.pending) {
+            let _ = self.encode_use(p);
         }
         for (name, _, used) in self.overrides.clone() {
             if !used {
@@ -1391,11 +1413,15 @@ impl Evaluator<'_> {
                     self.net_bounds.insert(d.name.name.clone(), m.clone());
                     continue;
                 }
+                if n.name == "context" && crate::options::BOUND_CONTEXTS.contains(&m.as_str()) {
+                    self.net_context.insert(d.name.name.clone(), m.clone());
+                    continue;
+                }
             }
             return Err(self.err(
                 Diagnostic::error(
                     "rmod::relu::invalid_call",
-                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"`",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),
@@ -1575,16 +1601,48 @@ impl Evaluator<'_> {
                 }
             }
         }
-        // inputs: affine expressions with finite bounds
+        // inputs: affine expressions, bounded when the network is encoded
         let mut inputs = Vec::with_capacity(n_in);
-        let mut boxes = Vec::with_capacity(n_in);
-        for (i, e) in slots.iter().enumerate() {
+        for e in &slots {
             let e = e.ok_or(Reported)?;
             let l = self.lin(e, env)?;
             let aff = Affine {
                 coeffs: normalize(l.terms),
                 constant: l.c,
             };
+            inputs.push((aff, e.span));
+        }
+        self.pending.push(PendingUse {
+            net_name: f.name.clone(),
+            path,
+            net,
+            names,
+            inputs,
+            out_cols,
+            base: format!("{}.{}", d.name.name, f.name),
+            key: key.to_vec(),
+            span: d.name.span,
+        });
+        Ok(())
+    }
+
+    /// Bounds, encoding and output link of one network use.
+    fn encode_use(&mut self, p: PendingUse) -> R<()> {
+        let PendingUse {
+            net_name,
+            path,
+            net,
+            names,
+            inputs: args,
+            out_cols,
+            base,
+            key,
+            span,
+        } = p;
+        let key = key.as_slice();
+        let mut inputs = Vec::with_capacity(args.len());
+        let mut boxes = Vec::with_capacity(args.len());
+        for (i, (aff, e_span)) in args.into_iter().enumerate() {
             let (mut lo, mut hi) = aff.bounds(&self.model);
             if let Some(b) = &net.input_bounds {
                 lo = lo.max(b[i].0);
@@ -1592,46 +1650,86 @@ impl Evaluator<'_> {
             }
             if !lo.is_finite() || !hi.is_finite() {
                 return Err(self.err(
-                    Diagnostic::error("rmod::relu::unbounded_input", format!("input `{}` of network `{}` is unbounded", names[i], f.name))
-                        .with_label(e.span, format!("this expression has bounds [{lo}, {hi}]"))
+                    Diagnostic::error("rmod::relu::unbounded_input", format!("input `{}` of network `{net_name}` is unbounded", names[i]))
+                        .with_label(e_span, format!("this expression has bounds [{lo}, {hi}]"))
                         .with_help(format!("bound the variables in this expression (e.g. `var x in [lo, hi]`) or give `input_bounds` in {path}")),
                 ));
             }
             if lo > hi + 1e-9 * (1.0 + hi.abs()) {
                 return Err(self.err(
-                    Diagnostic::error("rmod::relu::empty_input_box", format!("input `{}` of network `{}` has no feasible value", names[i], f.name))
-                        .with_label(e.span, format!("bounds intersect to [{lo}, {hi}]"))
+                    Diagnostic::error("rmod::relu::empty_input_box", format!("input `{}` of network `{net_name}` has no feasible value", names[i]))
+                        .with_label(e_span, format!("bounds intersect to [{lo}, {hi}]"))
                         .with_help(format!("the model's bounds on this expression do not meet the `input_bounds` of {path}")),
                 ));
             }
             inputs.push(aff);
             boxes.push((lo, hi.max(lo)));
         }
-        let base = format!("{}.{}", d.name.name, f.name);
         let method_name = self
             .net_bounds
-            .get(&f.name)
+            .get(&net_name)
             .cloned()
             .or_else(|| self.model.options.bounds.clone())
             .unwrap_or_else(|| "ia".to_string());
+        let model_context = self
+            .net_context
+            .get(&net_name)
+            .or(self.model.options.bound_context.as_ref())
+            .is_some_and(|c| c == "model");
+        let time_limit = self.model.options.bound_time_limit.unwrap_or(1.0);
         let method = match (method_name.as_str(), self.oracle) {
             ("ia", _) => rmod_relu::BoundMethod::Ia,
             ("lp", Some(o)) => rmod_relu::BoundMethod::Lp(o),
-            ("milp", Some(o)) => rmod_relu::BoundMethod::Milp(o, self.model.options.bound_time_limit.unwrap_or(1.0)),
+            ("milp", Some(o)) => rmod_relu::BoundMethod::Milp(o, time_limit),
             _ => {
                 return Err(self.err(
                     Diagnostic::error("rmod::relu::bounds_unavailable", format!("bounds \"{method_name}\" need a solver, and none was given to the compiler"))
-                        .with_label(d.name.span, "network use")
+                        .with_label(span, "network use")
                         .with_help("run through the `rmod` command, which provides CBC, or use `option bounds = \"ia\";`"),
                 ))
+            }
+        };
+        let model_context = model_context && method_name != "ia";
+        let cache_key = match (self.cache, method_name.as_str()) {
+            (Some(_), "lp" | "milp") => Some(crate::cache::key(
+                &net,
+                &boxes,
+                &method_name,
+                time_limit,
+                model_context.then_some((&self.model, inputs.as_slice())),
+            )),
+            _ => None,
+        };
+        let cached = match (self.cache, &cache_key) {
+            (Some(c), Some(k)) => c
+                .get(k)
+                .and_then(|text| rmod_relu::Bounds::from_text(&net, &text, &boxes)),
+            _ => None,
+        };
+        let bounds = match cached {
+            Some(b) => b,
+            None => {
+                let b = rmod_relu::compute_bounds(
+                    &net,
+                    &self.model,
+                    &inputs,
+                    &boxes,
+                    &method,
+                    model_context,
+                    self.deadline,
+                );
+                if let (Some(c), Some(k), true) = (self.cache, &cache_key, b.complete) {
+                    c.put(k, &b.to_text());
+                }
+                b
             }
         };
         let name = rmod_relu::UseName {
             base: &base,
             index: key,
-            span: d.name.span,
+            span,
         };
-        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &boxes, &name, &method);
+        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &name, &bounds);
         // link outputs: lhs = output (model units)
         for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
             let mut e = Affine::var(*col);
@@ -1643,7 +1741,7 @@ impl Evaluator<'_> {
                 origin: Origin {
                     decl: format!("{base}.out"),
                     index,
-                    span: d.name.span,
+                    span,
                 },
                 coeffs: e.coeffs,
                 lower: -e.constant,
@@ -1663,28 +1761,43 @@ impl Evaluator<'_> {
         if !enc.large_m.is_empty() {
             let worst = enc.large_m.iter().map(|n| n.m).fold(0.0, f64::max);
             self.warn_once(
-                Diagnostic::warning("rmod::relu::large_big_m", format!("{} neuron(s) of network `{}` have big-M values above 1e4 (largest {worst:.3e})", enc.large_m.len(), f.name))
-                    .with_label(d.name.span, "in this use")
+                Diagnostic::warning("rmod::relu::large_big_m", format!("{} neuron(s) of network `{net_name}` have big-M values above 1e4 (largest {worst:.3e})", enc.large_m.len()))
+                    .with_label(span, "in this use")
                     .with_help("tighten the input bounds, or retrain with regularization; large M values make CBC slow and numerically fragile"),
             );
         }
         let display = Origin {
-            decl: d.name.name.clone(),
+            decl: base.split('.').next().unwrap_or("").to_string(),
             index: key.to_vec(),
-            span: d.name.span,
+            span,
         }
         .display();
         self.uses.push(NetUse {
-            net: f.name.clone(),
+            net: net_name,
             file: path,
             constraint: display,
             network: net,
             inputs,
             outputs: out_cols,
+            columns: enc.columns,
             stats: enc.stats,
         });
         Ok(())
     }
+}
+
+/// A network use whose arguments are compiled and whose encoding waits for the whole model.
+struct PendingUse {
+    net_name: String,
+    path: String,
+    net: Arc<Network>,
+    names: Vec<String>,
+    /// argument expressions (model units) and their spans
+    inputs: Vec<(Affine, Span)>,
+    out_cols: Vec<u32>,
+    base: String,
+    key: Vec<Elem>,
+    span: Span,
 }
 
 fn quoted(names: &[String]) -> String {

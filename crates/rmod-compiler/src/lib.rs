@@ -8,14 +8,17 @@
 //! assert_eq!(out.model.unwrap().columns.len(), 1);
 //! ```
 
+mod cache;
 mod csv;
 mod eval;
+mod incumbent;
 mod options;
 mod resolve;
 
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
+pub use incumbent::{find_incumbent, Incumbent};
 pub use options::{apply_option, parse_cli_value, OptValue, OPTION_KEYS};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
@@ -25,6 +28,13 @@ pub trait Loader {
     fn display_name(&self, path: &str) -> String {
         path.to_string()
     }
+}
+
+/// Stores tightened network bounds between runs (the CLI keeps them in `.rmod-cache/`). Keys
+/// are hex digests of everything the bounds depend on; values are [`rmod_relu::Bounds::to_text`].
+pub trait BoundCache {
+    fn get(&self, key: &str) -> Option<String>;
+    fn put(&self, key: &str, text: &str);
 }
 
 /// A loader for models that reference no files.
@@ -55,6 +65,8 @@ pub struct CompileRequest<'a> {
     pub options: Vec<(String, String)>,
     /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
     pub oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+    /// reuses tightened bounds across runs
+    pub cache: Option<&'a dyn BoundCache>,
 }
 
 impl<'a> CompileRequest<'a> {
@@ -66,6 +78,7 @@ impl<'a> CompileRequest<'a> {
             overrides: Vec::new(),
             options: Vec::new(),
             oracle: None,
+            cache: None,
         }
     }
 }
@@ -84,6 +97,8 @@ pub struct NetUse {
     pub inputs: Vec<rmod_relu::Affine>,
     /// the output columns (model units)
     pub outputs: Vec<u32>,
+    /// the (y, z) columns of every neuron's ReLU pieces (see [`rmod_relu::Encoded::columns`])
+    pub columns: Vec<Vec<rmod_relu::NeuronColumns>>,
     pub stats: rmod_relu::UseStats,
 }
 
@@ -126,6 +141,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         &req.overrides,
         &req.options,
         req.oracle,
+        req.cache,
     );
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);

@@ -17,7 +17,13 @@ pub const OPTION_KEYS: &[&str] = &[
     "log",
     "bounds",
     "bound_time_limit",
+    "bound_context",
+    "bound_budget",
+    "incumbent",
 ];
+
+/// The values of `option bound_context` and of `relu_net(..., context = ...)`.
+pub const BOUND_CONTEXTS: &[&str] = &["network", "model"];
 
 /// The values of `option bounds` and of `relu_net(..., bounds = ...)`.
 pub const BOUND_METHODS: &[&str] = &["ia", "lp", "milp"];
@@ -93,6 +99,22 @@ pub fn apply_option(
                     .ok_or_else(|| bad("a number of seconds > 0"))?,
             )
         }
+        "bound_context" => match value {
+            OptValue::Str(m) if BOUND_CONTEXTS.contains(&m.as_str()) => {
+                o.bound_context = Some(m.clone())
+            }
+            _ => return Err(bad("\"network\" or \"model\"")),
+        },
+        "bound_budget" => {
+            o.bound_budget = Some(
+                num.filter(|v| *v >= 0.0)
+                    .ok_or_else(|| bad("a number of seconds >= 0"))?,
+            )
+        }
+        "incumbent" => match value {
+            OptValue::Str(m) if m == "auto" || m == "off" => o.incumbent = Some(m.clone()),
+            _ => return Err(bad("\"auto\" or \"off\"")),
+        },
         "log" => {
             o.log = Some(
                 num.filter(|v| *v >= 0.0 && v.fract() == 0.0)
@@ -125,6 +147,9 @@ fn example(key: &str) -> &'static str {
         "seed" => "7",
         "bounds" => "\"lp\"",
         "bound_time_limit" => "1",
+        "bound_context" => "\"model\"",
+        "bound_budget" => "30",
+        "incumbent" => "\"off\"",
         _ => "\"value\"",
     }
 }

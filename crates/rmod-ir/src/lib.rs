@@ -2,12 +2,14 @@
 //!
 //! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
 
+mod wire;
 mod write;
 
 use std::fmt;
 
 use rmod_diagnostics::Span;
 
+pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 
 /// A set element: a string or an integer.
@@ -37,7 +39,7 @@ impl Elem {
 }
 
 /// Which declaration and index tuple a column or row came from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Origin {
     pub decl: String,
     pub index: Vec<Elem>,
@@ -114,6 +116,12 @@ pub struct Options {
     pub bounds: Option<String>,
     /// seconds per MILP bound-tightening problem
     pub bound_time_limit: Option<f64>,
+    /// "network" (default): OBBT over each network alone; "model": with the model's rows
+    pub bound_context: Option<String>,
+    /// overall seconds for bound tightening; later neurons keep interval bounds
+    pub bound_budget: Option<f64>,
+    /// "auto" (default): hand CBC the best completed sample point; "off"
+    pub incumbent: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -14,6 +14,8 @@
 
 use std::time::Instant;
 
+pub use crate::obbt::BoundOracle;
+
 use rmod_ir::{ColKind, Column, Elem, Model, Origin, Row};
 
 use crate::{Activation, Network};
@@ -97,7 +99,14 @@ pub struct UseStats {
     /// every big-M coefficient used (`-l` and `u` of each unstable ReLU piece)
     pub big_m: Vec<f64>,
     pub bound_method: &'static str,
+    /// "network" or "model"
+    pub bound_context: &'static str,
     pub bound_seconds: f64,
+    /// bounds read from the cache
+    pub bounds_cached: bool,
+    /// false when the bound budget ran out before every neuron was tightened
+    pub bounds_complete: bool,
+    pub per_layer: Vec<LayerStats>,
     /// hidden neurons that interval arithmetic leaves unstable, and that remain unstable
     pub ia_unstable: usize,
     pub unstable: usize,
@@ -133,23 +142,200 @@ pub struct UseName<'a> {
     pub span: rmod_diagnostics::Span,
 }
 
-/// A valid lower bound on the minimum of a model's objective (a relaxation's optimum or a
-/// branch-and-bound best bound; never an incumbent). Implemented by the solver crate.
-pub trait BoundOracle {
-    /// `relax`: drop integrality (an LP); `time_limit` in seconds. `None` when nothing valid is known.
-    fn min_bound(&self, model: &Model, relax: bool, time_limit: Option<f64>) -> Option<f64>;
-}
-
 /// How pre-activation bounds are computed.
 pub enum BoundMethod<'a> {
     /// interval arithmetic
     Ia,
-    /// bounds computed elsewhere (scaled units, one entry per neuron of every layer)
-    Given(Vec<Vec<(f64, f64)>>),
     /// optimization-based bound tightening over the LP relaxation of the earlier layers
     Lp(&'a dyn BoundOracle),
     /// the same with the earlier layers' binaries kept integer, each problem under a time limit
     Milp(&'a dyn BoundOracle, f64),
+}
+
+/// One hidden layer: interval arithmetic against the bounds used.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerStats {
+    /// 1-based
+    pub layer: usize,
+    pub neurons: usize,
+    pub ia_unstable: usize,
+    pub unstable: usize,
+    pub ia_mean_width: f64,
+    pub mean_width: f64,
+    /// time spent tightening this layer, and the problems solved for it
+    pub seconds: f64,
+    pub problems: usize,
+}
+
+/// Pre-activation bounds of every layer (scaled units, one entry per neuron) and their provenance.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bounds {
+    pub pre: Vec<Vec<(f64, f64)>>,
+    /// interval arithmetic over the input box, for comparison
+    pub ia: Vec<Vec<(f64, f64)>>,
+    /// "ia", "lp" or "milp"
+    pub method: &'static str,
+    /// "network" (the network over its box) or "model" (with the model's rows)
+    pub context: &'static str,
+    pub seconds: f64,
+    /// read from the bound cache instead of computed
+    pub cached: bool,
+    /// false when the bound budget ran out and some neurons kept interval bounds
+    pub complete: bool,
+    pub layers: Vec<LayerStats>,
+}
+
+impl Bounds {
+    /// The cache format: a header line, `method`, `context`, `seconds`, then per layer a line
+    /// `layer K SECONDS PROBLEMS` followed by one `LOWER UPPER` line per neuron (exact decimal
+    /// round-trip of every f64).
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "rmod-bounds 1\nmethod {}\ncontext {}\nseconds {:?}\n",
+            self.method, self.context, self.seconds
+        );
+        for (k, layer) in self.pre.iter().enumerate() {
+            let st = self.layers.iter().find(|l| l.layer == k + 1);
+            out.push_str(&format!(
+                "layer {} {:?} {}\n",
+                k + 1,
+                st.map_or(0.0, |s| s.seconds),
+                st.map_or(0, |s| s.problems)
+            ));
+            for (l, u) in layer {
+                out.push_str(&format!("{l:?} {u:?}\n"));
+            }
+        }
+        out
+    }
+
+    /// Reads [`Bounds::to_text`]; `None` unless the text matches the network's shape.
+    /// `input_box` (model units) recomputes the interval-arithmetic comparison.
+    pub fn from_text(net: &Network, text: &str, input_box: &[(f64, f64)]) -> Option<Bounds> {
+        let mut lines = text.lines();
+        if lines.next()? != "rmod-bounds 1" {
+            return None;
+        }
+        let mut field = |name: &str| -> Option<String> {
+            lines
+                .next()?
+                .strip_prefix(name)
+                .map(|s| s.trim().to_string())
+        };
+        let method = match field("method")?.as_str() {
+            "lp" => "lp",
+            "milp" => "milp",
+            _ => return None,
+        };
+        let context = match field("context")?.as_str() {
+            "network" => "network",
+            "model" => "model",
+            _ => return None,
+        };
+        let seconds: f64 = field("seconds")?.parse().ok()?;
+        let mut pre = Vec::with_capacity(net.layers.len());
+        let mut secs = Vec::new();
+        let mut problems = Vec::new();
+        for (k, layer) in net.layers.iter().enumerate() {
+            let head = lines.next()?;
+            let mut parts = head.split(' ');
+            if parts.next()? != "layer" || parts.next()?.parse::<usize>().ok()? != k + 1 {
+                return None;
+            }
+            secs.push(parts.next()?.parse::<f64>().ok()?);
+            problems.push(parts.next()?.parse::<usize>().ok()?);
+            let mut b = Vec::with_capacity(layer.bias.len());
+            for _ in 0..layer.bias.len() {
+                let (l, u) = lines.next()?.split_once(' ')?;
+                let (l, u): (f64, f64) = (l.parse().ok()?, u.parse().ok()?);
+                if l.is_nan() || u.is_nan() || l > u {
+                    return None;
+                }
+                b.push((l, u));
+            }
+            pre.push(b);
+        }
+        if lines.next().is_some() {
+            return None;
+        }
+        let (_, lo, hi) = scale_inputs(
+            net,
+            &vec![Affine::constant(0.0); input_box.len()],
+            input_box,
+        );
+        let ia = net.interval_bounds(&lo, &hi);
+        Some(Bounds {
+            layers: crate::obbt::layer_stats(net, &ia, &pre, &secs, &problems),
+            pre,
+            ia,
+            method,
+            context,
+            seconds,
+            cached: true,
+            complete: true,
+        })
+    }
+}
+
+/// The network's inputs in scaled units: expressions and box.
+pub fn scale_inputs(
+    net: &Network,
+    inputs: &[Affine],
+    input_box: &[(f64, f64)],
+) -> (Vec<Affine>, Vec<f64>, Vec<f64>) {
+    let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
+    let mut lo = Vec::with_capacity(inputs.len());
+    let mut hi = Vec::with_capacity(inputs.len());
+    for (i, (x, (p, q))) in inputs.iter().zip(input_box).enumerate() {
+        let (off, sc) = net
+            .input_scaling
+            .as_ref()
+            .map_or((0.0, 1.0), |s| (s.offset[i], s.scale[i]));
+        let mut e = Affine::constant(-off / sc);
+        e.add_scaled(x, 1.0 / sc);
+        h.push(e.normalized());
+        lo.push((p - off) / sc);
+        hi.push((q - off) / sc);
+    }
+    (h, lo, hi)
+}
+
+/// Bounds for one use of `net` whose inputs (model units) are `inputs` with box `input_box`.
+/// `model`: the model compiled so far, used as the OBBT context when `model_context` is set.
+pub fn compute_bounds(
+    net: &Network,
+    model: &Model,
+    inputs: &[Affine],
+    input_box: &[(f64, f64)],
+    method: &BoundMethod,
+    model_context: bool,
+    deadline: Option<Instant>,
+) -> Bounds {
+    let started = Instant::now();
+    let (h, lo, hi) = scale_inputs(net, inputs, input_box);
+    let (oracle, limit) = match method {
+        BoundMethod::Ia => {
+            let ia = net.interval_bounds(&lo, &hi);
+            return Bounds {
+                layers: crate::obbt::layer_stats(net, &ia, &ia, &[], &[]),
+                pre: ia.clone(),
+                ia,
+                method: "ia",
+                context: "network",
+                seconds: started.elapsed().as_secs_f64(),
+                cached: false,
+                complete: true,
+            };
+        }
+        BoundMethod::Lp(o) => (*o, None),
+        BoundMethod::Milp(o, t) => (*o, Some(*t)),
+    };
+    let context = if model_context {
+        crate::obbt::Context::Model(model, &h)
+    } else {
+        crate::obbt::Context::Network
+    };
+    crate::obbt::tighten(net, context, &lo, &hi, oracle, limit, deadline)
 }
 
 /// A neuron whose big-M exceeds the threshold.
@@ -168,6 +354,35 @@ pub struct Encoded {
     pub stats: UseStats,
     /// neurons with M above `LARGE_M`
     pub large_m: Vec<NeuronStats>,
+    /// per layer and neuron, the (y, z) columns of its ReLU pieces (one piece, two for a
+    /// clipped ReLU: `max(0, a)` and `max(0, a - c)`); `None` where the piece is a constant or
+    /// needs no binary
+    pub columns: Vec<Vec<NeuronColumns>>,
+}
+
+/// The `(y, z)` columns of one neuron's ReLU pieces.
+pub type NeuronColumns = Vec<(Option<u32>, Option<u32>)>;
+
+/// Sets the columns of an encoded use in `point` to the true activations at the network inputs
+/// `x` (model units): the point then satisfies every row of the encoding.
+pub fn complete_point(net: &Network, columns: &[Vec<NeuronColumns>], x: &[f64], point: &mut [f64]) {
+    for ((layer, pre), cols) in net.layers.iter().zip(net.trace(x)).zip(columns) {
+        let c = match layer.activation {
+            Activation::ClippedRelu(c) => c,
+            _ => 0.0,
+        };
+        for (a, pieces) in pre.iter().zip(cols) {
+            for ((y, z), shift) in pieces.iter().zip([0.0, c]) {
+                let v = a - shift;
+                if let Some(y) = y {
+                    point[*y as usize] = v.max(0.0);
+                }
+                if let Some(z) = z {
+                    point[*z as usize] = f64::from(v > 0.0);
+                }
+            }
+        }
+    }
 }
 
 /// Big-M values above this (in scaled units) get a warning.
@@ -182,6 +397,8 @@ struct Emitter<'m> {
     base: String,
     index: Vec<Elem>,
     span: rmod_diagnostics::Span,
+    /// the (y, z) columns of each ReLU piece of the current neuron
+    pieces: Vec<(Option<u32>, Option<u32>)>,
 }
 
 impl Emitter<'_> {
@@ -235,6 +452,7 @@ impl Emitter<'_> {
         stats: &mut UseStats,
     ) -> (Affine, Option<bool>) {
         if u <= 0.0 {
+            self.pieces.push((None, None));
             return (Affine::constant(0.0), Some(false));
         }
         if l >= 0.0 {
@@ -242,6 +460,7 @@ impl Emitter<'_> {
             let mut e = Affine::var(y);
             e.add_scaled(a, -1.0);
             self.row(&format!("{tag}act"), layer, neuron, e, 0.0, 0.0);
+            self.pieces.push((Some(y), None));
             return (Affine::var(y), Some(true));
         }
         let y = self.col(
@@ -276,53 +495,34 @@ impl Emitter<'_> {
             f64::NEG_INFINITY,
             0.0,
         );
+        self.pieces.push((Some(y), Some(z)));
         (Affine::var(y), None)
     }
 }
 
-/// Encodes one use of `net`. `inputs` are the argument expressions in model units, `input_box`
-/// their bounds (model units, finite). Columns and rows are appended to `model` with origins
+/// Encodes one use of `net` with the given pre-activation bounds. `inputs` are the argument
+/// expressions in model units. Columns and rows are appended to `model` with origins
 /// `BASE.KIND[index..., layer, neuron]`.
 pub fn encode(
     net: &Network,
     model: &mut Model,
     inputs: &[Affine],
-    input_box: &[(f64, f64)],
     name: &UseName,
-    method: &BoundMethod,
+    bounds: &Bounds,
 ) -> Encoded {
     let (base, index, span) = (name.base, name.index, name.span);
-    let started = Instant::now();
-    let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
-    let mut lo = Vec::with_capacity(inputs.len());
-    let mut hi = Vec::with_capacity(inputs.len());
-    for (i, (x, (p, q))) in inputs.iter().zip(input_box).enumerate() {
-        let (off, sc) = net
-            .input_scaling
-            .as_ref()
-            .map_or((0.0, 1.0), |s| (s.offset[i], s.scale[i]));
-        let mut e = Affine::constant(-off / sc);
-        e.add_scaled(x, 1.0 / sc);
-        h.push(e);
-        lo.push((p - off) / sc);
-        hi.push((q - off) / sc);
-    }
-    let ia = net.interval_bounds(&lo, &hi);
-    let (bounds, method_name) = match method {
-        BoundMethod::Ia => (ia.clone(), "ia"),
-        BoundMethod::Given(b) => (b.clone(), "given"),
-        BoundMethod::Lp(oracle) => (crate::obbt::tighten(net, &lo, &hi, *oracle, None), "lp"),
-        BoundMethod::Milp(oracle, limit) => (
-            crate::obbt::tighten(net, &lo, &hi, *oracle, Some(*limit)),
-            "milp",
-        ),
-    };
-    let (ia_unstable, ia_width) = crate::obbt::unstable_and_width(net, &ia);
-    let (unstable, width) = crate::obbt::unstable_and_width(net, &bounds);
+    let (mut h, _, _) = scale_inputs(net, inputs, &vec![(0.0, 0.0); inputs.len()]);
+    let (ia_unstable, ia_width) = crate::obbt::unstable_and_width(net, &bounds.ia);
+    let (unstable, width) = crate::obbt::unstable_and_width(net, &bounds.pre);
+    let bounds_pre = &bounds.pre;
     let mut stats = UseStats {
         layers: net.layers.len(),
-        bound_method: method_name,
-        bound_seconds: started.elapsed().as_secs_f64(),
+        bound_method: bounds.method,
+        bound_context: bounds.context,
+        bound_seconds: bounds.seconds,
+        bounds_cached: bounds.cached,
+        bounds_complete: bounds.complete,
+        per_layer: bounds.layers.clone(),
         ia_unstable,
         unstable,
         ia_mean_width: ia_width,
@@ -334,19 +534,22 @@ pub fn encode(
         base: base.to_string(),
         index: index.to_vec(),
         span,
+        pieces: Vec::new(),
     };
+    let mut columns = Vec::with_capacity(net.layers.len());
     let mut large_m = Vec::new();
     let mut out_bounds = Vec::new();
     for (k, layer) in net.layers.iter().enumerate() {
         let last = k + 1 == net.layers.len();
         let mut next = Vec::with_capacity(layer.bias.len());
+        let mut layer_cols = Vec::with_capacity(layer.bias.len());
         for (j, (row, b)) in layer.weights.iter().zip(&layer.bias).enumerate() {
             let mut a = Affine::constant(*b);
             for (w, x) in row.iter().zip(&h) {
                 a.add_scaled(x, *w);
             }
             let a = a.normalized();
-            let (l, u) = widen(bounds[k][j]);
+            let (l, u) = widen(bounds_pre[k][j]);
             let n_bin = stats.binaries;
             let (out, stable) = match layer.activation {
                 Activation::Linear => (a, None),
@@ -391,7 +594,9 @@ pub fn encode(
                 out_bounds.push((net.unscale_output(j, p), net.unscale_output(j, q)));
             }
             next.push(out);
+            layer_cols.push(std::mem::take(&mut em.pieces));
         }
+        columns.push(layer_cols);
         h = next;
     }
     let outputs = h
@@ -412,5 +617,6 @@ pub fn encode(
         output_bounds: out_bounds,
         stats,
         large_m,
+        columns,
     }
 }

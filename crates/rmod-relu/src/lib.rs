@@ -18,9 +18,10 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
 
 pub use encode::{
-    encode, Affine, BoundMethod, BoundOracle, Encoded, NeuronStats, UseName, UseStats,
+    complete_point, compute_bounds, encode, scale_inputs, Affine, BoundMethod, Bounds, Encoded,
+    LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
 };
-pub use obbt::tighten;
+pub use obbt::{tighten, BoundOracle, Context};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {

@@ -5,18 +5,24 @@
 //! best bound, never an incumbent), widened by a relative 1e-6 before use; a neuron whose
 //! problem is not solved keeps its interval-arithmetic bound, so the result is never wider than
 //! interval arithmetic.
+//!
+//! With a model context the problems also contain the model's own rows and columns (everything
+//! compiled so far, objective dropped): every feasible point of the model satisfies them, so
+//! the bounds hold on the model's feasible set, and the first layer and the input box tighten too.
+
+use std::time::Instant;
 
 use rmod_diagnostics::Span;
-use rmod_ir::{ColKind, Column, Elem, Model, Objective, Origin, Sense};
+use rmod_ir::{ColKind, Column, Elem, Model, Origin};
 
-use crate::encode::{encode, Affine, BoundMethod, BoundOracle, UseName};
+use crate::encode::{encode, Affine, Bounds, LayerStats, UseName};
 use crate::{Activation, Network};
 
 fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
     (act.apply(l), act.apply(u))
 }
 
-fn is_open(act: Activation, (l, u): (f64, f64)) -> bool {
+pub(crate) fn is_open(act: Activation, (l, u): (f64, f64)) -> bool {
     match act {
         Activation::Relu => l < 0.0 && u > 0.0,
         Activation::ClippedRelu(c) => (l < 0.0 && u > 0.0) || (l < c && u > c),
@@ -46,22 +52,52 @@ pub fn box_model(decl: &str, input_box: &[(f64, f64)]) -> (Model, Vec<Affine>) {
 
 /// Hidden neurons left unstable by `bounds`, and their mean pre-activation width.
 pub fn unstable_and_width(net: &Network, bounds: &[Vec<(f64, f64)>]) -> (usize, f64) {
-    let mut n = 0;
-    let mut open = 0;
-    let mut width = 0.0;
-    for (layer, b) in net.layers.iter().zip(bounds) {
-        if layer.activation == Activation::Linear {
-            continue;
-        }
-        for lu in b {
-            n += 1;
-            width += lu.1 - lu.0;
-            if is_open(layer.activation, *lu) {
-                open += 1;
-            }
-        }
-    }
+    let (n, open, width) = net
+        .layers
+        .iter()
+        .zip(bounds)
+        .map(|(l, b)| layer_counts(l.activation, b))
+        .fold((0, 0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     (open, if n == 0 { 0.0 } else { width / n as f64 })
+}
+
+/// (hidden neurons, unstable neurons, summed width) of one layer.
+fn layer_counts(act: Activation, b: &[(f64, f64)]) -> (usize, usize, f64) {
+    if act == Activation::Linear {
+        return (0, 0, 0.0);
+    }
+    let open = b.iter().filter(|lu| is_open(act, **lu)).count();
+    (b.len(), open, b.iter().map(|lu| lu.1 - lu.0).sum())
+}
+
+/// Per-layer comparison of interval arithmetic with the bounds used.
+pub(crate) fn layer_stats(
+    net: &Network,
+    ia: &[Vec<(f64, f64)>],
+    pre: &[Vec<(f64, f64)>],
+    seconds: &[f64],
+    problems: &[usize],
+) -> Vec<LayerStats> {
+    net.layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.activation != Activation::Linear)
+        .map(|(k, l)| {
+            let (n, ia_open, ia_w) = layer_counts(l.activation, &ia[k]);
+            let (_, open, w) = layer_counts(l.activation, &pre[k]);
+            let mean = |w: f64| if n == 0 { 0.0 } else { w / n as f64 };
+            LayerStats {
+                layer: k + 1,
+                neurons: n,
+                ia_unstable: ia_open,
+                unstable: open,
+                ia_mean_width: mean(ia_w),
+                mean_width: mean(w),
+                seconds: seconds.get(k).copied().unwrap_or(0.0),
+                problems: problems.get(k).copied().unwrap_or(0),
+            }
+        })
+        .collect()
 }
 
 fn widen_by(v: f64, down: bool) -> f64 {
@@ -73,31 +109,109 @@ fn widen_by(v: f64, down: bool) -> f64 {
     }
 }
 
-/// Tightened pre-activation bounds (scaled units) for an input box in scaled units.
-/// `milp_time_limit`: `None` for LP-OBBT, `Some(seconds)` per problem for MILP-OBBT.
+/// A valid lower bound on the minimum of each objective over a model (a relaxation's optimum or
+/// a branch-and-bound best bound; never an incumbent). Implemented by the solver crate and, with
+/// worker processes, by the command line.
+pub trait BoundOracle {
+    /// `relax`: drop integrality (LPs); `time_limit`: seconds per problem; past `deadline`
+    /// remaining problems are skipped. `None` where nothing valid is known.
+    fn min_bounds(
+        &self,
+        model: &Model,
+        objectives: &[Affine],
+        relax: bool,
+        time_limit: Option<f64>,
+        deadline: Option<Instant>,
+    ) -> Vec<Option<f64>>;
+    /// Called before each layer's batch: layer (1-based), layers, problems in the batch.
+    fn layer_started(&self, _layer: usize, _layers: usize, _problems: usize) {}
+}
+
+/// Where the OBBT problems live.
+pub enum Context<'a> {
+    /// the network alone over its input box
+    Network,
+    /// the model compiled so far, with the network's (scaled) inputs as expressions over its columns
+    Model(&'a Model, &'a [Affine]),
+}
+
+/// Tightened pre-activation bounds (scaled units) for an input box `lo..hi` in scaled units.
+/// `milp_time_limit`: `None` for LP-OBBT, `Some(seconds)` per problem for MILP-OBBT. Past
+/// `deadline` the remaining neurons keep their interval-arithmetic bounds (`complete` false).
 pub fn tighten(
     net: &Network,
+    context: Context,
     lo: &[f64],
     hi: &[f64],
     oracle: &dyn BoundOracle,
     milp_time_limit: Option<f64>,
-) -> Vec<Vec<(f64, f64)>> {
-    let mut bounds: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
-    let input_box: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    deadline: Option<Instant>,
+) -> Bounds {
+    let started = Instant::now();
+    let mut input_box: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    let relax = milp_time_limit.is_none();
+    let expired = || deadline.is_some_and(|d| Instant::now() >= d);
+    let mut complete = true;
+    let (base, h, model_aware) = match context {
+        Context::Network => {
+            let (m, h) = box_model("obbt.x", &input_box);
+            (m, h, false)
+        }
+        Context::Model(m, h) => {
+            let mut m = m.clone();
+            m.objective = None;
+            (m, h.to_vec(), true)
+        }
+    };
+    if model_aware {
+        // the model's rows may cut the input box itself
+        let objs: Vec<Affine> = h
+            .iter()
+            .flat_map(|e| {
+                let mut neg = Affine::constant(0.0);
+                neg.add_scaled(e, -1.0);
+                [e.clone(), neg]
+            })
+            .collect();
+        oracle.layer_started(0, net.layers.len(), objs.len());
+        let vals = oracle.min_bounds(&base, &objs, relax, milp_time_limit, deadline);
+        for (i, b) in input_box.iter_mut().enumerate() {
+            if let Some(Some(v)) = vals.get(2 * i) {
+                b.0 = b.0.max(widen_by(*v, true));
+            }
+            if let Some(Some(v)) = vals.get(2 * i + 1) {
+                b.1 = b.1.min(widen_by(-*v, false));
+            }
+            if b.0 > b.1 {
+                *b = (b.1, b.1);
+            }
+        }
+        complete &= vals.iter().all(Option::is_some);
+    }
+    let mut pre: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
+    let mut seconds = vec![0.0; net.layers.len()];
+    let mut problems = vec![0; net.layers.len()];
     for k in 0..net.layers.len() {
+        let layer_started = Instant::now();
         let prev: Vec<(f64, f64)> = if k == 0 {
             input_box.clone()
         } else {
-            bounds[k - 1]
+            pre[k - 1]
                 .iter()
                 .map(|b| post(net.layers[k - 1].activation, *b))
                 .collect()
         };
         let mut bk = net.layer_interval(k, &prev);
         let act = net.layers[k].activation;
-        // the first layer is affine in the inputs: interval arithmetic is exact there
-        if k == 0 || act == Activation::Linear || !bk.iter().any(|b| is_open(act, *b)) {
-            bounds.push(bk);
+        let open: Vec<usize> = (0..bk.len()).filter(|j| is_open(act, bk[*j])).collect();
+        // without a model, the first layer is affine in the box: interval arithmetic is exact
+        if (k == 0 && !model_aware) || act == Activation::Linear || open.is_empty() {
+            pre.push(bk);
+            continue;
+        }
+        if expired() {
+            complete = false;
+            pre.push(bk);
             continue;
         }
         // the earlier layers, encoded with their tightened bounds, in scaled units
@@ -109,13 +223,16 @@ pub fn tighten(
             output_scaling: None,
             layers: net.layers[..k].to_vec(),
         };
-        let (mut m, inputs) = box_model("obbt.x", &input_box);
-        let given = BoundMethod::Given(bounds.clone());
+        let mut m = base.clone();
+        let given = Bounds {
+            pre: pre.clone(),
+            ia: pre.clone(),
+            ..Bounds::default()
+        };
         let enc = encode(
             &prefix,
             &mut m,
-            &inputs,
-            &input_box,
+            &h,
             &UseName {
                 base: "obbt",
                 index: &[],
@@ -124,39 +241,48 @@ pub fn tighten(
             &given,
         );
         let layer = &net.layers[k];
-        for (j, (row, b)) in layer.weights.iter().zip(&layer.bias).enumerate() {
-            if !is_open(act, bk[j]) {
-                continue;
-            }
-            let mut a = Affine::constant(*b);
-            for (w, h) in row.iter().zip(&enc.outputs) {
-                a.add_scaled(h, *w);
+        let mut objs = Vec::with_capacity(2 * open.len());
+        for j in &open {
+            let mut a = Affine::constant(layer.bias[*j]);
+            for (w, x) in layer.weights[*j].iter().zip(&enc.outputs) {
+                a.add_scaled(x, *w);
             }
             let a = a.normalized();
-            for (sign, down) in [(1.0, true), (-1.0, false)] {
-                m.objective = Some(Objective {
-                    name: "obbt".into(),
-                    sense: Sense::Minimize,
-                    coeffs: a.coeffs.iter().map(|(c, v)| (*c, v * sign)).collect(),
-                    constant: a.constant * sign,
-                });
-                let relax = milp_time_limit.is_none();
-                if let Some(v) = oracle.min_bound(&m, relax, milp_time_limit) {
-                    let v = v * sign;
-                    if down {
-                        bk[j].0 = bk[j].0.max(widen_by(v, true));
-                    } else {
-                        bk[j].1 = bk[j].1.min(widen_by(v, false));
-                    }
-                }
+            let mut neg = Affine::constant(0.0);
+            neg.add_scaled(&a, -1.0);
+            objs.push(a);
+            objs.push(neg);
+        }
+        oracle.layer_started(k + 1, net.layers.len(), objs.len());
+        let vals = oracle.min_bounds(&m, &objs, relax, milp_time_limit, deadline);
+        complete &= vals.len() == objs.len() && vals.iter().all(Option::is_some);
+        problems[k] = vals.iter().filter(|v| v.is_some()).count();
+        for (t, j) in open.iter().enumerate() {
+            if let Some(Some(v)) = vals.get(2 * t) {
+                bk[*j].0 = bk[*j].0.max(widen_by(*v, true));
             }
-            if bk[j].0 > bk[j].1 {
-                // cannot happen with valid bounds; keep the interval non-empty
-                let mid = 0.5 * (bk[j].0 + bk[j].1);
-                bk[j] = (mid, mid);
+            if let Some(Some(v)) = vals.get(2 * t + 1) {
+                bk[*j].1 = bk[*j].1.min(widen_by(-*v, false));
+            }
+            if bk[*j].0 > bk[*j].1 {
+                // only with an infeasible context; keep the interval non-empty
+                let mid = 0.5 * (bk[*j].0 + bk[*j].1);
+                bk[*j] = (mid, mid);
             }
         }
-        bounds.push(bk);
+        seconds[k] = layer_started.elapsed().as_secs_f64();
+        pre.push(bk);
     }
-    bounds
+    let full_ia = net.interval_bounds(lo, hi);
+    let layers = layer_stats(net, &full_ia, &pre, &seconds, &problems);
+    Bounds {
+        pre,
+        ia: full_ia,
+        method: if relax { "lp" } else { "milp" },
+        context: if model_aware { "model" } else { "network" },
+        seconds: started.elapsed().as_secs_f64(),
+        cached: false,
+        complete,
+        layers,
+    }
 }

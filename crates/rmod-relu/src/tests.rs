@@ -67,17 +67,17 @@ pub(crate) fn random_net(rng: &mut Lcg, n_in: usize) -> Network {
 /// A model with one column per input in the box, and the network encoded on top.
 pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Encoded) {
     let (mut m, inputs) = crate::obbt::box_model("x", boxes);
+    let bounds = crate::compute_bounds(net, &m, &inputs, boxes, &BoundMethod::Ia, false, None);
     let enc = encode(
         net,
         &mut m,
         &inputs,
-        boxes,
         &UseName {
             base: "c.net",
             index: &[],
             span: Span::default(),
         },
-        &BoundMethod::Ia,
+        &bounds,
     );
     (m, enc)
 }
@@ -169,6 +169,11 @@ fn encoding_admits_every_true_activation() {
         for _ in 0..30 {
             let x: Vec<f64> = boxes.iter().map(|(p, q)| rng.range(*p, *q)).collect();
             let point = true_point(&net, &m, &x);
+            // the library's completion (used for initial incumbents) builds the same point
+            let mut completed = vec![0.0; m.columns.len()];
+            completed[..x.len()].copy_from_slice(&x);
+            crate::complete_point(&net, &enc.columns, &x, &mut completed);
+            assert_eq!(completed, point);
             let viol = m.max_violation(&point);
             assert!(viol <= 1e-9, "violation {viol}");
             let y = enc.outputs[0].eval(&point);

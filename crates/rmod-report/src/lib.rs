@@ -31,6 +31,14 @@ pub struct NetLine {
     pub mean_width: f64,
     /// after a solve: largest absolute and relative mismatch against a forward pass
     pub mismatch: Option<(f64, f64)>,
+    /// "network" or "model"
+    pub context: String,
+    /// bounds of every use came from the cache
+    pub cached: bool,
+    /// false when the bound budget ran out for some use
+    pub complete: bool,
+    /// per hidden layer (summed over uses)
+    pub per_layer: Vec<rmod_relu::LayerStats>,
 }
 
 impl NetLine {
@@ -42,6 +50,15 @@ impl NetLine {
             (self.stable_active + self.stable_inactive) as f64 / total as f64
         }
     }
+}
+
+/// The starting point handed to CBC.
+#[derive(Clone, Debug)]
+pub struct Start {
+    pub objective: f64,
+    pub source: &'static str,
+    pub candidates: usize,
+    pub feasible: usize,
 }
 
 /// The objective and feasibility at the exact point (network outputs from forward passes).
@@ -62,15 +79,38 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
             n.name, n.uses, n.file, n.layers, n.neurons, n.stable_active, n.stable_inactive, 100.0 * n.stable_share(), n.binaries, fmt_num(n.max_m), fmt_num(n.median_m), n.method, n.bound_seconds
         );
         if n.method != "ia" {
+            let mut notes = vec![format!("{} context", n.context)];
+            if n.cached {
+                notes.push("reused from the cache".into());
+            }
+            if !n.complete {
+                notes.push("budget ran out: some neurons kept interval bounds".into());
+            }
             let _ = writeln!(
                 out,
-                "           {} tightening: unstable {} -> {}, mean width {} -> {}",
+                "           {} tightening ({}): unstable {} -> {}, mean width {} -> {}",
                 n.name,
+                notes.join(", "),
                 n.ia_unstable,
                 n.unstable,
                 fmt_num(n.ia_mean_width),
                 fmt_num(n.mean_width)
             );
+            for l in &n.per_layer {
+                let _ = writeln!(
+                    out,
+                    "             layer {}: unstable {} -> {} of {} (binaries saved {}), mean width {} -> {}, {} problems, {:.3} s",
+                    l.layer,
+                    l.ia_unstable,
+                    l.unstable,
+                    l.neurons,
+                    l.ia_unstable.saturating_sub(l.unstable),
+                    fmt_num(l.ia_mean_width),
+                    fmt_num(l.mean_width),
+                    l.problems,
+                    l.seconds
+                );
+            }
         }
         if let Some((abs, rel)) = n.mismatch {
             let _ = writeln!(
@@ -99,7 +139,8 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
     out
 }
 
-fn net_json(n: &NetLine) -> Value {
+/// `timings`: include the seconds spent on bounds (they differ between runs).
+fn net_json(n: &NetLine, timings: bool) -> Value {
     let mut v = json!({
         "name": n.name,
         "file": n.file,
@@ -113,12 +154,35 @@ fn net_json(n: &NetLine) -> Value {
         "max_m": json_num(n.max_m),
         "median_m": json_num(n.median_m),
         "bound_method": n.method,
-        "bound_seconds": n.bound_seconds,
         "unstable_ia": n.ia_unstable,
         "unstable": n.unstable,
         "mean_width_ia": json_num(n.ia_mean_width),
         "mean_width": json_num(n.mean_width),
+        "bound_context": n.context,
+        "bounds_cached": n.cached,
+        "bounds_complete": n.complete,
+        "layers_detail": n.per_layer.iter().map(|l| json!({
+            "layer": l.layer,
+            "neurons": l.neurons,
+            "unstable_ia": l.ia_unstable,
+            "unstable": l.unstable,
+            "binaries_saved": l.ia_unstable.saturating_sub(l.unstable),
+            "mean_width_ia": json_num(l.ia_mean_width),
+            "mean_width": json_num(l.mean_width),
+            "problems": l.problems,
+        })).collect::<Vec<_>>(),
     });
+    if timings {
+        v["bound_seconds"] = json!(n.bound_seconds);
+        for (d, l) in v["layers_detail"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .zip(&n.per_layer)
+        {
+            d["seconds"] = json!(l.seconds);
+        }
+    }
     if let Some((abs, rel)) = n.mismatch {
         v["mismatch_abs"] = json_num(abs);
         v["mismatch_rel"] = json_num(rel);
@@ -141,6 +205,8 @@ pub struct Report<'a> {
     pub nets: Vec<NetLine>,
     pub net_uses: Vec<NetLine>,
     pub polish: Option<Polish>,
+    /// the starting point handed to CBC, if one was found
+    pub incumbent: Option<Start>,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -223,6 +289,16 @@ pub fn render_table(r: &Report) -> String {
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
     out.push_str(&render_nets(&r.nets, &r.net_uses));
+    if let Some(st) = &r.incumbent {
+        let _ = writeln!(
+            out,
+            "start      objective {} from the {} point ({} of {} candidates feasible) handed to CBC",
+            fmt_num(st.objective),
+            st.source,
+            st.feasible,
+            st.candidates
+        );
+    }
     if s.status.has_point() {
         let _ = writeln!(
             out,
@@ -342,8 +418,17 @@ pub fn render_json(r: &Report) -> String {
         },
     });
     if !r.nets.is_empty() {
-        doc["networks"] = Value::Array(r.nets.iter().map(net_json).collect());
-        doc["network_uses"] = Value::Array(r.net_uses.iter().map(net_json).collect());
+        let t = r.json_timings;
+        doc["networks"] = Value::Array(r.nets.iter().map(|n| net_json(n, t)).collect());
+        doc["network_uses"] = Value::Array(r.net_uses.iter().map(|n| net_json(n, t)).collect());
+    }
+    if let Some(st) = &r.incumbent {
+        doc["start"] = json!({
+            "objective": json_num(st.objective),
+            "source": st.source,
+            "candidates": st.candidates,
+            "feasible": st.feasible,
+        });
     }
     if let (Some(p), true) = (&r.polish, s.status.has_point()) {
         doc["polish"] = json!({"objective": p.objective.map(json_num), "max_violation": json_num(p.max_violation)});

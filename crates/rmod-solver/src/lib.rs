@@ -89,9 +89,21 @@ fn set(m: &mut raw::Model, key: &str, value: &str) {
     }
 }
 
-/// Solves the model; `initial` is an optional starting point (one value per column).
-pub fn solve(model: &Model, initial: Option<&[f64]>) -> Solution {
+/// Solves the model. `start` is an optional feasible point (one value per column): CBC then
+/// only searches for better points (its `cutoff` is set just above the start's objective, a
+/// relative 1e-6), and when it finds none the start is the answer: optimal when CBC proves
+/// that nothing better exists, feasible when it stops at a limit.
+pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
     let started = Instant::now();
+    let start = start.filter(|x| {
+        x.len() == model.columns.len()
+            && model.max_violation(x) <= FEAS_TOL * (1.0 + max_abs(x))
+            && model.columns.iter().zip(x.iter()).all(|(c, v)| {
+                *v >= c.lower - FEAS_TOL * (1.0 + v.abs())
+                    && *v <= c.upper + FEAS_TOL * (1.0 + v.abs())
+            })
+            && model.objective.is_some()
+    });
     let mut m = load(model);
     let o = &model.options;
     m.set_log_level(o.log.unwrap_or(0) as i32);
@@ -107,17 +119,48 @@ pub fn solve(model: &Model, initial: Option<&[f64]>) -> Solution {
     if let Some(s) = o.seed {
         set(&mut m, "randomCbcSeed", &s.to_string());
     }
+    let mut start_obj = None;
+    if let (Some(x), Some(obj)) = (start, &model.objective) {
+        // CBC's objective has no constant; the cutoff is in CBC's (minimization) direction
+        let v = rmod_ir::dot(&obj.coeffs, x);
+        let slack = 1e-6 * v.abs().max(1.0);
+        let cutoff = match obj.sense {
+            Sense::Minimize => v + slack,
+            Sense::Maximize => -(v - slack),
+        };
+        set(&mut m, "cutoff", &format!("{cutoff:?}"));
+        start_obj = Some(v + obj.constant);
+    }
     for (k, v) in &o.cbc {
         set(&mut m, k, v);
-    }
-    if let Some(x) = initial {
-        if x.len() == model.columns.len() {
-            m.set_initial_solution(x);
-        }
     }
     m.solve();
     let mut sol = finish(model, &m, started);
     drop(m);
+    if let (Some(x), Some(v)) = (start, start_obj) {
+        let better = |o: f64| match model.objective.as_ref().map(|o| o.sense) {
+            Some(Sense::Maximize) => o > v,
+            _ => o < v,
+        };
+        match sol.status {
+            Status::Optimal | Status::Feasible if sol.objective.is_some_and(better) => {}
+            // nothing better than the start exists
+            Status::Optimal | Status::Infeasible => {
+                sol.status = Status::Optimal;
+                sol.values = x.to_vec();
+                sol.objective = Some(v);
+                sol.best_bound = Some(v);
+            }
+            Status::Feasible | Status::NoSolution => {
+                sol.status = Status::Feasible;
+                sol.values = x.to_vec();
+                sol.objective = Some(v);
+            }
+            _ => {}
+        }
+        sol.seconds = started.elapsed().as_secs_f64();
+        return sol;
+    }
     if sol.status == Status::Infeasible && model.objective.is_some() {
         // CBC's C interface reports a dual-infeasible (unbounded) LP as "proven infeasible".
         // A problem with a zero objective cannot be unbounded: if it is feasible, the original
@@ -210,32 +253,90 @@ pub fn solve_mps_file(path: &std::path::Path, sense: Sense) -> (Status, Option<f
     (status, Some(m.obj_value()))
 }
 
+/// The point of the model's LP relaxation (integrality dropped), if CBC solves it to optimality
+/// within `time_limit` seconds.
+pub fn relaxation_point(model: &Model, time_limit: f64) -> Option<Vec<f64>> {
+    let mut m = model.clone();
+    for c in &mut m.columns {
+        c.kind = ColKind::Continuous;
+    }
+    m.options = rmod_ir::Options {
+        time_limit: Some(time_limit),
+        ..Default::default()
+    };
+    let s = solve(&m, None);
+    (s.status == Status::Optimal).then_some(s.values)
+}
+
 /// Valid bounds for network bound tightening: an LP relaxation's optimum, or a MILP's best
-/// bound (never an incumbent), each solved by CBC under the given time limit.
+/// bound (never an incumbent), each solved by CBC under the given time limit, one after the
+/// other in this process.
 pub struct CbcBounds;
 
-impl rmod_relu::BoundOracle for CbcBounds {
-    fn min_bound(&self, model: &Model, relax: bool, time_limit: Option<f64>) -> Option<f64> {
-        let mut m = model.clone();
-        if relax {
-            for c in &mut m.columns {
-                c.kind = ColKind::Continuous;
-            }
-        }
-        m.options = rmod_ir::Options {
+/// A valid lower bound on `min objective` over `model` (see [`CbcBounds`]).
+pub fn min_bound(
+    model: &Model,
+    objective: &rmod_relu::Affine,
+    relax: bool,
+    time_limit: Option<f64>,
+) -> Option<f64> {
+    let mut m = Model {
+        columns: model.columns.clone(),
+        rows: model.rows.clone(),
+        objective: Some(rmod_ir::Objective {
+            name: "bound".into(),
+            sense: Sense::Minimize,
+            coeffs: objective.coeffs.clone(),
+            constant: objective.constant,
+        }),
+        options: rmod_ir::Options {
             time_limit,
             ..Default::default()
-        };
-        let s = solve(&m, None);
-        match (&s.status, relax) {
-            (Status::Optimal, true) => s.objective,
-            (Status::Optimal, false) => match (s.best_bound, s.objective) {
-                (Some(b), Some(o)) => Some(b.min(o)),
-                (b, o) => b.or(o),
-            },
-            (Status::Feasible | Status::NoSolution, false) => s.best_bound,
-            _ => None,
+        },
+    };
+    if relax {
+        for c in &mut m.columns {
+            c.kind = ColKind::Continuous;
         }
+    }
+    let s = solve(&m, None);
+    let v = match (&s.status, relax) {
+        (Status::Optimal, true) => s.objective,
+        (Status::Optimal, false) => match (s.best_bound, s.objective) {
+            (Some(b), Some(o)) => Some(b.min(o)),
+            (b, o) => b.or(o),
+        },
+        (Status::Feasible | Status::NoSolution, false) => s.best_bound,
+        _ => None,
+    };
+    v.filter(|v| v.is_finite())
+}
+
+impl rmod_relu::BoundOracle for CbcBounds {
+    fn min_bounds(
+        &self,
+        model: &Model,
+        objectives: &[rmod_relu::Affine],
+        relax: bool,
+        time_limit: Option<f64>,
+        deadline: Option<Instant>,
+    ) -> Vec<Option<f64>> {
+        objectives
+            .iter()
+            .map(|o| {
+                let limit = match deadline {
+                    None => time_limit,
+                    Some(d) => {
+                        let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
+                        if left <= 0.0 {
+                            return None;
+                        }
+                        Some(time_limit.map_or(left, |t| t.min(left)))
+                    }
+                };
+                min_bound(model, o, relax, limit)
+            })
+            .collect()
     }
 }
 

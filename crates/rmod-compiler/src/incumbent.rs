@@ -1,0 +1,144 @@
+//! A starting point for branch and bound: sample the networks' inputs, complete each sample
+//! into a point of the whole model (every network evaluated exactly, its big-M columns set to
+//! the true activations), and keep the best point that satisfies every row and bound.
+
+use rmod_ir::{ColKind, Model, Sense};
+
+use crate::NetUse;
+
+/// A feasible point of the compiled model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incumbent {
+    pub values: Vec<f64>,
+    pub objective: f64,
+    /// "relaxation" (the LP point) or "sample"
+    pub source: &'static str,
+    pub candidates: usize,
+    pub feasible: usize,
+}
+
+/// Relative feasibility tolerance for a completed point.
+const TOL: f64 = 1e-7;
+
+/// A small deterministic generator (xorshift64*), so the same model gives the same start.
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Tries the relaxation's point (when given) and `samples` random points of the networks'
+/// input boxes; `None` when no candidate is feasible.
+pub fn find_incumbent(
+    model: &Model,
+    uses: &[NetUse],
+    relaxation: Option<&[f64]>,
+    samples: usize,
+    seed: u64,
+) -> Option<Incumbent> {
+    let n = model.columns.len();
+    let base: Vec<f64> = match relaxation {
+        Some(x) if x.len() == n => x.to_vec(),
+        _ => model
+            .columns
+            .iter()
+            .map(|c| 0.0_f64.clamp(c.lower.min(c.upper), c.upper.max(c.lower)))
+            .collect(),
+    };
+    let is_output: Vec<bool> = {
+        let mut v = vec![false; n];
+        for u in uses {
+            for c in &u.outputs {
+                v[*c as usize] = true;
+            }
+        }
+        v
+    };
+    // network inputs that are one free-standing column: (column, lower, upper) in model units
+    let mut sampled: Vec<(usize, f64, f64)> = Vec::new();
+    for u in uses {
+        for (i, e) in u.inputs.iter().enumerate() {
+            let [(c, a)] = e.coeffs.as_slice() else {
+                continue;
+            };
+            let col = &model.columns[*c as usize];
+            if is_output[*c as usize] || sampled.iter().any(|s| s.0 == *c as usize) {
+                continue;
+            }
+            let (mut lo, mut hi) = (col.lower, col.upper);
+            if let Some(b) = &u.network.input_bounds {
+                // a x + k in [p, q]
+                let (p, q) = ((b[i].0 - e.constant) / a, (b[i].1 - e.constant) / a);
+                lo = lo.max(p.min(q));
+                hi = hi.min(p.max(q));
+            }
+            if lo.is_finite() && hi.is_finite() && lo <= hi {
+                sampled.push((*c as usize, lo, hi));
+            }
+        }
+    }
+    let maximize = matches!(
+        model.objective.as_ref().map(|o| o.sense),
+        Some(Sense::Maximize)
+    );
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut best: Option<Incumbent> = None;
+    let mut feasible = 0;
+    let total = usize::from(relaxation.is_some()) + if sampled.is_empty() { 0 } else { samples };
+    for k in 0..total {
+        let mut x = base.clone();
+        let source = if relaxation.is_some() && k == 0 {
+            "relaxation"
+        } else {
+            for (c, lo, hi) in &sampled {
+                x[*c] = lo + (hi - lo) * rng.unit();
+            }
+            "sample"
+        };
+        for (v, c) in x.iter_mut().zip(&model.columns) {
+            if c.kind != ColKind::Continuous {
+                *v = v.round();
+            }
+            *v = v.clamp(c.lower.min(c.upper), c.upper.max(c.lower));
+        }
+        for u in uses {
+            let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(&x)).collect();
+            rmod_relu::complete_point(&u.network, &u.columns, &inputs, &mut x);
+            for (col, y) in u.outputs.iter().zip(u.network.forward(&inputs)) {
+                x[*col as usize] = y;
+            }
+        }
+        let scale = 1.0 + x.iter().fold(0.0_f64, |a, v| a.max(v.abs()));
+        let bounds_ok = x
+            .iter()
+            .zip(&model.columns)
+            .all(|(v, c)| *v >= c.lower - TOL * scale && *v <= c.upper + TOL * scale);
+        if !bounds_ok || model.max_violation(&x) > TOL * scale {
+            continue;
+        }
+        feasible += 1;
+        let obj = model.objective_value(&x);
+        let better = best.as_ref().is_none_or(|b| {
+            if maximize {
+                obj > b.objective
+            } else {
+                obj < b.objective
+            }
+        });
+        if better {
+            best = Some(Incumbent {
+                values: x,
+                objective: obj,
+                source,
+                candidates: total,
+                feasible: 0,
+            });
+        }
+    }
+    best.map(|b| Incumbent { feasible, ..b })
+}
