@@ -186,3 +186,106 @@ fn check_reports_network_statistics() {
         "{out}"
     );
 }
+
+#[test]
+fn tightened_bounds_are_cached_and_reused() {
+    let cache = tmp("bound-cache-reuse");
+    let _ = std::fs::remove_dir_all(&cache);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["solve", "tests/models/corner.rmod"];
+        args.extend_from_slice(extra);
+        let o = crate::util::rmod_with_cache(&args, &cache);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let objective = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("objective"))
+            .expect("objective line")
+            .to_string()
+    };
+    let first = run(&[]);
+    assert!(!first.contains("reused from the cache"), "{first}");
+    assert!(std::fs::read_dir(&cache).expect("cache folder").count() == 1);
+    let second = run(&[]);
+    assert!(second.contains("reused from the cache"), "{second}");
+    assert_eq!(objective(&first), objective(&second));
+    // the same per-layer figures, read back exactly
+    let layers = |s: &str| {
+        s.lines()
+            .filter(|l| l.trim_start().starts_with("layer "))
+            .map(|l| l.rsplit_once(',').map_or(l, |p| p.0).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(layers(&first), layers(&second));
+    assert!(!layers(&first).is_empty());
+    let skipped = run(&["--no-cache"]);
+    assert!(!skipped.contains("reused from the cache"), "{skipped}");
+    // another input box is another key
+    let other = run(&["--option", "bound_context=model"]);
+    assert!(!other.contains("reused from the cache"), "{other}");
+    assert!(other.contains("model context"), "{other}");
+    assert_eq!(std::fs::read_dir(&cache).expect("cache folder").count(), 2);
+    // a damaged entry is ignored, not trusted
+    for e in std::fs::read_dir(&cache).expect("cache folder").flatten() {
+        std::fs::write(e.path(), "rmod-bounds 1\nmethod lp\n").expect("write");
+    }
+    let damaged = run(&[]);
+    assert!(!damaged.contains("reused from the cache"), "{damaged}");
+    assert_eq!(objective(&first), objective(&damaged));
+}
+
+#[test]
+fn worker_processes_give_the_bounds_of_one_process() {
+    // the CLI spreads each layer's problems over worker processes; the library call solves
+    // them one after the other in this process
+    let o = rmod(&["check", "tests/models/corner.rmod", "--no-cache"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // no progress bar when stderr is not a terminal
+    assert!(!stderr(&o).contains("problems"), "{}", stderr(&o));
+    let text = stdout(&o);
+    let out = crate::util::compile_file("tests/models/corner.rmod", vec![], vec![]);
+    let st = &out.net_uses[0].stats;
+    let expected = format!(
+        "unstable {} -> {}, mean width {} -> {}",
+        st.ia_unstable,
+        st.unstable,
+        rmod_report::fmt_num(st.ia_mean_width),
+        rmod_report::fmt_num(st.mean_width)
+    );
+    assert!(text.contains(&expected), "{text}\nexpected: {expected}");
+}
+
+#[test]
+fn bound_options_are_checked() {
+    for (opt, needle) in [
+        ("bound_context=everything", "\"network\" or \"model\""),
+        ("bound_budget=-1", "seconds >= 0"),
+        ("incumbent=maybe", "\"auto\" or \"off\""),
+    ] {
+        let o = rmod(&["check", "tests/models/corner.rmod", "--option", opt]);
+        assert_eq!(code(&o), 1, "{opt}");
+        assert!(stderr(&o).contains(needle), "{opt}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn solve_reports_the_start_and_per_layer_bounds_in_json() {
+    let o = rmod(&["solve", "tests/models/corner.rmod", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let net = &doc["networks"][0];
+    assert_eq!(net["bound_context"], "network");
+    assert_eq!(net["bounds_cached"], false);
+    let layers = net["layers_detail"].as_array().expect("layers");
+    assert_eq!(layers.len(), 2);
+    assert!(layers[1]["problems"].as_u64().expect("problems") > 0);
+    assert_eq!(
+        doc["start"]["source"].as_str().map(|s| !s.is_empty()),
+        Some(true)
+    );
+    assert!(
+        doc["start"]["objective"].as_f64().expect("start")
+            >= doc["objective"]["value"].as_f64().expect("objective") - 1e-6
+    );
+}

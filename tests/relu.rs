@@ -374,3 +374,136 @@ fn per_network_bounds_override_the_model_option() {
     );
     assert_eq!(lp.ia_mean_width, ia.ia_mean_width);
 }
+
+/// The corner model (tests/models/corner.rmod) compiled with a bound context, and solved.
+fn corner_with(context: &str) -> (rmod_compiler::CompileOutput, f64) {
+    let out = crate::util::compile_file(
+        "tests/models/corner.rmod",
+        vec![],
+        vec![("bound_context".into(), context.into())],
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let model = out.model.as_ref().expect("compiles");
+    let sol = rmod_solver::solve(model, None);
+    assert_eq!(sol.status, Status::Optimal);
+    let v = rmod_compiler::verify(model, &out.net_uses, &sol.values);
+    assert!(v.nets[0].2 <= 1e-6, "forward-pass mismatch {}", v.nets[0].2);
+    let obj = sol.objective.expect("objective");
+    (out, obj)
+}
+
+#[test]
+fn model_aware_tightening_proves_more_neurons_stable_and_keeps_the_optimum() {
+    let (net_ctx, a) = corner_with("network");
+    let (model_ctx, b) = corner_with("model");
+    let (s, t) = (&net_ctx.net_uses[0].stats, &model_ctx.net_uses[0].stats);
+    assert_eq!((s.bound_context, t.bound_context), ("network", "model"));
+    assert!(
+        t.unstable < s.unstable,
+        "model context: {} unstable, network context: {}",
+        t.unstable,
+        s.unstable
+    );
+    assert!(t.binaries < s.binaries);
+    assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{a} vs {b}");
+    // independent: no point of a fine grid over the corner x + y <= -3 is better than the
+    // MILP optimum, and the best grid point is close to it
+    let net = &net_ctx.net_uses[0].network;
+    let mut best = f64::INFINITY;
+    for i in 0..=300 {
+        for j in 0..=300 {
+            let x = -3.0 + 3.0 * i as f64 / 300.0;
+            let y = -3.0 + (-x) * j as f64 / 300.0;
+            best = best.min(net.forward(&[x, y])[0]);
+        }
+    }
+    assert!(b <= best + 1e-6, "MILP {b} worse than the grid's {best}");
+    assert!(
+        best - b <= 0.05,
+        "grid {best} far above the MILP optimum {b}"
+    );
+}
+
+#[test]
+fn model_context_bounds_contain_every_feasible_activation() {
+    let text =
+        std::fs::read_to_string(crate::util::root().join("tests/models/nets/peaks_2x16.json"))
+            .expect("net");
+    let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", &text)
+        .0
+        .expect("valid");
+    // the box [-3, 3]^2 with the corner x + y <= -3
+    let (mut m, inputs) = rmod_relu::box_model("x", &[(-3.0, 3.0), (-3.0, 3.0)]);
+    m.rows.push(rmod_ir::Row {
+        origin: rmod_ir::Origin::default(),
+        coeffs: vec![(0, 1.0), (1, 1.0)],
+        lower: f64::NEG_INFINITY,
+        upper: -3.0,
+    });
+    let boxes = [(-3.0, 3.0), (-3.0, 3.0)];
+    let ia = net.interval_bounds(&[-3.0, -3.0], &[3.0, 3.0]);
+    let mut rng = Lcg(5);
+    for method in [
+        rmod_relu::BoundMethod::Lp(&rmod_solver::CbcBounds),
+        rmod_relu::BoundMethod::Milp(&rmod_solver::CbcBounds, 2.0),
+    ] {
+        let b = rmod_relu::compute_bounds(&net, &m, &inputs, &boxes, &method, true, None);
+        assert_eq!(b.context, "model");
+        assert!(b.complete);
+        for (t, i) in b.pre.iter().flatten().zip(ia.iter().flatten()) {
+            assert!(
+                t.0 >= i.0 - 1e-9 && t.1 <= i.1 + 1e-9,
+                "{t:?} wider than IA {i:?}"
+            );
+        }
+        for _ in 0..3000 {
+            let x = rng.range(-3.0, 0.0);
+            let y = rng.range(-3.0, -3.0 - x);
+            for (layer, bl) in net.trace(&[x, y]).iter().zip(&b.pre) {
+                for (a, (l, u)) in layer.iter().zip(bl) {
+                    assert!(*l <= *a && *a <= *u, "activation {a} cut off by [{l}, {u}]");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_exhausted_bound_budget_keeps_interval_bounds_and_the_optimum() {
+    let (full, a) = corner_with("network");
+    let out = crate::util::compile_file(
+        "tests/models/corner.rmod",
+        vec![],
+        vec![("bound_budget".into(), "0".into())],
+    );
+    let st = &out.net_uses[0].stats;
+    assert!(!st.bounds_complete);
+    assert_eq!(st.unstable, st.ia_unstable);
+    assert!(full.net_uses[0].stats.bounds_complete);
+    let model = out.model.as_ref().expect("compiles");
+    let sol = rmod_solver::solve(model, None);
+    let b = sol.objective.expect("objective");
+    assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{a} vs {b}");
+}
+
+#[test]
+fn the_completed_start_is_feasible_and_does_not_change_the_optimum() {
+    let (out, a) = corner_with("network");
+    let model = out.model.as_ref().expect("compiles");
+    let relaxed = rmod_solver::relaxation_point(model, 10.0);
+    let start = rmod_compiler::find_incumbent(model, &out.net_uses, relaxed.as_deref(), 200, 3)
+        .expect("a feasible start");
+    assert!(model.max_violation(&start.values) <= 1e-7);
+    let net = &out.net_uses[0].network;
+    let f = net.forward(&start.values[..2])[0];
+    assert!((start.objective - f).abs() <= 1e-9 * (1.0 + f.abs()));
+    assert!(
+        start.objective >= a - 1e-6,
+        "start {} below the optimum {a}",
+        start.objective
+    );
+    let sol = rmod_solver::solve(model, Some(&start.values));
+    assert_eq!(sol.status, Status::Optimal);
+    let b = sol.objective.expect("objective");
+    assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{a} vs {b}");
+}

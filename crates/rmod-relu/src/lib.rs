@@ -21,7 +21,7 @@ pub use encode::{
     complete_point, compute_bounds, encode, scale_inputs, Affine, BoundMethod, Bounds, Encoded,
     LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
 };
-pub use obbt::{tighten, BoundOracle, Context};
+pub use obbt::{box_model, tighten, BoundOracle, Context};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
