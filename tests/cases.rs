@@ -76,6 +76,11 @@ fn diagnostics_snapshots() {
 
 /// Codes that no model file can trigger on purpose.
 const UNREACHABLE: &[(&str, &str)] = &[
+    ("rmod::sample::unknown_function", "a command-line error of `rmod sample`: tests/train.rs"),
+    ("rmod::sample::bad_box", "a command-line error of `rmod sample`: tests/train.rs"),
+    ("rmod::train::bad_option", "a command-line error of `rmod train`: tests/train.rs"),
+    ("rmod::train::too_few_rows", "a data error of `rmod train`: tests/train.rs"),
+    ("rmod::train::constant_column", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::solve::solver_error", "CBC abandoning a solve cannot be provoked reliably"),
     (
         "rmod::relu::bounds_unavailable",

@@ -8,4 +8,5 @@ mod examples;
 mod export;
 mod relu;
 mod robustness;
+mod train;
 mod util;

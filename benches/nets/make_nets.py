@@ -38,6 +38,7 @@ CASES = [
     ("rosenbrock5_2x32", rosenbrock, 5, -2.0, 2.0, [32, 32]),
     ("styblinski10_3x32", styblinski_tang, 10, -5.0, 5.0, [32, 32, 32]),
     ("peaks_4x64", peaks, 2, -3.0, 3.0, [64, 64, 64, 64]),
+    ("styblinski10_4x128", styblinski_tang, 10, -5.0, 5.0, [128, 128, 128, 128]),
 ]
 
 for seed, (name, f, d, lo, hi, hidden) in enumerate(CASES):

@@ -1,13 +1,23 @@
-//! Bound tightening study: for each network in `benches/nets/` (regenerate with
-//! `python3 benches/nets/make_nets.py`), minimize its output over its input box with
-//! `bounds = "ia" | "lp" | "milp"`, measured in one run. Prints the table of BENCHMARKS.md.
+//! Bound tightening study, through the `rmod` command as a user runs it: for each network in
+//! `benches/nets/` (regenerate with `python3 benches/nets/make_nets.py`), minimize its output
+//! over its input box with interval bounds and no start (the baseline: what a big-M tool
+//! without tightening does), then IA, LP-OBBT and MILP-OBBT with rmod's starting point. All in
+//! one run; prints the table of BENCHMARKS.md.
 //! `cargo bench -p rmod-tests --bench bounds -- [SOLVE_LIMIT [BOUND_LIMIT]]`: seconds per CBC
-//! solve (default 60) and per MILP bound problem (default 1).
+//! solve (default 60; also the bound budget) and per MILP bound problem (default 1).
 
-use std::collections::BTreeMap;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use rmod_compiler::{compile, verify, CompileRequest};
+fn rmod_release(root: &Path) -> PathBuf {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["build", "-q", "--release", "-p", "rmod-cli"])
+        .status()
+        .expect("cargo build");
+    assert!(status.success());
+    root.join("target/release/rmod")
+}
 
 fn main() {
     let nums: Vec<f64> = std::env::args()
@@ -16,10 +26,11 @@ fn main() {
         .collect();
     let limit = nums.first().copied().unwrap_or(60.0);
     let bound_limit = nums.get(1).copied().unwrap_or(1.0);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("root")
         .to_path_buf();
+    let rmod = rmod_release(&root);
     let mut files: Vec<_> = std::fs::read_dir(root.join("benches/nets"))
         .expect("benches/nets")
         .flatten()
@@ -27,10 +38,16 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    println!("time limit per CBC solve: {limit} s; MILP-OBBT: {bound_limit} s per bound problem");
+    let dir = std::env::temp_dir().join(format!("rmod-bench-bounds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    println!(
+        "time limit per CBC solve: {limit} s; MILP-OBBT: {bound_limit} s per bound problem; \
+         bound problems on {} worker processes",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     println!();
-    println!("| network | bounds | stable | binaries | tighten (s) | CBC (s) | CBC iterations | total (s) | total / IA | status | objective | mismatch (rel) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| network | bounds | start | stable | binaries | tighten (s) | start (s) | CBC (s) | CBC iterations | total (s) | total / baseline | status | objective | best bound | mismatch (rel) |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in files {
         let name = path
             .file_stem()
@@ -42,55 +59,58 @@ fn main() {
             .0
             .expect("valid network");
         let n = net.n_inputs();
-        let mut loaded = BTreeMap::new();
-        loaded.insert("n.json".to_string(), text.clone());
-        let mut ia_total = None;
-        for method in ["ia", "lp", "milp"] {
-            let mut model = String::from("net n = relu_net(\"n.json\");\n");
-            for i in 0..n {
-                model.push_str(&format!("var x{i};\n"));
-            }
-            let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
-            model.push_str(&format!(
-                "var y;\nsubject to f: y = n({});\nminimize o: y;\n",
-                args.join(", ")
-            ));
-            model.push_str(&format!("option bounds = \"{method}\";\noption time_limit = {limit};\noption bound_time_limit = {bound_limit};\n"));
-            let mut req = CompileRequest::new("m.rmod", &model, &loaded);
-            req.oracle = Some(&rmod_solver::CbcBounds);
-            let t0 = Instant::now();
-            let out = compile(&req);
-            let tighten = t0.elapsed().as_secs_f64();
-            let m = out.model.expect("compiles");
-            let u = &out.net_uses[0].stats;
-            let sol = rmod_solver::solve(&m, None);
-            let total = tighten + sol.seconds;
-            let ratio = match ia_total {
-                None => {
-                    ia_total = Some(total);
-                    1.0
-                }
-                Some(t) => total / t,
-            };
-            let mismatch = if sol.status.has_point() {
-                verify(&m, &out.net_uses, &sol.values).nets[0].2
-            } else {
-                f64::NAN
-            };
+        std::fs::write(dir.join("n.json"), &text).expect("write net");
+        let mut model = String::from("net n = relu_net(\"n.json\");\n");
+        for i in 0..n {
+            model.push_str(&format!("var x{i};\n"));
+        }
+        let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+        model.push_str(&format!(
+            "var y;\nsubject to f: y = n({});\nminimize o: y;\noption time_limit = {limit};\noption bound_time_limit = {bound_limit};\noption bound_budget = {limit};\n",
+            args.join(", ")
+        ));
+        let file = dir.join(format!("{name}.rmod"));
+        std::fs::write(&file, model).expect("write model");
+        let mut baseline = None;
+        for (method, start) in [
+            ("ia", "off"),
+            ("ia", "auto"),
+            ("lp", "auto"),
+            ("milp", "auto"),
+        ] {
+            let out = Command::new(&rmod)
+                .arg("solve")
+                .arg(&file)
+                .args(["--format", "json", "--timings", "--no-cache"])
+                .args(["--option", &format!("bounds={method}")])
+                .args(["--option", &format!("incumbent={start}")])
+                .output()
+                .expect("run rmod");
+            let doc: serde_json::Value =
+                serde_json::from_slice(&out.stdout).expect("json solution");
+            let t = &doc["timings"];
+            let net = &doc["networks"][0];
+            let total = t["total_s"].as_f64().unwrap_or(f64::NAN);
+            let base = *baseline.get_or_insert(total);
+            let num =
+                |v: &serde_json::Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
             println!(
-                "| {name} | {method} | {}/{} ({:.0}%) | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} | {} | {:.1e} |",
-                u.stable_active + u.stable_inactive,
-                u.neurons,
-                100.0 * (u.stable_active + u.stable_inactive) as f64 / u.neurons.max(1) as f64,
-                u.binaries,
-                tighten,
-                sol.seconds,
-                sol.iterations,
+                "| {name} | {method} | {} | {}/{} ({:.0}%) | {} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
+                if start == "off" { "none" } else { doc["start"]["source"].as_str().unwrap_or("none found") },
+                net["stable_active"].as_u64().unwrap_or(0) + net["stable_inactive"].as_u64().unwrap_or(0),
+                net["neurons_per_use"],
+                100.0 * net["stable_share"].as_f64().unwrap_or(0.0),
+                net["binaries"],
+                net["bound_seconds"].as_f64().unwrap_or(0.0),
+                t["start_s"].as_f64().unwrap_or(0.0),
+                t["solve_s"].as_f64().unwrap_or(0.0),
+                doc["stats"]["cbc_iterations"],
                 total,
-                ratio,
-                sol.status.as_str(),
-                sol.objective.map_or("-".to_string(), |o| format!("{o:.4}")),
-                mismatch
+                total / base,
+                doc["status"].as_str().unwrap_or("?"),
+                num(&doc["objective"]["value"]),
+                num(&doc["objective"]["best_bound"]),
+                net["mismatch_rel"].as_f64().map_or("-".to_string(), |m| format!("{m:.1e}")),
             );
         }
     }

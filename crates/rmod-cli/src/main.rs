@@ -10,6 +10,7 @@ use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
 
 mod bounds;
+mod train_cmd;
 
 /// `println!` that ignores a closed stdout (e.g. `rmod expand ... | head`) instead of panicking.
 macro_rules! outln {
@@ -121,6 +122,10 @@ enum Cmd {
     },
     /// Explain a diagnostic code; without a code, list all codes
     Explain { code: Option<String> },
+    /// Train a ReLU network on CSV data and write it as a relu-net file
+    Train(train_cmd::TrainArgs),
+    /// Sample a standard test function into CSV (columns x1..xd, y)
+    Sample(train_cmd::SampleArgs),
 }
 
 struct FsLoader {
@@ -300,6 +305,35 @@ fn write_output(path: Option<&Path>, text: &str, p: &mut Printer) -> bool {
 fn run(cli: &Cli, p: &mut Printer) -> u8 {
     match &cli.cmd {
         Cmd::Explain { code } => explain(code.as_deref()),
+        Cmd::Train(a) => {
+            let mut sources = Sources::default();
+            match train_cmd::train(a, &mut sources) {
+                Ok(summary) => {
+                    out!("{summary}");
+                    0
+                }
+                Err(d) => {
+                    p.emit(&[d], &sources);
+                    p.finish(&sources);
+                    EXIT_COMPILE
+                }
+            }
+        }
+        Cmd::Sample(a) => match train_cmd::sample(a) {
+            Ok(text) => {
+                if write_output(a.output.as_deref(), &text, p) {
+                    0
+                } else {
+                    EXIT_INTERNAL
+                }
+            }
+            Err(d) => {
+                let sources = Sources::default();
+                p.emit(&[d], &sources);
+                p.finish(&sources);
+                EXIT_COMPILE
+            }
+        },
         Cmd::Check { m } => {
             let Some((out, secs)) = load_model(cli, m, p) else {
                 return EXIT_COMPILE;

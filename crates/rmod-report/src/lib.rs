@@ -443,6 +443,8 @@ pub fn render_json(r: &Report) -> String {
             .map(|(k, v)| (format!("{k}_s"), json!(v)))
             .collect();
         doc["timings"] = Value::Object(t);
+        // CBC's simplex iterations vary with the machine's speed under a time limit
+        doc["stats"]["cbc_iterations"] = json!(s.iterations);
     }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');

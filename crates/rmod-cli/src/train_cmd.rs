@@ -1,0 +1,315 @@
+//! `rmod train` and `rmod sample`: read data, call rmod-train, write the network or the samples.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rmod_diagnostics::{Diagnostic, Sources};
+use rmod_train::{Config, Function, Hidden, Penalties};
+use serde_json::json;
+
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// CSV file with a header row
+    pub data: PathBuf,
+    /// Input columns, comma-separated
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub inputs: Vec<String>,
+    /// Output columns, comma-separated
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub outputs: Vec<String>,
+    /// Hidden layers: `3x25` (three of 25) or `32,16`
+    #[arg(long, default_value = "2x25")]
+    pub layers: String,
+    /// `relu` or `clipped_relu:C` (clip value C > 0, default 1)
+    #[arg(long, default_value = "relu")]
+    pub activation: String,
+    /// L1 penalty on the weights
+    #[arg(long, default_value_t = 0.0)]
+    pub l1: f64,
+    /// L2 penalty on the weights
+    #[arg(long, default_value_t = 0.0)]
+    pub l2: f64,
+    /// Dropout probability on hidden layers
+    #[arg(long, default_value_t = 0.0)]
+    pub dropout: f64,
+    /// Penalty on the mean interval-arithmetic pre-activation width over the input box
+    #[arg(long = "bound-width", default_value_t = 0.0)]
+    pub bound_width: f64,
+    #[arg(long, default_value_t = 200)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Share of rows for validation (early stopping); as much again is held out for the test
+    #[arg(long, default_value_t = 0.15)]
+    pub val: f64,
+    /// Epochs without a better validation loss before stopping early
+    #[arg(long, default_value_t = 50)]
+    pub patience: usize,
+    /// The network file to write (relu-net v1)
+    #[arg(short = 'o', long = "output", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct SampleArgs {
+    /// peaks, ackley, himmelblau, rosenbrock or styblinski-tang
+    pub function: String,
+    /// The box: `[-2,2]x[-2,2]` or `[-2,2]^2`
+    #[arg(long = "box", required = true)]
+    pub bounds: String,
+    /// Number of points
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    /// Latin hypercube sampling (default: independent uniform)
+    #[arg(long)]
+    pub lhs: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output CSV (columns x1..xd, y); stdout when absent
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+}
+
+fn option_error(msg: String, help: &str) -> Diagnostic {
+    Diagnostic::error("rmod::train::bad_option", msg).with_help(help.to_string())
+}
+
+/// `3x25` or `32,16`.
+pub fn parse_layers(s: &str) -> Result<Vec<usize>, Diagnostic> {
+    let err = || {
+        option_error(
+            format!("`--layers {s}` is not a layer list"),
+            "write e.g. `3x25` (three layers of 25) or `32,16`",
+        )
+    };
+    let v: Vec<usize> = match s.split_once('x') {
+        Some((k, w)) => {
+            let k: usize = k.trim().parse().map_err(|_| err())?;
+            let w: usize = w.trim().parse().map_err(|_| err())?;
+            vec![w; k]
+        }
+        None => s
+            .split(',')
+            .map(|p| p.trim().parse().map_err(|_| err()))
+            .collect::<Result<_, _>>()?,
+    };
+    if v.is_empty() || v.contains(&0) {
+        return Err(err());
+    }
+    Ok(v)
+}
+
+/// `relu` or `clipped_relu[:C]`.
+pub fn parse_activation(s: &str) -> Result<Hidden, Diagnostic> {
+    match s.split_once(':') {
+        None if s == "relu" => Ok(Hidden::Relu),
+        None if s == "clipped_relu" => Ok(Hidden::Clipped(1.0)),
+        Some(("clipped_relu", c)) => match c.trim().parse::<f64>() {
+            Ok(c) if c > 0.0 && c.is_finite() => Ok(Hidden::Clipped(c)),
+            _ => Err(option_error(
+                format!("the clip value must be a number > 0, got `{c}`"),
+                "write e.g. `--activation clipped_relu:1`",
+            )),
+        },
+        _ => Err(option_error(
+            format!("unknown activation `{s}`"),
+            "use `relu` or `clipped_relu:C`",
+        )),
+    }
+}
+
+/// `[a,b]x[c,d]` or `[a,b]^d`.
+pub fn parse_box(s: &str) -> Result<Vec<(f64, f64)>, Diagnostic> {
+    let err = |why: &str| {
+        Diagnostic::error("rmod::sample::bad_box", format!("`--box {s}`: {why}"))
+            .with_help("write e.g. `[-2,2]x[-2,2]` or `[-2,2]^2`")
+    };
+    let interval = |t: &str| -> Result<(f64, f64), Diagnostic> {
+        let inner = t
+            .trim()
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .ok_or_else(|| err("an interval is written `[lo,hi]`"))?;
+        let (a, b) = inner
+            .split_once(',')
+            .ok_or_else(|| err("an interval is written `[lo,hi]`"))?;
+        let (a, b): (f64, f64) = (
+            a.trim()
+                .parse()
+                .map_err(|_| err("bounds must be numbers"))?,
+            b.trim()
+                .parse()
+                .map_err(|_| err("bounds must be numbers"))?,
+        );
+        if !(a.is_finite() && b.is_finite() && a < b) {
+            return Err(err("each interval needs finite lo < hi"));
+        }
+        Ok((a, b))
+    };
+    if let Some((iv, d)) = s.rsplit_once('^') {
+        let d: usize = d
+            .trim()
+            .parse()
+            .map_err(|_| err("the power must be a whole number"))?;
+        if d == 0 {
+            return Err(err("the power must be at least 1"));
+        }
+        return Ok(vec![interval(iv)?; d]);
+    }
+    s.split(']')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| interval(&format!("{}]", p.trim().trim_start_matches('x'))))
+        .collect()
+}
+
+pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
+    let Some(f) = Function::parse(&args.function) else {
+        let names = Function::ALL.iter().map(|f| f.name());
+        let mut d = Diagnostic::error(
+            "rmod::sample::unknown_function",
+            format!("unknown function `{}`", args.function),
+        );
+        d = match rmod_diagnostics::did_you_mean(&args.function, names.clone()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!(
+                "known functions: {}",
+                names.collect::<Vec<_>>().join(", ")
+            )),
+        };
+        return Err(d);
+    };
+    let bounds = parse_box(&args.bounds)?;
+    let d = bounds.len();
+    if f.fixed_dim().is_some_and(|k| k != d) || d < f.min_dim() {
+        return Err(Diagnostic::error(
+            "rmod::sample::bad_box",
+            format!(
+                "{} takes {} input(s); the box has {d}",
+                f.name(),
+                f.fixed_dim()
+                    .map_or(format!("at least {}", f.min_dim()), |k| k.to_string())
+            ),
+        )
+        .with_help("give one interval per input, e.g. `[-2,2]^2`"));
+    }
+    if args.n == 0 {
+        return Err(Diagnostic::error(
+            "rmod::sample::bad_box",
+            "--n must be at least 1".to_string(),
+        )
+        .with_help("e.g. `--n 10000`"));
+    }
+    let pts = rmod_train::sample_box(args.n, &bounds, args.lhs, args.seed);
+    let mut out = String::new();
+    for i in 0..d {
+        out.push_str(&format!("x{},", i + 1));
+    }
+    out.push_str("y\n");
+    for p in &pts {
+        for v in p {
+            out.push_str(&format!("{v:?},"));
+        }
+        out.push_str(&format!("{:?}\n", f.eval(p)));
+    }
+    Ok(out)
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs `rmod train`; on failure the diagnostic points into `sources` (the data file).
+pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnostic> {
+    let text = std::fs::read_to_string(&args.data).map_err(|e| {
+        Diagnostic::error(
+            "rmod::data::file",
+            format!("cannot read `{}`: {e}", args.data.display()),
+        )
+        .with_help("check the path")
+    })?;
+    let name = args.data.display().to_string();
+    let file = sources.add(&name, &text);
+    let table = rmod_train::read_table(file, &name, &text, &args.inputs, &args.outputs)?;
+    let cfg = Config {
+        layers: parse_layers(&args.layers)?,
+        hidden: parse_activation(&args.activation)?,
+        penalties: Penalties {
+            l1: args.l1,
+            l2: args.l2,
+            bound_width: args.bound_width,
+        },
+        dropout: args.dropout,
+        epochs: args.epochs,
+        batch: args.batch,
+        lr: args.lr,
+        seed: args.seed,
+        val: args.val,
+        patience: args.patience,
+    };
+    let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let every = (args.epochs / 20).max(1);
+    let mut progress = |p: &rmod_train::Progress| {
+        if tty {
+            eprint!(
+                "\r\x1b[Kepoch {}/{}  train mse {:.5}  val mse {:.5}  stable {:.0}%",
+                p.epoch,
+                args.epochs,
+                p.train_mse,
+                p.val_mse,
+                100.0 * p.stable_share
+            );
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let tr = rmod_train::train(&table, &cfg, every, &mut progress)?;
+    if tty {
+        eprint!("\r\x1b[K");
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let training = json!({
+        "tool": format!("rmod {}", env!("CARGO_PKG_VERSION")),
+        "data": {"file": args.data.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha256_hex(&text), "rows": table.x.len()},
+        "inputs": args.inputs, "outputs": args.outputs,
+        "layers": cfg.layers, "activation": args.activation,
+        "l1": args.l1, "l2": args.l2, "dropout": args.dropout, "bound_width": args.bound_width,
+        "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "val": args.val, "patience": args.patience,
+        "split": {"train": tr.rows.0, "val": tr.rows.1, "test": tr.rows.2},
+        "best_epoch": tr.best_epoch, "epochs_run": tr.epochs_run,
+        "train_mse_standardized": tr.train_mse, "val_mse_standardized": tr.val_mse,
+        "test_rmse": tr.test_rmse,
+        "stable_share_ia": tr.stable_share, "mean_width_ia": tr.mean_width,
+    });
+    let doc = rmod_train::to_json(&tr, &table, training);
+    std::fs::write(&args.output, doc).map_err(|e| {
+        Diagnostic::error(
+            "rmod::data::file",
+            format!("cannot write `{}`: {e}", args.output.display()),
+        )
+        .with_help("check that the folder exists and is writable")
+    })?;
+    let rmse: Vec<String> = tr
+        .test_rmse
+        .iter()
+        .zip(&args.outputs)
+        .map(|(r, o)| format!("{o} {r:.5}"))
+        .collect();
+    Ok(format!(
+        "wrote      {}\nsplit      {} train, {} validation, {} test rows\nepochs     {} run, best {} (early stopping keeps the best)\ntest rmse  {}\nstable     {:.1}% of hidden neurons under interval arithmetic on the data's box\nwidth      mean IA pre-activation width {:.4} (scaled units)\ntime       {secs:.2} s\n",
+        args.output.display(),
+        tr.rows.0, tr.rows.1, tr.rows.2,
+        tr.epochs_run, tr.best_epoch,
+        rmse.join(", "),
+        100.0 * tr.stable_share,
+        tr.mean_width,
+    ))
+}

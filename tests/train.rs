@@ -1,0 +1,296 @@
+//! `rmod sample` and `rmod train` end to end: data from a test function, a network trained on
+//! it, and that network optimized by `rmod solve`, against the function's known minimum.
+
+use crate::util::{code, rmod, stderr, stdout, tmp};
+
+fn tmp_str(name: &str) -> String {
+    tmp(name).display().to_string()
+}
+
+fn json(path: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("file")).expect("json")
+}
+
+fn sample(f: &str, bx: &str, n: usize, out: &str) {
+    let o = rmod(&[
+        "sample",
+        f,
+        "--box",
+        bx,
+        "--n",
+        &n.to_string(),
+        "--lhs",
+        "--seed",
+        "1",
+        "-o",
+        out,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+fn train(data: &str, out: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "train",
+        data,
+        "--inputs",
+        "x1,x2",
+        "--outputs",
+        "y",
+        "-o",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    let o = rmod(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("test rmse"), "{}", stdout(&o));
+    json(out)
+}
+
+#[test]
+fn peaks_network_is_accurate_and_its_minimum_is_found() {
+    let data = tmp_str("peaks10k.csv");
+    sample("peaks", "[-2,2]^2", 10_000, &data);
+    let net = tmp_str("peaks_2x25.json");
+    let doc = train(
+        &data,
+        &net,
+        &[
+            "--layers", "2x25", "--epochs", "200", "--lr", "3e-3", "--seed", "7",
+        ],
+    );
+    let rmse = doc["training"]["test_rmse"][0].as_f64().expect("rmse");
+    assert!(rmse < 0.1, "test RMSE {rmse}");
+    // the recorded box is the data's range
+    assert!(doc["input_bounds"][0][0].as_f64().expect("lo") >= -2.0);
+    let model = tmp_str("peaks_min.rmod");
+    std::fs::write(
+        &model,
+        "net p = relu_net(\"peaks_2x25.json\");\nvar x1 in [-2, 2];\nvar x2 in [-2, 2];\nvar f;\nsubject to s: f = p(x1, x2);\nminimize v: f;\noption mip_gap = 0;\n",
+    )
+    .expect("model");
+    let o = rmod(&["solve", &model, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sol: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let v = sol["objective"]["value"].as_f64().expect("objective");
+    assert!((v - -6.551).abs() < 0.1, "surrogate minimum {v}");
+    // the argmin really is near peaks' minimum: evaluate the true function there
+    let (a, b) = (
+        sol["variables"]["x1"].as_f64().expect("x1"),
+        sol["variables"]["x2"].as_f64().expect("x2"),
+    );
+    let truth = rmod_train::Function::Peaks.eval(&[a, b]);
+    assert!(truth < -6.0, "peaks({a}, {b}) = {truth}");
+}
+
+#[test]
+fn stronger_regularization_makes_more_neurons_stable() {
+    let data = tmp_str("peaks2k.csv");
+    sample("peaks", "[-2,2]^2", 2000, &data);
+    let share = |extra: &[&str], name: &str| {
+        let mut args = vec![
+            "--layers", "2x25", "--epochs", "60", "--lr", "3e-3", "--seed", "3",
+        ];
+        args.extend_from_slice(extra);
+        train(&data, &tmp_str(name), &args)["training"]["stable_share_ia"]
+            .as_f64()
+            .expect("share")
+    };
+    let plain = share(&[], "plain.json");
+    let l1 = share(&["--l1", "3e-3"], "l1.json");
+    let width = share(&["--bound-width", "0.05"], "bw.json");
+    assert!(l1 > plain, "L1: {l1} vs {plain}");
+    assert!(width > plain, "bound width: {width} vs {plain}");
+}
+
+#[test]
+fn training_is_deterministic_for_a_seed() {
+    let data = tmp_str("det.csv");
+    sample("himmelblau", "[-5,5]x[-5,5]", 500, &data);
+    let a = tmp_str("det_a.json");
+    let b = tmp_str("det_b.json");
+    for out in [&a, &b] {
+        train(
+            &data,
+            out,
+            &[
+                "--layers",
+                "8,8",
+                "--epochs",
+                "20",
+                "--dropout",
+                "0.1",
+                "--activation",
+                "clipped_relu:2",
+            ],
+        );
+    }
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let doc = json(&a);
+    assert_eq!(doc["layers"][0]["activation"], "clipped_relu");
+    assert_eq!(doc["training"]["dropout"], 0.1);
+    assert_eq!(
+        doc["training"]["data"]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    // the written file is a valid network for `rmod check`
+    let model = tmp_str("det.rmod");
+    std::fs::write(&model, "net n = relu_net(\"det_a.json\");\nvar a; var b; var y;\nsubject to c: y = n(a, b);\nminimize o: y;\n").expect("model");
+    let o = rmod(&["check", &model, "--deny-warnings"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn bad_training_input_is_a_diagnostic() {
+    let write = |name: &str, text: &str| {
+        let p = tmp_str(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    };
+    let many = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<Vec<_>>().join("");
+    let ok = write(
+        "ok.csv",
+        &format!(
+            "x1,x2,y\n{}",
+            many(&|i| format!("{i},{},{}\n", i * 2, i % 7))
+        ),
+    );
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![ok.clone(), "--inputs".into(), "x1,x3".into()],
+            "rmod::data::csv_missing_column",
+        ),
+        (
+            vec![
+                write("nan.csv", "x1,x2,y\n1,2,NaN\n"),
+                "--inputs".into(),
+                "x1,x2".into(),
+            ],
+            "rmod::data::csv_bad_value",
+        ),
+        (
+            vec![
+                write("text.csv", "x1,x2,y\n1,two,3\n"),
+                "--inputs".into(),
+                "x1,x2".into(),
+            ],
+            "rmod::data::csv_bad_value",
+        ),
+        (
+            vec![
+                write(
+                    "const.csv",
+                    &format!("x1,x2,y\n{}", many(&|i| format!("{i},5,{}\n", i % 3))),
+                ),
+                "--inputs".into(),
+                "x1,x2".into(),
+            ],
+            "rmod::train::constant_column",
+        ),
+        (
+            vec![
+                write("few.csv", "x1,x2,y\n1,2,3\n2,3,4\n"),
+                "--inputs".into(),
+                "x1,x2".into(),
+            ],
+            "rmod::train::too_few_rows",
+        ),
+        (
+            vec![
+                ok.clone(),
+                "--inputs".into(),
+                "x1,x2".into(),
+                "--activation".into(),
+                "clipped_relu:0".into(),
+            ],
+            "rmod::train::bad_option",
+        ),
+        (
+            vec![
+                ok.clone(),
+                "--inputs".into(),
+                "x1,x2".into(),
+                "--layers".into(),
+                "3xq".into(),
+            ],
+            "rmod::train::bad_option",
+        ),
+        (
+            vec![
+                ok.clone(),
+                "--inputs".into(),
+                "x1,x2".into(),
+                "--dropout".into(),
+                "1.5".into(),
+            ],
+            "rmod::train::bad_option",
+        ),
+        (
+            vec![tmp_str("missing.csv"), "--inputs".into(), "x1,x2".into()],
+            "rmod::data::file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = tmp_str("bad.json");
+        let mut all: Vec<&str> = vec!["train"];
+        all.extend(args.iter().map(String::as_str));
+        all.extend(["--outputs", "y", "-o", &out]);
+        let o = rmod(&all);
+        assert_eq!(code(&o), 1, "{all:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{all:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    // a bad cell points at its row and column in the file
+    let o = rmod(&[
+        "train",
+        &tmp_str("text.csv"),
+        "--inputs",
+        "x1,x2",
+        "--outputs",
+        "y",
+        "-o",
+        &tmp_str("bad.json"),
+    ]);
+    assert!(stderr(&o).contains("row 2, column `x2`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("text.csv:2:"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_sample_input_is_a_diagnostic() {
+    for (args, expected) in [
+        (
+            vec!["sample", "peak", "--box", "[-2,2]^2"],
+            "did you mean `peaks`?",
+        ),
+        (
+            vec!["sample", "peaks", "--box", "[2,-2]^2"],
+            "rmod::sample::bad_box",
+        ),
+        (
+            vec!["sample", "peaks", "--box", "[-2,2]^3"],
+            "peaks takes 2 input(s)",
+        ),
+        (
+            vec!["sample", "ackley", "--box", "[-2,2]x[a,1]"],
+            "rmod::sample::bad_box",
+        ),
+    ] {
+        let o = rmod(&args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+    let o = rmod(&[
+        "sample",
+        "styblinski-tang",
+        "--box",
+        "[-5,5]^10",
+        "--n",
+        "3",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,y\n"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4);
+}
