@@ -358,7 +358,8 @@ fn per_network_bounds_override_the_model_option() {
         var f in [0, 60]; var t in [560, 640]; var y; var z;
         subject to ua: y = a(f, t);
         subject to ub: z = b(f, t);
-        maximize o: y + z;"#;
+        maximize o: y + z;
+        option bounds = "ia";"#;
     let mut req = CompileRequest::new("m.rmod", model, &files);
     req.oracle = Some(&rmod_solver::CbcBounds);
     let out = compile(&req);

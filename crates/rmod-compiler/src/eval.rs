@@ -1670,7 +1670,9 @@ impl Evaluator<'_> {
             .get(&net_name)
             .cloned()
             .or_else(|| self.model.options.bounds.clone())
-            .unwrap_or_else(|| "ia".to_string());
+            // the default: LP-OBBT where a solver is at hand (BENCHMARKS.md), else interval
+            // arithmetic; the report names the method used
+            .unwrap_or_else(|| if self.oracle.is_some() { "lp" } else { "ia" }.to_string());
         let model_context = self
             .net_context
             .get(&net_name)
