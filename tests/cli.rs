@@ -289,3 +289,71 @@ fn solve_reports_the_start_and_per_layer_bounds_in_json() {
             >= doc["objective"]["value"].as_f64().expect("objective") - 1e-6
     );
 }
+
+#[test]
+fn net_commands_inspect_a_network_file() {
+    let file = "examples/plant/nets/reactor.json";
+    let o = rmod(&["net", "info", file]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 inputs, 1 outputs, 3 layers, 16 hidden neurons, 105 parameters"),
+        "{}",
+        stdout(&o)
+    );
+    // eval is a plain forward pass
+    let o = rmod(&["net", "eval", file, "--at", "30,600"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(crate::util::root().join(file)).expect("net");
+    let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "r.json", &text)
+        .0
+        .expect("valid");
+    let shown: f64 = stdout(&o)
+        .trim()
+        .trim_start_matches("conv = ")
+        .parse()
+        .expect("number");
+    let y = net.forward(&[30.0, 600.0])[0];
+    assert!((shown - y).abs() <= 1e-8 * y.abs(), "{shown} vs {y}");
+    // LP bounds are never wider than interval arithmetic's, layer by layer
+    let layers = |method: &str| {
+        let o = rmod(&[
+            "net",
+            "bounds",
+            file,
+            "--method",
+            method,
+            "--format",
+            "json",
+            "--box",
+            "[10,50]x[560,640]",
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        doc["layers"].as_array().expect("layers").clone()
+    };
+    let (ia, lp) = (layers("ia"), layers("lp"));
+    assert_eq!(ia.len(), 2);
+    for (a, b) in ia.iter().zip(&lp) {
+        assert!(
+            b["mean_width"].as_f64() <= a["mean_width"].as_f64(),
+            "{a} vs {b}"
+        );
+        assert!(b["unstable"].as_u64() <= a["unstable"].as_u64());
+    }
+    for (args, needle) in [
+        (vec!["net", "eval", file, "--at", "30"], "rmod::relu::arity"),
+        (
+            vec!["net", "bounds", file, "--box", "[0,1]^3"],
+            "rmod::sample::bad_box",
+        ),
+        (vec!["net", "info", "no/such.json"], "rmod::data::file"),
+        (
+            vec!["net", "info", "tests/cases/nets/bad_shape.json"],
+            "rmod::relu::",
+        ),
+    ] {
+        let o = rmod(&args);
+        assert_eq!(code(&o), 1, "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}

@@ -151,7 +151,12 @@ struct Bar {
 
 impl ParallelBounds {
     pub fn new() -> Self {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // one worker per core; `RMOD_BOUND_WORKERS` overrides (1 = solve in this process)
+        let workers = std::env::var("RMOD_BOUND_WORKERS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         ParallelBounds {
             workers,
             bar: Mutex::new(Bar {

@@ -10,6 +10,7 @@ use rmod_compiler::{compile, format_row, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{render_human, render_json_all, Diagnostic, Severity, Sources};
 
 mod bounds;
+mod net_cmd;
 mod train_cmd;
 
 /// `println!` that ignores a closed stdout (e.g. `rmod expand ... | head`) instead of panicking.
@@ -126,6 +127,11 @@ enum Cmd {
     Train(train_cmd::TrainArgs),
     /// Sample a standard test function into CSV (columns x1..xd, y)
     Sample(train_cmd::SampleArgs),
+    /// Inspect a network file: info, bounds, eval
+    Net {
+        #[command(subcommand)]
+        cmd: net_cmd::NetCmd,
+    },
 }
 
 struct FsLoader {
@@ -314,6 +320,20 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 }
                 Err(d) => {
                     p.emit(&[d], &sources);
+                    p.finish(&sources);
+                    EXIT_COMPILE
+                }
+            }
+        }
+        Cmd::Net { cmd } => {
+            let mut sources = Sources::default();
+            match net_cmd::run(cmd, &mut sources) {
+                Ok(text) => {
+                    out!("{text}");
+                    0
+                }
+                Err(diags) => {
+                    p.emit(&diags, &sources);
                     p.finish(&sources);
                     EXIT_COMPILE
                 }

@@ -1,0 +1,267 @@
+//! `rmod net info | bounds | eval`: look at one network file on its own.
+
+use rmod_diagnostics::{Diagnostic, Sources};
+use rmod_relu::{Activation, BoundMethod, Network};
+use serde_json::json;
+
+#[derive(clap::Subcommand)]
+pub enum NetCmd {
+    /// Layers, parameters, activations, names, bounds and scaling of a network file
+    Info { file: std::path::PathBuf },
+    /// Pre-activation bounds per layer over a box: stable / unstable neurons, widths, largest M
+    Bounds {
+        file: std::path::PathBuf,
+        /// The input box `[lo,hi]x[lo,hi]` or `[lo,hi]^d` (default: the file's input_bounds)
+        #[arg(long = "box")]
+        bounds: Option<String>,
+        /// ia, lp or milp
+        #[arg(long, default_value = "lp")]
+        method: String,
+        /// Seconds per MILP bound problem
+        #[arg(long, default_value_t = 1.0)]
+        bound_time_limit: f64,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The network's outputs at one input point (a plain forward pass, model units)
+    Eval {
+        file: std::path::PathBuf,
+        /// Input values, comma-separated, in the file's input order
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_hyphen_values = true,
+            required = true
+        )]
+        at: Vec<f64>,
+    },
+}
+
+/// Reads and validates a network file; diagnostics point into `sources`.
+fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "rmod::data::file",
+            format!("cannot read network file `{}`: {e}", path.display()),
+        )
+        .with_help("check the path")]
+    })?;
+    let name = path.display().to_string();
+    let file = sources.add(&name, &text);
+    let (net, diags) = rmod_relu::parse(file, &name, &text);
+    match net {
+        Some(n) if !rmod_diagnostics::has_errors(&diags) => Ok(n),
+        _ => Err(diags),
+    }
+}
+
+fn act_name(a: Activation) -> String {
+    match a {
+        Activation::Relu => "relu".into(),
+        Activation::ClippedRelu(c) => format!("clipped_relu (clip {c})"),
+        Activation::Linear => "linear".into(),
+    }
+}
+
+/// Runs one `rmod net` command; `Ok(text)` for stdout.
+pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic>> {
+    match cmd {
+        NetCmd::Info { file } => {
+            let net = load(file, sources)?;
+            let mut out = format!("network    {}\n", file.display());
+            let params: usize = net
+                .layers
+                .iter()
+                .map(|l| l.bias.len() * (l.weights.first().map_or(0, Vec::len) + 1))
+                .sum();
+            out.push_str(&format!(
+                "shape      {} inputs, {} outputs, {} layers, {} hidden neurons, {params} parameters\n",
+                net.n_inputs(),
+                net.n_outputs(),
+                net.layers.len(),
+                net.layers[..net.layers.len().saturating_sub(1)].iter().map(|l| l.bias.len()).sum::<usize>()
+            ));
+            for (k, l) in net.layers.iter().enumerate() {
+                out.push_str(&format!(
+                    "layer {:<4} {} -> {}, {}\n",
+                    k + 1,
+                    l.weights.first().map_or(0, Vec::len),
+                    l.bias.len(),
+                    act_name(l.activation)
+                ));
+            }
+            for i in 0..net.n_inputs() {
+                let b = net
+                    .input_bounds
+                    .as_ref()
+                    .map_or("unbounded".to_string(), |b| {
+                        format!("[{}, {}]", b[i].0, b[i].1)
+                    });
+                let s = net.input_scaling.as_ref().map_or(String::new(), |s| {
+                    format!(", scaled (x - {}) / {}", s.offset[i], s.scale[i])
+                });
+                out.push_str(&format!("input      {} in {b}{s}\n", net.input_name(i)));
+            }
+            for j in 0..net.n_outputs() {
+                let name = net
+                    .outputs
+                    .as_ref()
+                    .and_then(|o| o.get(j).cloned())
+                    .unwrap_or_else(|| format!("output {}", j + 1));
+                let s = net.output_scaling.as_ref().map_or(String::new(), |s| {
+                    format!(": y * {} + {}", s.scale[j], s.offset[j])
+                });
+                out.push_str(&format!("output     {name}{s}\n"));
+            }
+            Ok(out)
+        }
+        NetCmd::Eval { file, at } => {
+            let net = load(file, sources)?;
+            if at.len() != net.n_inputs() {
+                return Err(vec![Diagnostic::error(
+                    "rmod::relu::arity",
+                    format!(
+                        "the network takes {} input(s); --at gives {}",
+                        net.n_inputs(),
+                        at.len()
+                    ),
+                )
+                .with_help(format!(
+                    "give one value per input, in order: {}",
+                    (0..net.n_inputs())
+                        .map(|i| net.input_name(i))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))]);
+            }
+            let y = net.forward(at);
+            Ok(y.iter()
+                .enumerate()
+                .map(|(j, v)| {
+                    let name = net
+                        .outputs
+                        .as_ref()
+                        .and_then(|o| o.get(j).cloned())
+                        .unwrap_or_else(|| format!("y{}", j + 1));
+                    format!("{name} = {}\n", rmod_report::fmt_num(*v))
+                })
+                .collect())
+        }
+        NetCmd::Bounds {
+            file,
+            bounds,
+            method,
+            bound_time_limit,
+            format,
+        } => {
+            let net = load(file, sources)?;
+            let bx = match (bounds, &net.input_bounds) {
+                (Some(b), _) => crate::train_cmd::parse_box(b).map_err(|d| vec![d])?,
+                (None, Some(b)) => b.clone(),
+                (None, None) => {
+                    return Err(vec![Diagnostic::error(
+                        "rmod::sample::bad_box",
+                        "the file has no input_bounds: give --box".to_string(),
+                    )
+                    .with_help("e.g. `--box \"[0,60]x[560,640]\"`")])
+                }
+            };
+            if bx.len() != net.n_inputs() {
+                return Err(vec![Diagnostic::error(
+                    "rmod::sample::bad_box",
+                    format!(
+                        "the network takes {} input(s); the box has {}",
+                        net.n_inputs(),
+                        bx.len()
+                    ),
+                )
+                .with_help("give one interval per input")]);
+            }
+            let oracle = crate::bounds::ParallelBounds::new();
+            let m = match method.as_str() {
+                "ia" => BoundMethod::Ia,
+                "lp" => BoundMethod::Lp(&oracle),
+                "milp" => BoundMethod::Milp(&oracle, *bound_time_limit),
+                _ => {
+                    return Err(vec![Diagnostic::error(
+                        "rmod::resolve::bad_option_value",
+                        format!("unknown method `{method}`"),
+                    )
+                    .with_help("use ia, lp or milp")])
+                }
+            };
+            let (model, inputs) = rmod_relu::box_model("x", &bx);
+            let b = rmod_relu::compute_bounds(&net, &model, &inputs, &bx, &m, false, None);
+            oracle.finish();
+            let mut rows = Vec::new();
+            for (k, (layer, pre)) in net.layers.iter().zip(&b.pre).enumerate() {
+                if layer.activation == Activation::Linear {
+                    continue;
+                }
+                let (mut active, mut inactive, mut open, mut width, mut max_m) =
+                    (0, 0, 0, 0.0, 0.0_f64);
+                for (l, u) in pre {
+                    width += u - l;
+                    let (lo_piece, hi_piece) = match layer.activation {
+                        Activation::ClippedRelu(c) => (*u <= 0.0 || *l >= c, *l >= 0.0 && *u <= c),
+                        _ => (*u <= 0.0, *l >= 0.0),
+                    };
+                    if lo_piece {
+                        inactive += 1;
+                    } else if hi_piece {
+                        active += 1;
+                    } else {
+                        open += 1;
+                        max_m = max_m.max(-l).max(*u);
+                    }
+                }
+                rows.push((
+                    k + 1,
+                    pre.len(),
+                    active,
+                    inactive,
+                    open,
+                    width / pre.len().max(1) as f64,
+                    max_m,
+                ));
+            }
+            if format == "json" {
+                let doc = json!({
+                    "network": file.display().to_string(),
+                    "method": b.method,
+                    "box": bx.iter().map(|(a, c)| json!([a, c])).collect::<Vec<_>>(),
+                    "layers": rows.iter().map(|r| json!({
+                        "layer": r.0, "neurons": r.1, "stable_active": r.2, "stable_inactive": r.3, "unstable": r.4,
+                        "stable_share": (r.2 + r.3) as f64 / r.1.max(1) as f64, "mean_width": r.5, "max_m": r.6,
+                    })).collect::<Vec<_>>(),
+                });
+                let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                s.push('\n');
+                return Ok(s);
+            }
+            let mut out = format!(
+                "bounds {} over {}\n",
+                b.method,
+                bx.iter()
+                    .map(|(a, c)| format!("[{a},{c}]"))
+                    .collect::<Vec<_>>()
+                    .join("x")
+            );
+            out.push_str("layer  neurons  active  inactive  unstable  stable  mean width  max M\n");
+            for r in &rows {
+                out.push_str(&format!(
+                    "{:<5}  {:>7}  {:>6}  {:>8}  {:>8}  {:>5.1}%  {:>10}  {}\n",
+                    r.0,
+                    r.1,
+                    r.2,
+                    r.3,
+                    r.4,
+                    100.0 * (r.2 + r.3) as f64 / r.1.max(1) as f64,
+                    rmod_report::fmt_num((r.5 * 1e4).round() / 1e4),
+                    rmod_report::fmt_num((r.6 * 1e4).round() / 1e4)
+                ));
+            }
+            Ok(out)
+        }
+    }
+}
