@@ -76,6 +76,7 @@ fn diagnostics_snapshots() {
 
 /// Codes that no model file can trigger on purpose.
 const UNREACHABLE: &[(&str, &str)] = &[
+    ("rmod::relu::regions_limit", "a limit of `rmod net regions --exact`: tests/cli.rs"),
     ("rmod::sample::unknown_function", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::sample::bad_box", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::train::bad_option", "a command-line error of `rmod train`: tests/train.rs"),

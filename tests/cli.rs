@@ -357,3 +357,51 @@ fn net_commands_inspect_a_network_file() {
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn net_regions_and_scale() {
+    let file = "examples/plant/nets/reactor.json";
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec!["net", "regions", file];
+        all.extend_from_slice(args);
+        let o = rmod(&all);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+            .split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .expect("a count")
+    };
+    let exact = count(&["--exact"]);
+    let sampled = count(&["--samples", "20000"]);
+    assert!(sampled <= exact && sampled > 0, "{sampled} vs {exact}");
+    let o = rmod(&["net", "regions", file, "--exact", "--limit", "5"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("rmod::relu::regions_limit"),
+        "{}",
+        stderr(&o)
+    );
+    // scaling writes the same function
+    let out = tmp("reactor.scaled.json").display().to_string();
+    for objective in ["bigm", "balanced"] {
+        let o = rmod(&["net", "scale", file, "-o", &out, "--objective", objective]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        for at in ["30,600", "0,540", "60,640", "12.5,577"] {
+            let a = stdout(&rmod(&["net", "eval", file, "--at", at]));
+            let b = stdout(&rmod(&["net", "eval", &out, "--at", at]));
+            let (a, b): (f64, f64) = (
+                a.trim().trim_start_matches("conv = ").parse().expect("a"),
+                b.trim().trim_start_matches("conv = ").parse().expect("b"),
+            );
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                "{objective} at {at}: {a} vs {b}"
+            );
+        }
+        let o = rmod(&["net", "info", &out]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    }
+    let o = rmod(&["net", "scale", file, "-o", &out, "--objective", "tiny"]);
+    assert_eq!(code(&o), 1);
+}

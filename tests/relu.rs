@@ -508,3 +508,82 @@ fn the_completed_start_is_feasible_and_does_not_change_the_optimum() {
     let b = sol.objective.expect("objective");
     assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{a} vs {b}");
 }
+
+fn lp_and_milp(options: Vec<(String, String)>) -> (f64, f64) {
+    let out = crate::util::compile_file("tests/models/corner.rmod", vec![], options);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let model = out.model.as_ref().expect("compiles");
+    let relaxed = rmod_solver::relaxation_point(model, 30.0).expect("LP relaxation");
+    let sol = rmod_solver::solve(model, None);
+    assert_eq!(sol.status, Status::Optimal);
+    let v = rmod_compiler::verify(model, &out.net_uses, &sol.values);
+    assert!(v.nets[0].2 <= 1e-6, "forward-pass mismatch {}", v.nets[0].2);
+    (
+        model.objective_value(&relaxed),
+        sol.objective.expect("objective"),
+    )
+}
+
+#[test]
+fn relu_scaling_keeps_the_lp_relaxation_and_the_optimum() {
+    for bounds in ["ia", "lp"] {
+        let opt = |s: &str| {
+            vec![
+                ("relu_scaling".to_string(), s.to_string()),
+                ("bounds".to_string(), bounds.to_string()),
+            ]
+        };
+        let (lp0, milp0) = lp_and_milp(opt("off"));
+        for s in ["bigm", "balanced"] {
+            let (lp, milp) = lp_and_milp(opt(s));
+            // the same LP up to a scaling of columns: equal up to CBC's simplex tolerances
+            assert!(
+                (lp - lp0).abs() <= 1e-5 * (1.0 + lp0.abs()),
+                "{bounds} {s}: LP {lp} vs {lp0}"
+            );
+            assert!(
+                (milp - milp0).abs() <= 1e-6 * (1.0 + milp0.abs()),
+                "{bounds} {s}: MILP {milp} vs {milp0}"
+            );
+        }
+    }
+}
+
+#[test]
+fn exact_regions_match_a_known_count_and_bound_the_sampled_count() {
+    // three lines x = 0, y = 0, x + y = 0.5 cross pairwise inside [-1, 1]^2: 7 regions
+    let three = json!({"format": "relu-net", "version": 1, "layers": [
+        {"weights": [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], "bias": [0.0, 0.0, -0.5], "activation": "relu"},
+        {"weights": [[1.0, -2.0, 3.0]], "bias": [0.0], "activation": "linear"}]})
+    .to_string();
+    let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", &three)
+        .0
+        .expect("valid");
+    let bx = [(-1.0, 1.0), (-1.0, 1.0)];
+    let (n, _) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, 1000);
+    assert_eq!(n, Some(7));
+    assert_eq!(
+        rmod_relu::regions_sampled(&net, &rmod_train::sample_box(20_000, &bx, true, 1)),
+        7
+    );
+    // random two-layer networks, with and without clipping: sampling never finds more
+    let mut rng = Lcg(8);
+    for case in 0..6 {
+        let spec = Net::random(&mut rng, 2, case % 2 == 1, false);
+        let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", &spec.json(2))
+            .0
+            .expect("valid");
+        let (exact, _) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, 100_000);
+        let exact = exact.expect("count");
+        let sampled =
+            rmod_relu::regions_sampled(&net, &rmod_train::sample_box(50_000, &bx, true, 2));
+        assert!(
+            sampled <= exact,
+            "case {case}: sampled {sampled} > exact {exact}"
+        );
+        assert!(
+            sampled * 10 >= exact * 7,
+            "case {case}: sampled {sampled} far below exact {exact}"
+        );
+    }
+}

@@ -23,6 +23,35 @@ pub enum NetCmd {
         #[arg(long, default_value = "table")]
         format: String,
     },
+    /// Linear regions over a box: exact (LP-checked splitting) or a sampled lower bound
+    Regions {
+        file: std::path::PathBuf,
+        /// The input box (default: the file's input_bounds)
+        #[arg(long = "box")]
+        bounds: Option<String>,
+        /// Count exactly (stops above --limit regions)
+        #[arg(long)]
+        exact: bool,
+        /// Sample size for the lower bound (default when --exact is not given)
+        #[arg(long, default_value_t = 100_000)]
+        samples: usize,
+        #[arg(long, default_value_t = 100_000)]
+        limit: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write a function-preserving rescaling of the hidden ReLU neurons
+    Scale {
+        file: std::path::PathBuf,
+        #[arg(short = 'o', long = "output", required = true)]
+        output: std::path::PathBuf,
+        /// bigm (every big-M 1 under interval arithmetic) or balanced (big-M values and weights)
+        #[arg(long, default_value = "balanced")]
+        objective: String,
+        /// The input box (default: the file's input_bounds)
+        #[arg(long = "box")]
+        bounds: Option<String>,
+    },
     /// The network's outputs at one input point (a plain forward pass, model units)
     Eval {
         file: std::path::PathBuf,
@@ -53,6 +82,33 @@ fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Di
         Some(n) if !rmod_diagnostics::has_errors(&diags) => Ok(n),
         _ => Err(diags),
     }
+}
+
+/// The box of `--box`, or the file's input_bounds.
+fn input_box(net: &Network, bounds: &Option<String>) -> Result<Vec<(f64, f64)>, Vec<Diagnostic>> {
+    let bx = match (bounds, &net.input_bounds) {
+        (Some(b), _) => crate::train_cmd::parse_box(b).map_err(|d| vec![d])?,
+        (None, Some(b)) => b.clone(),
+        (None, None) => {
+            return Err(vec![Diagnostic::error(
+                "rmod::sample::bad_box",
+                "the file has no input_bounds: give --box".to_string(),
+            )
+            .with_help("e.g. `--box \"[0,60]x[560,640]\"`")])
+        }
+    };
+    if bx.len() != net.n_inputs() {
+        return Err(vec![Diagnostic::error(
+            "rmod::sample::bad_box",
+            format!(
+                "the network takes {} input(s); the box has {}",
+                net.n_inputs(),
+                bx.len()
+            ),
+        )
+        .with_help("give one interval per input")]);
+    }
+    Ok(bx)
 }
 
 fn act_name(a: Activation) -> String {
@@ -115,6 +171,73 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             }
             Ok(out)
         }
+        NetCmd::Regions {
+            file,
+            bounds,
+            exact,
+            samples,
+            limit,
+            seed,
+        } => {
+            let net = load(file, sources)?;
+            let bx = input_box(&net, bounds)?;
+            if *exact {
+                let (n, lps) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, *limit);
+                return match n {
+                    Some(n) => Ok(format!("regions    {n} (exact: activation patterns with non-empty interior in the box; {lps} LPs)\n")),
+                    None => Err(vec![Diagnostic::error("rmod::relu::regions_limit", format!("more than {limit} regions (or an LP failed): no exact count"))
+                        .with_help("raise --limit, or drop --exact for a sampled lower bound")]),
+                };
+            }
+            let pts = rmod_train::sample_box(*samples, &bx, true, *seed);
+            let n = rmod_relu::regions_sampled(&net, &pts);
+            Ok(format!("regions    at least {n} (distinct activation patterns among {samples} Latin hypercube samples, seed {seed})\n"))
+        }
+        NetCmd::Scale {
+            file,
+            output,
+            objective,
+            bounds,
+        } => {
+            let net = load(file, sources)?;
+            let bx = input_box(&net, bounds)?;
+            let kind = match objective.as_str() {
+                "bigm" => rmod_relu::ReluScaling::BigM,
+                "balanced" => rmod_relu::ReluScaling::Balanced,
+                _ => {
+                    return Err(vec![Diagnostic::error(
+                        "rmod::resolve::bad_option_value",
+                        format!("unknown scaling objective `{objective}`"),
+                    )
+                    .with_help("use bigm or balanced")])
+                }
+            };
+            let scaled = rmod_relu::scale_network(&net, &bx, kind);
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap_or(json!({}));
+            for (k, l) in scaled.layers.iter().enumerate() {
+                doc["layers"][k]["weights"] = json!(l.weights);
+                doc["layers"][k]["bias"] = json!(l.bias);
+            }
+            // recorded with the file's provenance (a free-form field readers ignore)
+            if !doc["training"].is_object() {
+                doc["training"] = json!({});
+            }
+            doc["training"]["scaling"] = json!({"objective": objective, "box": bx.iter().map(|(a, c)| json!([a, c])).collect::<Vec<_>>()});
+            let mut out = serde_json::to_string(&doc).unwrap_or_default();
+            out.push('\n');
+            std::fs::write(output, out).map_err(|e| {
+                vec![Diagnostic::error(
+                    "rmod::data::file",
+                    format!("cannot write `{}`: {e}", output.display()),
+                )
+                .with_help("check that the folder exists")]
+            })?;
+            Ok(format!(
+                "wrote      {} ({objective} scaling; the same function)\n",
+                output.display()
+            ))
+        }
         NetCmd::Eval { file, at } => {
             let net = load(file, sources)?;
             if at.len() != net.n_inputs() {
@@ -155,28 +278,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             format,
         } => {
             let net = load(file, sources)?;
-            let bx = match (bounds, &net.input_bounds) {
-                (Some(b), _) => crate::train_cmd::parse_box(b).map_err(|d| vec![d])?,
-                (None, Some(b)) => b.clone(),
-                (None, None) => {
-                    return Err(vec![Diagnostic::error(
-                        "rmod::sample::bad_box",
-                        "the file has no input_bounds: give --box".to_string(),
-                    )
-                    .with_help("e.g. `--box \"[0,60]x[560,640]\"`")])
-                }
-            };
-            if bx.len() != net.n_inputs() {
-                return Err(vec![Diagnostic::error(
-                    "rmod::sample::bad_box",
-                    format!(
-                        "the network takes {} input(s); the box has {}",
-                        net.n_inputs(),
-                        bx.len()
-                    ),
-                )
-                .with_help("give one interval per input")]);
-            }
+            let bx = input_box(&net, bounds)?;
             let oracle = crate::bounds::ParallelBounds::new();
             let m = match method.as_str() {
                 "ia" => BoundMethod::Ia,

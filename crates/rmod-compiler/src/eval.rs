@@ -1665,6 +1665,20 @@ impl Evaluator<'_> {
             inputs.push(aff);
             boxes.push((lo, hi.max(lo)));
         }
+        // the network as encoded: the file's, or rescaled (the same function)
+        let encoded = match self.model.options.relu_scaling.as_deref() {
+            Some("bigm") => Arc::new(rmod_relu::scale_network(
+                &net,
+                &boxes,
+                rmod_relu::ReluScaling::BigM,
+            )),
+            Some("balanced") => Arc::new(rmod_relu::scale_network(
+                &net,
+                &boxes,
+                rmod_relu::ReluScaling::Balanced,
+            )),
+            _ => net.clone(),
+        };
         let method_name = self
             .net_bounds
             .get(&net_name)
@@ -1694,7 +1708,7 @@ impl Evaluator<'_> {
         let model_context = model_context && method_name != "ia";
         let cache_key = match (self.cache, method_name.as_str()) {
             (Some(_), "lp" | "milp") => Some(crate::cache::key(
-                &net,
+                &encoded,
                 &boxes,
                 &method_name,
                 time_limit,
@@ -1705,14 +1719,14 @@ impl Evaluator<'_> {
         let cached = match (self.cache, &cache_key) {
             (Some(c), Some(k)) => c
                 .get(k)
-                .and_then(|text| rmod_relu::Bounds::from_text(&net, &text, &boxes)),
+                .and_then(|text| rmod_relu::Bounds::from_text(&encoded, &text, &boxes)),
             _ => None,
         };
         let bounds = match cached {
             Some(b) => b,
             None => {
                 let b = rmod_relu::compute_bounds(
-                    &net,
+                    &encoded,
                     &self.model,
                     &inputs,
                     &boxes,
@@ -1731,7 +1745,7 @@ impl Evaluator<'_> {
             index: key,
             span,
         };
-        let enc = rmod_relu::encode(&net, &mut self.model, &inputs, &name, &bounds);
+        let enc = rmod_relu::encode(&encoded, &mut self.model, &inputs, &name, &bounds);
         // link outputs: lhs = output (model units)
         for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
             let mut e = Affine::var(*col);
@@ -1779,6 +1793,7 @@ impl Evaluator<'_> {
             file: path,
             constraint: display,
             network: net,
+            encoded,
             inputs,
             outputs: out_cols,
             columns: enc.columns,

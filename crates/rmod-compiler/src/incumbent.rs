@@ -108,7 +108,7 @@ pub fn find_incumbent(
         }
         for u in uses {
             let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(&x)).collect();
-            rmod_relu::complete_point(&u.network, &u.columns, &inputs, &mut x);
+            rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, &mut x);
             for (col, y) in u.outputs.iter().zip(u.network.forward(&inputs)) {
                 x[*col as usize] = y;
             }

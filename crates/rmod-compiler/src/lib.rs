@@ -92,7 +92,10 @@ pub struct NetUse {
     pub file: String,
     /// the constraint instance, e.g. `reactor_model["R1"]`
     pub constraint: String,
+    /// the network as in its file (verification uses this one)
     pub network: std::sync::Arc<rmod_relu::Network>,
+    /// the network as encoded: the same, or rescaled by `option relu_scaling`
+    pub encoded: std::sync::Arc<rmod_relu::Network>,
     /// the argument expressions (model units)
     pub inputs: Vec<rmod_relu::Affine>,
     /// the output columns (model units)

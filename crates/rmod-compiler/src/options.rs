@@ -20,6 +20,7 @@ pub const OPTION_KEYS: &[&str] = &[
     "bound_context",
     "bound_budget",
     "incumbent",
+    "relu_scaling",
 ];
 
 /// The values of `option bound_context` and of `relu_net(..., context = ...)`.
@@ -111,6 +112,12 @@ pub fn apply_option(
                     .ok_or_else(|| bad("a number of seconds >= 0"))?,
             )
         }
+        "relu_scaling" => match value {
+            OptValue::Str(m) if ["off", "bigm", "balanced"].contains(&m.as_str()) => {
+                o.relu_scaling = Some(m.clone())
+            }
+            _ => return Err(bad("\"off\", \"bigm\" or \"balanced\"")),
+        },
         "incumbent" => match value {
             OptValue::Str(m) if m == "auto" || m == "off" => o.incumbent = Some(m.clone()),
             _ => return Err(bad("\"auto\" or \"off\"")),
@@ -150,6 +157,7 @@ fn example(key: &str) -> &'static str {
         "bound_context" => "\"model\"",
         "bound_budget" => "30",
         "incumbent" => "\"off\"",
+        "relu_scaling" => "\"bigm\"",
         _ => "\"value\"",
     }
 }

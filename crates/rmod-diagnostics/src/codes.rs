@@ -76,6 +76,7 @@ codes! {
     "rmod::syntax::unexpected_token" => "The parser expected something else here. The statement is skipped up to its `;` and parsing goes on, so every syntax error of a file is reported in one run.", "var x >= ;";
     "rmod::syntax::unterminated_comment" => "A `/*` block comment is never closed with `*/`.", "/* comment";
     "rmod::syntax::unterminated_string" => "A string literal is not closed before the end of its line.", "set S = {\"a};";
+    "rmod::relu::regions_limit" => "`rmod net regions --exact` found more regions than `--limit` (or an LP failed), so it gives no exact count. Raise the limit or use the sampled lower bound.", "rmod net regions big.json --exact --limit 10";
     "rmod::sample::unknown_function" => "`rmod sample` knows peaks, ackley, himmelblau, rosenbrock and styblinski-tang.", "rmod sample peak --box \"[-2,2]^2\" -o d.csv";
     "rmod::sample::bad_box" => "`--box` is a product of intervals `[lo,hi]x[lo,hi]` or a power `[lo,hi]^d` with lo < hi, in as many dimensions as the function takes (peaks and himmelblau: 2).", "rmod sample peaks --box \"[2,-2]^2\" -o d.csv";
     "rmod::train::bad_option" => "An option of `rmod train` is out of range: layers like `3x25` or `32,16`, `--activation relu` or `clipped_relu:C` with C > 0, penalties and learning rate >= 0, dropout in [0, 1), --val in [0, 0.5).", "rmod train d.csv --inputs x --outputs y --activation clipped_relu:0 -o n.json";

@@ -122,6 +122,8 @@ pub struct Options {
     pub bound_budget: Option<f64>,
     /// "auto" (default): hand CBC the best completed sample point; "off"
     pub incumbent: Option<String>,
+    /// "off" (default), "bigm" (every big-M 1), "balanced": function-preserving neuron scaling
+    pub relu_scaling: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

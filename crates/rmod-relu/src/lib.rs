@@ -13,6 +13,8 @@
 mod encode;
 mod jsonspan;
 mod obbt;
+mod regions;
+mod scale;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
@@ -22,6 +24,8 @@ pub use encode::{
     LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
 };
 pub use obbt::{box_model, tighten, BoundOracle, Context};
+pub use regions::{regions_exact, regions_sampled};
+pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {

@@ -317,3 +317,45 @@ fn bad_files_name_the_pointer() {
         "/layers/0/weights/0/0",
     );
 }
+
+#[test]
+fn scaling_preserves_the_function_and_bigm_scaling_makes_every_m_one() {
+    let mut rng = Lcg(99);
+    for _ in 0..40 {
+        let n_in = 1 + rng.below(3);
+        let net = random_net(&mut rng, n_in);
+        let boxes: Vec<(f64, f64)> = (0..n_in)
+            .map(|_| {
+                let l = rng.range(-3.0, 1.0);
+                (l, l + rng.range(0.5, 4.0))
+            })
+            .collect();
+        for kind in [crate::ReluScaling::BigM, crate::ReluScaling::Balanced] {
+            let scaled = crate::scale_network(&net, &boxes, kind);
+            for _ in 0..50 {
+                let x: Vec<f64> = boxes.iter().map(|(p, q)| rng.range(*p, *q)).collect();
+                let (a, b) = (net.forward(&x), scaled.forward(&x));
+                for (u, v) in a.iter().zip(&b) {
+                    assert!(
+                        (u - v).abs() <= 1e-12 * u.abs().max(1.0),
+                        "{u} vs {v} ({kind:?})"
+                    );
+                }
+            }
+            if kind == crate::ReluScaling::BigM {
+                let (_, lo, hi) =
+                    crate::scale_inputs(&scaled, &vec![Affine::constant(0.0); n_in], &boxes);
+                let ia = scaled.interval_bounds(&lo, &hi);
+                for (layer, b) in scaled.layers.iter().zip(&ia) {
+                    if layer.activation != Activation::Relu {
+                        continue;
+                    }
+                    for (l, u) in b {
+                        let m = (-l).max(*u);
+                        assert!((m - 1.0).abs() < 1e-9 || m < 1e-12, "M = {m}");
+                    }
+                }
+            }
+        }
+    }
+}
