@@ -294,3 +294,33 @@ fn bad_sample_input_is_a_diagnostic() {
     );
     assert_eq!(text.lines().count(), 4);
 }
+
+#[test]
+fn the_study_runs_end_to_end_in_quick_mode() {
+    let out = tmp_str("study");
+    let bin = crate::util::rmod_bin().display().to_string();
+    let o = std::process::Command::new("python3")
+        .current_dir(crate::util::root())
+        .args([
+            "examples/study/study.py",
+            "--quick",
+            "--rmod",
+            &bin,
+            "--out",
+            &out,
+        ])
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = crate::util::read_csv_abs(&format!("{out}/results.csv"));
+    // 3 functions x 3 trainings x 3 solves
+    assert_eq!(rows.len(), 27);
+    for r in &rows {
+        let min: f64 = r[15].parse().expect("surrogate_min");
+        let truth: f64 = r[16].parse().expect("true_f_at_argmin");
+        assert!(min.is_finite() && truth.is_finite(), "{r:?}");
+        if let Ok(m) = r[18].parse::<f64>() {
+            assert!(m <= 1e-6, "mismatch {m}: {r:?}");
+        }
+    }
+}

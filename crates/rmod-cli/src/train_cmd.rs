@@ -60,8 +60,11 @@ pub struct SampleArgs {
     /// peaks, ackley, himmelblau, rosenbrock or styblinski-tang
     pub function: String,
     /// The box: `[-2,2]x[-2,2]` or `[-2,2]^2`
-    #[arg(long = "box", required = true)]
-    pub bounds: String,
+    #[arg(long = "box", required_unless_present = "at")]
+    pub bounds: Option<String>,
+    /// Print the function's value at one point instead of sampling
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub at: Option<Vec<f64>>,
     /// Number of points
     #[arg(long, default_value_t = 1000)]
     pub n: usize,
@@ -183,7 +186,23 @@ pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
         };
         return Err(d);
     };
-    let bounds = parse_box(&args.bounds)?;
+    if let Some(x) = &args.at {
+        if f.fixed_dim().is_some_and(|k| k != x.len()) || x.len() < f.min_dim() {
+            return Err(Diagnostic::error(
+                "rmod::sample::bad_box",
+                format!(
+                    "{} takes {} input(s); --at gives {}",
+                    f.name(),
+                    f.fixed_dim()
+                        .map_or(format!("at least {}", f.min_dim()), |k| k.to_string()),
+                    x.len()
+                ),
+            )
+            .with_help("give one value per input, e.g. `--at 0.2,-1.6`"));
+        }
+        return Ok(format!("{:?}\n", f.eval(x)));
+    }
+    let bounds = parse_box(args.bounds.as_deref().unwrap_or_default())?;
     let d = bounds.len();
     if f.fixed_dim().is_some_and(|k| k != d) || d < f.min_dim() {
         return Err(Diagnostic::error(

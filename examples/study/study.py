@@ -1,0 +1,122 @@
+"""The paper's study with rmod alone: for Peaks, Ackley and Himmelblau, sample data, train
+networks with and without regularization, measure the indicators (test RMSE, linear regions,
+stable neurons under interval arithmetic and LP-OBBT), then minimize each network over its box
+with bounds IA / LP / MILP and neuron scaling off / on, and record the effort and the answer
+(the surrogate's optimum and the true function at its argmin).
+
+    python3 examples/study/study.py [--quick] [--rmod PATH] [--out DIR]
+
+Only the `rmod` command is called (sample, train, net regions, net bounds, solve, sample --at);
+this script only orchestrates and tabulates (Python standard library only). Writes
+DIR/results.csv and DIR/results.md (default DIR: examples/study/out)."""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+
+FUNCTIONS = [  # name, box, true minimum
+    ("peaks", "[-2,2]^2", -6.5511),
+    ("ackley", "[-3.5,3.5]^2", 0.0),
+    ("himmelblau", "[-5,5]^2", 0.0),
+]
+
+FULL = {  # 3 functions x 3 depths x 8 trainings x 6 solves of at most 5 s: under an hour on 2 cores
+    "samples": 10000, "epochs": 100, "depths": [2, 3, 5], "width": 25, "time_limit": 5,
+    "regions_samples": 100000,
+    "regs": [("none", []), ("l1 1e-4", ["--l1", "1e-4"]), ("l1 1e-3", ["--l1", "1e-3"]),
+             ("l2 1e-3", ["--l2", "1e-3"]), ("dropout 0.1", ["--dropout", "0.1"]),
+             ("clipped 1", ["--activation", "clipped_relu:1"]),
+             ("width 1e-3", ["--bound-width", "1e-3"]), ("width 1e-2", ["--bound-width", "1e-2"])],
+    "solves": [(b, s) for b in ("ia", "lp", "milp") for s in ("off", "balanced")],
+}
+QUICK = {
+    "samples": 2000, "epochs": 15, "depths": [2], "width": 25, "time_limit": 3,
+    "regions_samples": 20000,
+    "regs": [("none", []), ("l1 1e-3", ["--l1", "1e-3"]), ("width 1e-2", ["--bound-width", "1e-2"])],
+    "solves": [("ia", "off"), ("lp", "off"), ("lp", "balanced")],
+}
+
+
+def run(rmod, args):
+    out = subprocess.run([rmod] + args, capture_output=True, text=True)
+    if out.returncode not in (0, 2, 3, 4, 5):
+        sys.exit(f"rmod {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
+    return out.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a small version (under 5 minutes)")
+    ap.add_argument("--rmod", default=os.path.join("target", "release", "rmod"))
+    ap.add_argument("--out", default=os.path.join("examples", "study", "out"))
+    a = ap.parse_args()
+    cfg = QUICK if a.quick else FULL
+    os.makedirs(a.out, exist_ok=True)
+    started = time.time()
+    rows = []
+    for fname, box, fmin in FUNCTIONS:
+        lo, hi = (float(v) for v in box[1:box.index("]")].split(","))
+        data = os.path.join(a.out, f"{fname}.csv")
+        run(a.rmod, ["sample", fname, "--box", box, "--n", str(cfg["samples"]), "--lhs", "--seed", "1", "-o", data])
+        for depth in cfg["depths"]:
+            for reg, flags in cfg["regs"]:
+                tag = f"{fname}_{depth}x{cfg['width']}_{reg.replace(' ', '_')}"
+                net = os.path.join(a.out, tag + ".json")
+                run(a.rmod, ["train", data, "--inputs", "x1,x2", "--outputs", "y", "--layers", f"{depth}x{cfg['width']}",
+                             "--epochs", str(cfg["epochs"]), "--lr", "3e-3", "--seed", "7", "-o", net] + flags)
+                training = json.load(open(net))["training"]
+                regions = run(a.rmod, ["net", "regions", net, "--box", box, "--samples", str(cfg["regions_samples"])]).split()[3]
+                stable = {}
+                for m in ("ia", "lp"):
+                    doc = json.loads(run(a.rmod, ["net", "bounds", net, "--box", box, "--method", m, "--format", "json"]))
+                    n = sum(l["neurons"] for l in doc["layers"])
+                    stable[m] = sum(l["stable_active"] + l["stable_inactive"] for l in doc["layers"]) / max(n, 1)
+                model = os.path.join(a.out, tag + ".rmod")
+                with open(model, "w") as f:
+                    f.write(f'net f = relu_net("{os.path.basename(net)}");\nvar x1 in [{lo}, {hi}];\nvar x2 in [{lo}, {hi}];\n'
+                            f'var y;\nsubject to s: y = f(x1, x2);\nminimize v: y;\noption time_limit = {cfg["time_limit"]};\n'
+                            f'option bound_budget = {cfg["time_limit"]};\n')
+                for bounds, scaling in cfg["solves"]:
+                    sol = json.loads(run(a.rmod, ["solve", model, "--format", "json", "--timings", "--no-cache",
+                                                  "--option", f"bounds={bounds}", "--option", f"relu_scaling={scaling}"]))
+                    t = sol.get("timings", {})
+                    x = [sol["variables"].get("x1"), sol["variables"].get("x2")]
+                    truth = None
+                    if None not in x:
+                        truth = float(run(a.rmod, ["sample", fname, "--at", f"{x[0]!r},{x[1]!r}"]))
+                    netinfo = sol.get("networks", [{}])[0]
+                    rows.append({
+                        "function": fname, "layers": f"{depth}x{cfg['width']}", "regularization": reg,
+                        "test_rmse": training["test_rmse"][0], "regions": regions,
+                        "stable_ia": round(stable["ia"], 4), "stable_lp": round(stable["lp"], 4),
+                        "bounds": bounds, "scaling": scaling, "status": sol["status"],
+                        "cbc_iterations": sol["stats"].get("cbc_iterations"),
+                        "binaries": netinfo.get("binaries"),
+                        "tighten_s": round(netinfo.get("bound_seconds", 0.0), 3),
+                        "solve_s": round(t.get("solve_s", 0.0), 3), "total_s": round(t.get("total_s", 0.0), 3),
+                        "surrogate_min": sol["objective"]["value"], "true_f_at_argmin": truth, "true_min": fmin,
+                        "mismatch_rel": netinfo.get("mismatch_rel"),
+                    })
+                    print(f"{tag:34s} {bounds:4s} {scaling:8s} {sol['status']:10s} total {rows[-1]['total_s']:7.2f} s  "
+                          f"min {rows[-1]['surrogate_min']}  f(argmin) {truth}", flush=True)
+    with open(os.path.join(a.out, "results.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
+    cols = ["function", "layers", "regularization", "test_rmse", "regions", "stable_ia", "stable_lp", "bounds", "scaling",
+            "status", "binaries", "tighten_s", "solve_s", "total_s", "surrogate_min", "true_f_at_argmin", "mismatch_rel"]
+    md = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    md += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(a.out, "results.md"), "w") as f:
+        f.write(text)
+    print(text)
+    print(f"study finished in {time.time() - started:.1f} s ({'quick' if a.quick else 'full'})")
+
+
+if __name__ == "__main__":
+    main()
