@@ -110,7 +110,7 @@ fn run_worker(text: &str) -> Result<(), String> {
             }
             e.coeffs.push((c, a));
         }
-        let v = per_problem_limit(limit, deadline)
+        let v = rmod_solver::problem_time_limit(limit, deadline)
             .and_then(|l| rmod_solver::min_bound(&model, &e, relax, l));
         let shown = v.map_or("none".to_string(), |v| format!("{v:?}"));
         if writeln!(out, "{index} {shown}")
@@ -121,17 +121,6 @@ fn run_worker(text: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The time limit of the next problem: `None` (outer) when the deadline has passed.
-fn per_problem_limit(limit: Option<f64>, deadline: Option<Instant>) -> Option<Option<f64>> {
-    match deadline {
-        None => Some(limit),
-        Some(d) => {
-            let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
-            (left > 0.0).then(|| Some(limit.map_or(left, |t| t.min(left))))
-        }
-    }
 }
 
 /// Solves bound problems with CBC in `workers` processes and shows progress on a terminal.
@@ -213,7 +202,7 @@ impl ParallelBounds {
         let mut out = Vec::with_capacity(objectives.len());
         for (i, o) in objectives.iter().enumerate() {
             out.push(
-                per_problem_limit(time_limit, deadline)
+                rmod_solver::problem_time_limit(time_limit, deadline)
                     .and_then(|l| rmod_solver::min_bound(model, o, relax, l)),
             );
             self.tick(i + 1);

@@ -64,6 +64,16 @@ pub(crate) fn random_net(rng: &mut Lcg, n_in: usize) -> Network {
     }
 }
 
+/// A random input box: lower bound in [-3, 1], width in [0.5, 4].
+fn random_box(rng: &mut Lcg, n_in: usize) -> Vec<(f64, f64)> {
+    (0..n_in)
+        .map(|_| {
+            let l = rng.range(-3.0, 1.0);
+            (l, l + rng.range(0.5, 4.0))
+        })
+        .collect()
+}
+
 /// A model with one column per input in the box, and the network encoded on top.
 pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Encoded) {
     let (mut m, inputs) = crate::obbt::box_model("x", boxes);
@@ -159,12 +169,7 @@ fn encoding_admits_every_true_activation() {
     for _ in 0..200 {
         let n_in = 1 + rng.below(3);
         let net = random_net(&mut rng, n_in);
-        let boxes: Vec<(f64, f64)> = (0..n_in)
-            .map(|_| {
-                let l = rng.range(-3.0, 1.0);
-                (l, l + rng.range(0.5, 4.0))
-            })
-            .collect();
+        let boxes = random_box(&mut rng, n_in);
         let (m, enc) = encoded_model(&net, &boxes);
         for _ in 0..30 {
             let x: Vec<f64> = boxes.iter().map(|(p, q)| rng.range(*p, *q)).collect();
@@ -324,12 +329,7 @@ fn scaling_preserves_the_function_and_bigm_scaling_makes_every_m_one() {
     for _ in 0..40 {
         let n_in = 1 + rng.below(3);
         let net = random_net(&mut rng, n_in);
-        let boxes: Vec<(f64, f64)> = (0..n_in)
-            .map(|_| {
-                let l = rng.range(-3.0, 1.0);
-                (l, l + rng.range(0.5, 4.0))
-            })
-            .collect();
+        let boxes = random_box(&mut rng, n_in);
         for kind in [crate::ReluScaling::BigM, crate::ReluScaling::Balanced] {
             let scaled = crate::scale_network(&net, &boxes, kind);
             for _ in 0..50 {

@@ -312,6 +312,18 @@ pub fn min_bound(
     v.filter(|v| v.is_finite())
 }
 
+/// The time limit of the next bound problem: the per-problem limit, cut to what is left before
+/// the deadline; `None` (outer) when the deadline has passed.
+pub fn problem_time_limit(limit: Option<f64>, deadline: Option<Instant>) -> Option<Option<f64>> {
+    match deadline {
+        None => Some(limit),
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
+            (left > 0.0).then(|| Some(limit.map_or(left, |t| t.min(left))))
+        }
+    }
+}
+
 impl rmod_relu::BoundOracle for CbcBounds {
     fn min_bounds(
         &self,
@@ -324,17 +336,8 @@ impl rmod_relu::BoundOracle for CbcBounds {
         objectives
             .iter()
             .map(|o| {
-                let limit = match deadline {
-                    None => time_limit,
-                    Some(d) => {
-                        let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
-                        if left <= 0.0 {
-                            return None;
-                        }
-                        Some(time_limit.map_or(left, |t| t.min(left)))
-                    }
-                };
-                min_bound(model, o, relax, limit)
+                problem_time_limit(time_limit, deadline)
+                    .and_then(|limit| min_bound(model, o, relax, limit))
             })
             .collect()
     }
