@@ -8,7 +8,8 @@ with bounds IA / LP / MILP and neuron scaling off / on, and record the effort an
 
 Only the `rmod` command is called (sample, train, net regions, net bounds, solve, sample --at);
 this script only orchestrates and tabulates (Python standard library only). Writes
-DIR/results.csv and DIR/results.md (default DIR: examples/study/out)."""
+DIR/results.csv, DIR/results.md and one SVG plot per function (total time against the share of
+stable neurons) (default DIR: examples/study/out)."""
 import argparse
 import csv
 import json
@@ -45,6 +46,32 @@ def run(rmod, args):
     if out.returncode not in (0, 2, 3, 4, 5):
         sys.exit(f"rmod {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
     return out.stdout
+
+
+def svg_plot(rows, fname, path):
+    """Total solve time against the share of stable neurons (IA), one point per solve."""
+    pts = [(r["stable_ia"], r["total_s"], r["bounds"]) for r in rows if r["function"] == fname]
+    if not pts:
+        return
+    w, h, m = 480, 320, 50
+    xmax = max(0.05, max(p[0] for p in pts)) * 1.1
+    ymax = max(0.1, max(p[1] for p in pts)) * 1.1
+    colors = {"ia": "#d62728", "lp": "#1f77b4", "milp": "#2ca02c"}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
+           f'<text x="{w / 2}" y="16" text-anchor="middle">{fname}: total time vs stable share (IA)</text>',
+           f'<line x1="{m}" y1="{h - m}" x2="{w - 10}" y2="{h - m}" stroke="black"/>',
+           f'<line x1="{m}" y1="{h - m}" x2="{m}" y2="20" stroke="black"/>',
+           f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">stable share (0 .. {xmax:.2f})</text>',
+           f'<text x="12" y="{h / 2}" transform="rotate(-90 12 {h / 2})" text-anchor="middle">total s (0 .. {ymax:.1f})</text>']
+    for x, y, b in pts:
+        cx = m + (w - m - 10) * x / xmax
+        cy = (h - m) - (h - m - 20) * y / ymax
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colors.get(b, "gray")}" fill-opacity="0.6"/>')
+    for i, (b, c) in enumerate(colors.items()):
+        out.append(f'<circle cx="{w - 90}" cy="{34 + 14 * i}" r="4" fill="{c}"/><text x="{w - 80}" y="{38 + 14 * i}">bounds {b}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
 
 
 def main():
@@ -114,6 +141,8 @@ def main():
     text = "\n".join(md) + "\n"
     with open(os.path.join(a.out, "results.md"), "w") as f:
         f.write(text)
+    for fname, _, _ in FUNCTIONS:
+        svg_plot(rows, fname, os.path.join(a.out, f"{fname}.svg"))
     print(text)
     print(f"study finished in {time.time() - started:.1f} s ({'quick' if a.quick else 'full'})")
 
