@@ -135,7 +135,7 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     }
     let n = table.x.len();
     let n_eval = (cfg.val * n as f64).round() as usize;
-    if n < 10 || n - 2 * n_eval < 5 {
+    if n < 10 || n.saturating_sub(2 * n_eval) < 5 {
         return Err(bad(
             "rmod::train::too_few_rows",
             format!("{n} data rows are too few to train, validate and test"),
