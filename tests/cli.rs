@@ -405,3 +405,36 @@ fn net_regions_and_scale() {
     let o = rmod(&["net", "scale", file, "-o", &out, "--objective", "tiny"]);
     assert_eq!(code(&o), 1);
 }
+
+#[test]
+fn a_progress_bar_appears_on_a_terminal() {
+    // `script` (util-linux) runs rmod on a pseudo-terminal; tightening takes over a second here
+    let dir = tmp("progress");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(
+        crate::util::root().join("benches/nets/peaks_3x32.json"),
+        dir.join("n.json"),
+    )
+    .expect("copy");
+    let model = dir.join("m.rmod");
+    std::fs::write(
+        &model,
+        "net n = relu_net(\"n.json\");\nvar a; var b; var y;\nsubject to c: y = n(a, b);\nminimize o: y;\noption bounds = \"milp\";\noption bound_time_limit = 0.05;\n",
+    )
+    .expect("model");
+    let log = dir.join("tty.log");
+    let cmd = format!(
+        "{} check {} --no-cache",
+        crate::util::rmod_bin().display(),
+        model.display()
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &cmd])
+        .arg(&log)
+        .output()
+        .expect("script (util-linux)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.contains("bounds  layer"), "no progress bar:\n{text}");
+    assert!(text.contains("problems"), "{text}");
+}
