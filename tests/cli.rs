@@ -438,3 +438,52 @@ fn a_progress_bar_appears_on_a_terminal() {
     assert!(text.contains("bounds  layer"), "no progress bar:\n{text}");
     assert!(text.contains("problems"), "{text}");
 }
+
+#[test]
+fn unwritable_outputs_and_unknown_methods_are_diagnostics() {
+    let o = rmod(&[
+        "net",
+        "bounds",
+        "examples/plant/nets/reactor.json",
+        "--method",
+        "exact",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("unknown method `exact`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rmod(&[
+        "sample",
+        "peaks",
+        "--box",
+        "[-2,2]^2",
+        "--n",
+        "5",
+        "-o",
+        "/nonexistent/dir/d.csv",
+    ]);
+    assert_eq!(code(&o), 70);
+    assert!(stderr(&o).contains("rmod::data::file"), "{}", stderr(&o));
+    let data = tmp("w.csv").display().to_string();
+    let o = rmod(&[
+        "sample", "peaks", "--box", "[-2,2]^2", "--n", "50", "-o", &data,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = rmod(&[
+        "train",
+        &data,
+        "--inputs",
+        "x1,x2",
+        "--outputs",
+        "y",
+        "--epochs",
+        "1",
+        "-o",
+        "/nonexistent/dir/n.json",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+}
