@@ -159,11 +159,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 out.push_str(&format!("input      {} in {b}{s}\n", net.input_name(i)));
             }
             for j in 0..net.n_outputs() {
-                let name = net
-                    .outputs
-                    .as_ref()
-                    .and_then(|o| o.get(j).cloned())
-                    .unwrap_or_else(|| format!("output {}", j + 1));
+                let name = net.output_name(j);
                 let s = net.output_scaling.as_ref().map_or(String::new(), |s| {
                     format!(": y * {} + {}", s.scale[j], s.offset[j])
                 });
@@ -260,14 +256,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let y = net.forward(at);
             Ok(y.iter()
                 .enumerate()
-                .map(|(j, v)| {
-                    let name = net
-                        .outputs
-                        .as_ref()
-                        .and_then(|o| o.get(j).cloned())
-                        .unwrap_or_else(|| format!("y{}", j + 1));
-                    format!("{name} = {}\n", rmod_report::fmt_num(*v))
-                })
+                .map(|(j, v)| format!("{} = {}\n", net.output_name(j), rmod_report::fmt_num(*v)))
                 .collect())
         }
         NetCmd::Bounds {

@@ -170,6 +170,21 @@ pub fn parse_box(s: &str) -> Result<Vec<(f64, f64)>, Diagnostic> {
         .collect()
 }
 
+/// `f` must take `d` inputs; `what` says where `d` came from ("the box has").
+fn check_dim(f: Function, d: usize, what: &str, help: &str) -> Result<(), Diagnostic> {
+    if f.fixed_dim().is_some_and(|k| k != d) || d < f.min_dim() {
+        let takes = f
+            .fixed_dim()
+            .map_or(format!("at least {}", f.min_dim()), |k| k.to_string());
+        return Err(Diagnostic::error(
+            "rmod::sample::bad_box",
+            format!("{} takes {takes} input(s); {what} {d}", f.name()),
+        )
+        .with_help(help.to_string()));
+    }
+    Ok(())
+}
+
 pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
     let Some(f) = Function::parse(&args.function) else {
         let names = Function::ALL.iter().map(|f| f.name());
@@ -187,35 +202,22 @@ pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
         return Err(d);
     };
     if let Some(x) = &args.at {
-        if f.fixed_dim().is_some_and(|k| k != x.len()) || x.len() < f.min_dim() {
-            return Err(Diagnostic::error(
-                "rmod::sample::bad_box",
-                format!(
-                    "{} takes {} input(s); --at gives {}",
-                    f.name(),
-                    f.fixed_dim()
-                        .map_or(format!("at least {}", f.min_dim()), |k| k.to_string()),
-                    x.len()
-                ),
-            )
-            .with_help("give one value per input, e.g. `--at 0.2,-1.6`"));
-        }
+        check_dim(
+            f,
+            x.len(),
+            "--at gives",
+            "give one value per input, e.g. `--at 0.2,-1.6`",
+        )?;
         return Ok(format!("{:?}\n", f.eval(x)));
     }
     let bounds = parse_box(args.bounds.as_deref().unwrap_or_default())?;
     let d = bounds.len();
-    if f.fixed_dim().is_some_and(|k| k != d) || d < f.min_dim() {
-        return Err(Diagnostic::error(
-            "rmod::sample::bad_box",
-            format!(
-                "{} takes {} input(s); the box has {d}",
-                f.name(),
-                f.fixed_dim()
-                    .map_or(format!("at least {}", f.min_dim()), |k| k.to_string())
-            ),
-        )
-        .with_help("give one interval per input, e.g. `[-2,2]^2`"));
-    }
+    check_dim(
+        f,
+        d,
+        "the box has",
+        "give one interval per input, e.g. `[-2,2]^2`",
+    )?;
     if args.n == 0 {
         return Err(Diagnostic::error(
             "rmod::sample::bad_box",

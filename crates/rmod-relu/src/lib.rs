@@ -89,6 +89,13 @@ impl Network {
             .and_then(|v| v.get(i).cloned())
             .unwrap_or_else(|| format!("input {i}"))
     }
+    /// The file's name of output `j`, or `y1`, `y2`, ...
+    pub fn output_name(&self, j: usize) -> String {
+        self.outputs
+            .as_ref()
+            .and_then(|v| v.get(j).cloned())
+            .unwrap_or_else(|| format!("y{}", j + 1))
+    }
     /// Model units to the network's scaled units.
     pub fn scale_input(&self, i: usize, x: f64) -> f64 {
         match &self.input_scaling {
