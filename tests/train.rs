@@ -270,6 +270,10 @@ fn bad_sample_input_is_a_diagnostic() {
             "peaks takes 2 input(s)",
         ),
         (
+            vec!["sample", "himmelblau", "--at", "1,2,3"],
+            "himmelblau takes 2 input(s); --at gives 3",
+        ),
+        (
             vec!["sample", "ackley", "--box", "[-2,2]x[a,1]"],
             "rmod::sample::bad_box",
         ),
