@@ -293,17 +293,13 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                     (0, 0, 0, 0.0, 0.0_f64);
                 for (l, u) in pre {
                     width += u - l;
-                    let (lo_piece, hi_piece) = match layer.activation {
-                        Activation::ClippedRelu(c) => (*u <= 0.0 || *l >= c, *l >= 0.0 && *u <= c),
-                        _ => (*u <= 0.0, *l >= 0.0),
-                    };
-                    if lo_piece {
-                        inactive += 1;
-                    } else if hi_piece {
-                        active += 1;
-                    } else {
-                        open += 1;
-                        max_m = max_m.max(-l).max(*u);
+                    match layer.activation.state((*l, *u)) {
+                        Some(rmod_relu::NeuronState::Inactive) => inactive += 1,
+                        Some(rmod_relu::NeuronState::Active) => active += 1,
+                        _ => {
+                            open += 1;
+                            max_m = max_m.max(-l).max(*u);
+                        }
                     }
                 }
                 rows.push((

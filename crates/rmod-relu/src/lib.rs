@@ -35,7 +35,33 @@ pub enum Activation {
     Linear,
 }
 
+/// What pre-activation bounds `[l, u]` prove about a neuron.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NeuronState {
+    /// constant output: `u <= 0` (or, clipped, `l >= c`)
+    Inactive,
+    /// the identity: `l >= 0` (and, clipped, `u <= c`)
+    Active,
+    /// a breakpoint lies strictly inside: needs a binary
+    Unstable,
+}
+
 impl Activation {
+    /// The state of a neuron with this activation and bounds; `None` for a linear layer.
+    pub fn state(self, (l, u): (f64, f64)) -> Option<NeuronState> {
+        let (inactive, active) = match self {
+            Activation::Relu => (u <= 0.0, l >= 0.0),
+            Activation::ClippedRelu(c) => (u <= 0.0 || l >= c, l >= 0.0 && u <= c),
+            Activation::Linear => return None,
+        };
+        Some(if inactive {
+            NeuronState::Inactive
+        } else if active {
+            NeuronState::Active
+        } else {
+            NeuronState::Unstable
+        })
+    }
     pub fn apply(self, a: f64) -> f64 {
         match self {
             Activation::Relu => a.max(0.0),

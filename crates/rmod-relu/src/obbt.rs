@@ -22,12 +22,8 @@ fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
     (act.apply(l), act.apply(u))
 }
 
-pub(crate) fn is_open(act: Activation, (l, u): (f64, f64)) -> bool {
-    match act {
-        Activation::Relu => l < 0.0 && u > 0.0,
-        Activation::ClippedRelu(c) => (l < 0.0 && u > 0.0) || (l < c && u > c),
-        Activation::Linear => false,
-    }
+pub(crate) fn is_open(act: Activation, lu: (f64, f64)) -> bool {
+    act.state(lu) == Some(crate::NeuronState::Unstable)
 }
 
 /// A model with one continuous column per input, bounded by the box, and the inputs as expressions.
