@@ -84,6 +84,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     started = time.time()
     rows = []
+    csv_out = csv_file = None  # results.csv is written row by row, so a cut run keeps what it measured
     for fname, box, fmin in FUNCTIONS:
         lo, hi = (float(v) for v in box[1:box.index("]")].split(","))
         data = os.path.join(a.out, f"{fname}.csv")
@@ -127,12 +128,15 @@ def main():
                         "surrogate_min": sol["objective"]["value"], "true_f_at_argmin": truth, "true_min": fmin,
                         "mismatch_rel": netinfo.get("mismatch_rel"),
                     })
+                    if csv_out is None:
+                        csv_file = open(os.path.join(a.out, "results.csv"), "w", newline="")
+                        csv_out = csv.DictWriter(csv_file, fieldnames=list(rows[0].keys()))
+                        csv_out.writeheader()
+                    csv_out.writerow(rows[-1])
+                    csv_file.flush()
                     print(f"{tag:34s} {bounds:4s} {scaling:8s} {sol['status']:10s} total {rows[-1]['total_s']:7.2f} s  "
                           f"min {rows[-1]['surrogate_min']}  f(argmin) {truth}", flush=True)
-    with open(os.path.join(a.out, "results.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        w.writeheader()
-        w.writerows(rows)
+    csv_file.close()
     fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
     cols = ["function", "layers", "regularization", "test_rmse", "regions", "stable_ia", "stable_lp", "bounds", "scaling",
             "status", "binaries", "tighten_s", "solve_s", "total_s", "surrogate_min", "true_f_at_argmin", "mismatch_rel"]

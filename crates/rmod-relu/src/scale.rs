@@ -19,44 +19,66 @@ pub enum ReluScaling {
     Balanced,
 }
 
+/// Relative size below which a weight, or a neuron's largest |pre-activation| within its layer,
+/// counts as numerically zero: such neurons (e.g. the dead neurons that L2 shrinks to 1e-150)
+/// keep s = 1 and take no part in the balance, which they would otherwise tear apart.
+const NEGLIGIBLE: f64 = 1e-9;
+/// Largest factor (and smallest, inverted) any neuron gets.
+const MAX_FACTOR_LN: f64 = 23.025_850_929_940_457; // ln 1e10
+
 /// The per-neuron factors of `scaling` for the box (scaled input units).
 pub fn scale_factors(net: &Network, lo: &[f64], hi: &[f64], scaling: ReluScaling) -> Vec<Vec<f64>> {
     let ia = net.interval_bounds(lo, hi);
     let n = net.layers.len();
     let scalable = |k: usize| k + 1 < n && net.layers[k].activation == Activation::Relu;
-    let log_m: Vec<Vec<f64>> = ia
+    let m: Vec<Vec<f64>> = ia
         .iter()
-        .map(|b| {
-            b.iter()
-                .map(|(l, u)| (-l).max(*u).max(1e-12).ln())
+        .map(|b| b.iter().map(|(l, u)| (-l).max(*u)).collect())
+        .collect();
+    // which neurons take part, and which weights count (|w| not negligible within its layer)
+    let live: Vec<Vec<bool>> = m
+        .iter()
+        .enumerate()
+        .map(|(k, mk)| {
+            let top = mk.iter().fold(0.0f64, |a, v| a.max(*v));
+            mk.iter()
+                .map(|v| scalable(k) && *v > NEGLIGIBLE * top)
                 .collect()
         })
         .collect();
-    let mut t: Vec<Vec<f64>> = net
+    let wmax: Vec<f64> = net
         .layers
         .iter()
-        .enumerate()
-        .map(|(k, l)| {
-            if !scalable(k) {
-                return vec![0.0; l.bias.len()];
-            }
-            log_m[k].iter().map(|m| -m).collect()
+        .map(|l| {
+            l.weights
+                .iter()
+                .flatten()
+                .fold(0.0f64, |a, w| a.max(w.abs()))
+        })
+        .collect();
+    let counts = |k: usize, w: f64| w.abs() > NEGLIGIBLE * wmax[k];
+    let mut t: Vec<Vec<f64>> = (0..n)
+        .map(|k| {
+            m[k].iter()
+                .zip(&live[k])
+                .map(|(v, live)| if *live { -v.ln() } else { 0.0 })
+                .collect()
         })
         .collect();
     if scaling == ReluScaling::Balanced {
         for _ in 0..200 {
             let mut change: f64 = 0.0;
             for k in 0..n {
-                if !scalable(k) {
-                    continue;
-                }
                 for j in 0..t[k].len() {
+                    if !live[k][j] {
+                        continue;
+                    }
                     // minimize (t + logM)^2 + sum_i (t - t_prev_i + log|w_kji|)^2
                     //        + sum_o (t_next_o - t + log|w_(k+1)oj|)^2
-                    let mut num = -log_m[k][j];
+                    let mut num = -m[k][j].ln();
                     let mut den = 1.0;
                     for (i, w) in net.layers[k].weights[j].iter().enumerate() {
-                        if *w != 0.0 {
+                        if counts(k, *w) && (k == 0 || live[k - 1][i]) {
                             let prev = if k == 0 { 0.0 } else { t[k - 1][i] };
                             num += prev - w.abs().ln();
                             den += 1.0;
@@ -64,7 +86,7 @@ pub fn scale_factors(net: &Network, lo: &[f64], hi: &[f64], scaling: ReluScaling
                     }
                     for (o, row) in net.layers[k + 1].weights.iter().enumerate() {
                         let w = row[j];
-                        if w != 0.0 {
+                        if counts(k + 1, w) {
                             num += t[k + 1][o] + w.abs().ln();
                             den += 1.0;
                         }
@@ -80,7 +102,11 @@ pub fn scale_factors(net: &Network, lo: &[f64], hi: &[f64], scaling: ReluScaling
         }
     }
     t.into_iter()
-        .map(|r| r.into_iter().map(f64::exp).collect())
+        .map(|r| {
+            r.into_iter()
+                .map(|v| v.clamp(-MAX_FACTOR_LN, MAX_FACTOR_LN).exp())
+                .collect()
+        })
         .collect()
 }
 

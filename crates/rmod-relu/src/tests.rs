@@ -359,3 +359,50 @@ fn scaling_preserves_the_function_and_bigm_scaling_makes_every_m_one() {
         }
     }
 }
+
+#[test]
+fn a_numerically_dead_neuron_does_not_distort_the_scaling() {
+    // L2 training shrinks dead neurons to weights of about 1e-150; the balanced objective would
+    // pull every neighbour towards log(1e-150) and blow the big-M values up (seen: M = 3.6e8).
+    let net_with = |dead: f64| Network {
+        inputs: None,
+        outputs: None,
+        input_bounds: None,
+        input_scaling: None,
+        output_scaling: None,
+        layers: vec![
+            Layer {
+                weights: vec![vec![1.0, -2.0], vec![dead, dead], vec![0.5, 0.3]],
+                bias: vec![0.1, dead, -0.2],
+                activation: Activation::Relu,
+            },
+            Layer {
+                weights: vec![vec![0.7, dead, -1.1], vec![-0.4, 2.0, 0.9]],
+                bias: vec![0.0, 0.3],
+                activation: Activation::Relu,
+            },
+            Layer {
+                weights: vec![vec![1.0, -1.0]],
+                bias: vec![0.0],
+                activation: Activation::Linear,
+            },
+        ],
+    };
+    let boxes = [(-1.0, 1.0), (-2.0, 2.0)];
+    for kind in [crate::ReluScaling::BigM, crate::ReluScaling::Balanced] {
+        let f = crate::scale_factors(&net_with(1e-150), &[-1.0, -2.0], &[1.0, 2.0], kind);
+        let g = crate::scale_factors(&net_with(0.0), &[-1.0, -2.0], &[1.0, 2.0], kind);
+        assert_eq!(f[0][1], 1.0, "{kind:?}: the dead neuron keeps s = 1");
+        for (a, b) in f.iter().flatten().zip(g.iter().flatten()) {
+            assert!((a - b).abs() <= 1e-9 * b.abs(), "{kind:?}: {f:?} vs {g:?}");
+        }
+        let scaled = crate::scale_network(&net_with(1e-150), &boxes, kind);
+        let ia = scaled.interval_bounds(&[-1.0, -2.0], &[1.0, 2.0]);
+        let m = ia
+            .iter()
+            .take(2)
+            .flatten()
+            .fold(0.0f64, |a, (l, u)| a.max(-l).max(*u));
+        assert!(m < 10.0, "{kind:?}: largest M {m}");
+    }
+}
