@@ -262,6 +262,8 @@ fn bound_options_are_checked() {
         ("bound_context=everything", "\"network\" or \"model\""),
         ("bound_budget=-1", "seconds >= 0"),
         ("incumbent=maybe", "\"auto\" or \"off\""),
+        ("input_split=2.5", "whole number of cells"),
+        ("input_split=-1", "whole number of cells"),
     ] {
         let o = rmod(&["check", "tests/models/corner.rmod", "--option", opt]);
         assert_eq!(code(&o), 1, "{opt}");
@@ -486,4 +488,38 @@ fn unwritable_outputs_and_unknown_methods_are_diagnostics() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn input_split_solves_the_same_model_and_says_what_it_did() {
+    let plain = rmod(&["solve", "tests/models/corner.rmod", "--format", "json"]);
+    let split = rmod(&[
+        "solve",
+        "tests/models/corner.rmod",
+        "--format",
+        "json",
+        "--option",
+        "input_split=5000",
+    ]);
+    assert_eq!(code(&split), 0, "{}", stderr(&split));
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&stdout(&plain)).expect("json"),
+        serde_json::from_str(&stdout(&split)).expect("json"),
+    );
+    let (x, y) = (
+        a["objective"]["value"].as_f64().expect("objective"),
+        b["objective"]["value"].as_f64().expect("objective"),
+    );
+    assert!((x - y).abs() <= 1e-6 * (1.0 + x.abs()), "{x} vs {y}");
+    assert_eq!(b["status"], "optimal");
+    assert_eq!(b["split"]["columns"], 2);
+    assert!(b["split"]["cells"].as_u64().expect("cells") > 1);
+    assert!(a.get("split").is_none());
+    let table = rmod(&[
+        "solve",
+        "tests/models/corner.rmod",
+        "--option",
+        "input_split=5000",
+    ]);
+    assert!(stdout(&table).contains("split      "), "{}", stdout(&table));
 }

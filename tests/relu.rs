@@ -199,7 +199,64 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
     assert_eq!(sol.status, Status::Optimal);
     let v = rmod_compiler::verify(&model, &out.net_uses, &sol.values);
     assert!(v.nets[0].2 <= 1e-6, "forward-pass mismatch {}", v.nets[0].2);
-    (sol.objective.expect("objective"), sol.values[..n].to_vec())
+    let obj = sol.objective.expect("objective");
+    // the same by splitting the input box into cells (`option input_split`)
+    let split = split_solve(&model, &out.net_uses, 10_000);
+    assert_eq!(split.status, Status::Optimal);
+    let o = split.objective.expect("objective");
+    assert!(
+        (o - obj).abs() <= 1e-6 * (1.0 + obj.abs()),
+        "split {o} vs {obj}"
+    );
+    let v = rmod_compiler::verify(&model, &out.net_uses, &split.values);
+    assert!(
+        v.nets[0].2 <= 1e-6,
+        "split: forward-pass mismatch {}",
+        v.nets[0].2
+    );
+    (obj, sol.values[..n].to_vec())
+}
+
+fn split_solve(
+    model: &rmod_ir::Model,
+    uses: &[rmod_compiler::NetUse],
+    cells: usize,
+) -> rmod_ir::Solution {
+    let cols = rmod_compiler::split_columns(model, uses);
+    assert!(!cols.is_empty());
+    rmod_solver::solve_split(
+        model,
+        &cols,
+        &|b| rmod_compiler::tighten_cell(uses, b),
+        None,
+        cells,
+    )
+}
+
+#[test]
+fn input_split_keeps_the_optimum_where_the_model_cuts_the_box() {
+    // corner.rmod: x + y <= -3 leaves most cells of [-3, 3]^2 empty
+    let (out, a) = corner_with("network");
+    let model = out.model.as_ref().expect("compiles");
+    for cells in [1, 2, 64, 100_000] {
+        let s = split_solve(model, &out.net_uses, cells);
+        assert_eq!(s.status, Status::Optimal, "{cells} cells");
+        let b = s.objective.expect("objective");
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+            "{cells} cells: {b} vs {a}"
+        );
+        let st = s.split.expect("split stats");
+        assert!(
+            st.cells <= cells.max(1),
+            "{} cells made, {cells} allowed",
+            st.cells
+        );
+        assert_eq!(st.open, 0);
+        if cells == 100_000 {
+            assert!(st.pruned > 0 && st.milps > 0, "{st:?}");
+        }
+    }
 }
 
 #[test]

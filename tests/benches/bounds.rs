@@ -3,8 +3,11 @@
 //! over its input box with interval bounds and no start (the baseline: what a big-M tool
 //! without tightening does), then IA, LP-OBBT and MILP-OBBT with rmod's starting point. All in
 //! one run; prints the table of BENCHMARKS.md.
-//! `cargo bench -p rmod-tests --bench bounds -- [SOLVE_LIMIT [BOUND_LIMIT]]`: seconds per CBC
-//! solve (default 60; also the bound budget) and per MILP bound problem (default 1).
+//! The last two rows of each network add `option input_split` (cells of the input box, each
+//! with its own interval bounds) to IA and LP bounds.
+//! `cargo bench -p rmod-tests --bench bounds -- [SOLVE_LIMIT [BOUND_LIMIT]] [split]`: seconds per
+//! CBC solve (default 60; also the bound budget) and per MILP bound problem (default 1); `split`
+//! runs only the baseline and the split rows.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,6 +29,7 @@ fn main() {
         .collect();
     let limit = nums.first().copied().unwrap_or(60.0);
     let bound_limit = nums.get(1).copied().unwrap_or(1.0);
+    let only_split = std::env::args().skip(1).any(|a| a == "split");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("root")
@@ -46,8 +50,8 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!();
-    println!("| network | bounds | start | stable | binaries | tighten (s) | start (s) | CBC (s) | CBC iterations | total (s) | total / baseline | status | objective | best bound | mismatch (rel) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| network | bounds | start | split cells (open) | stable | binaries | tighten (s) | start (s) | CBC (s) | CBC iterations | total (s) | total / baseline | status | objective | best bound | mismatch (rel) |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in files {
         let name = path
             .file_stem()
@@ -72,18 +76,24 @@ fn main() {
         let file = dir.join(format!("{name}.rmod"));
         std::fs::write(&file, model).expect("write model");
         let mut baseline = None;
-        for (method, start) in [
-            ("ia", "off"),
-            ("ia", "auto"),
-            ("lp", "auto"),
-            ("milp", "auto"),
+        for (method, start, split) in [
+            ("ia", "off", 0),
+            ("ia", "auto", 0),
+            ("lp", "auto", 0),
+            ("milp", "auto", 0),
+            ("ia", "auto", 1_000_000),
+            ("lp", "auto", 1_000_000),
         ] {
+            if only_split && start == "auto" && split == 0 {
+                continue;
+            }
             let out = Command::new(&rmod)
                 .arg("solve")
                 .arg(&file)
                 .args(["--format", "json", "--timings", "--no-cache"])
                 .args(["--option", &format!("bounds={method}")])
                 .args(["--option", &format!("incumbent={start}")])
+                .args(["--option", &format!("input_split={split}")])
                 .output()
                 .expect("run rmod");
             let doc: serde_json::Value =
@@ -95,8 +105,9 @@ fn main() {
             let num =
                 |v: &serde_json::Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
             println!(
-                "| {name} | {method} | {} | {}/{} ({:.0}%) | {} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
+                "| {name} | {method} | {} | {} | {}/{} ({:.0}%) | {} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
                 if start == "off" { "none" } else { doc["start"]["source"].as_str().unwrap_or("none found") },
+                doc["split"]["cells"].as_u64().map_or("-".to_string(), |c| format!("{c} ({})", doc["split"]["open"])),
                 net["stable_active"].as_u64().unwrap_or(0) + net["stable_inactive"].as_u64().unwrap_or(0),
                 net["neurons_per_use"],
                 100.0 * net["stable_share"].as_f64().unwrap_or(0.0),

@@ -393,8 +393,18 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 None
             };
             let start_s = start_clock.elapsed().as_secs_f64();
-            let solution =
-                rmod_solver::solve(model, incumbent.as_ref().map(|i| i.values.as_slice()));
+            let start = incumbent.as_ref().map(|i| i.values.as_slice());
+            let split = rmod_compiler::split_columns(model, &out.net_uses);
+            let solution = match model.options.input_split {
+                Some(cells) if cells > 0 && !split.is_empty() => rmod_solver::solve_split(
+                    model,
+                    &split,
+                    &|b| rmod_compiler::tighten_cell(&out.net_uses, b),
+                    start,
+                    cells as usize,
+                ),
+                _ => rmod_solver::solve(model, start),
+            };
             let mut diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
                 .into_iter()
                 .collect();

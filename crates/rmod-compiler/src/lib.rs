@@ -102,6 +102,8 @@ pub struct NetUse {
     pub outputs: Vec<u32>,
     /// the (y, z) columns of every neuron's ReLU pieces (see [`rmod_relu::Encoded::columns`])
     pub columns: Vec<Vec<rmod_relu::NeuronColumns>>,
+    /// the pre-activation bounds the encoding used (encoded network's units)
+    pub pre: Vec<Vec<(f64, f64)>>,
     pub stats: rmod_relu::UseStats,
 }
 
@@ -283,6 +285,36 @@ pub fn is_model_origin(o: &rmod_ir::Origin) -> bool {
 /// Re-evaluates every network use at the solution's inputs with a plain forward pass, then
 /// "polishes": replaces the outputs by the exact values and re-evaluates the objective and every
 /// model row and bound there.
+/// The model columns worth splitting the input space on (`option input_split`): continuous
+/// columns with finite bounds that appear in some network's inputs, in column order.
+pub fn split_columns(model: &Model, uses: &[NetUse]) -> Vec<u32> {
+    let mut cols: Vec<u32> = uses
+        .iter()
+        .flat_map(|u| {
+            u.inputs
+                .iter()
+                .flat_map(|x| x.coeffs.iter().map(|(c, _)| *c))
+        })
+        .filter(|c| {
+            let col = &model.columns[*c as usize];
+            col.kind == rmod_ir::ColKind::Continuous
+                && col.lower.is_finite()
+                && col.upper.is_finite()
+        })
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
+}
+
+/// Narrows column bounds to what holds in a cell of the input space (every use, in model order;
+/// see [`rmod_relu::tighten_cell`]).
+pub fn tighten_cell(uses: &[NetUse], bounds: &mut [(f64, f64)]) {
+    for u in uses {
+        rmod_relu::tighten_cell(&u.encoded, &u.inputs, &u.pre, &u.columns, bounds);
+    }
+}
+
 pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
     let mut v = Verification::default();
     let mut exact = x.to_vec();

@@ -21,6 +21,7 @@ pub const OPTION_KEYS: &[&str] = &[
     "bound_budget",
     "incumbent",
     "relu_scaling",
+    "input_split",
 ];
 
 /// The values of `option bound_context` and of `relu_net(..., context = ...)`.
@@ -122,6 +123,13 @@ pub fn apply_option(
             OptValue::Str(m) if m == "auto" || m == "off" => o.incumbent = Some(m.clone()),
             _ => return Err(bad("\"auto\" or \"off\"")),
         },
+        "input_split" => {
+            o.input_split = Some(
+                num.filter(|v| *v >= 0.0 && v.fract() == 0.0)
+                    .ok_or_else(|| bad("a whole number of cells >= 0 (0: off)"))?
+                    as u64,
+            )
+        }
         "log" => {
             o.log = Some(
                 num.filter(|v| *v >= 0.0 && v.fract() == 0.0)
@@ -158,6 +166,7 @@ fn example(key: &str) -> &'static str {
         "bound_budget" => "30",
         "incumbent" => "\"off\"",
         "relu_scaling" => "\"bigm\"",
+        "input_split" => "10000",
         _ => "\"value\"",
     }
 }

@@ -124,6 +124,8 @@ pub struct Options {
     pub incumbent: Option<String>,
     /// "off" (default), "bigm" (every big-M 1), "balanced": function-preserving neuron scaling
     pub relu_scaling: Option<String>,
+    /// at most this many cells of the networks' input box (`None`/0: no splitting)
+    pub input_split: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -231,6 +233,23 @@ pub struct Solution {
     pub values: Vec<f64>,
     pub seconds: f64,
     pub iterations: i64,
+    /// what the input-space split did, when `option input_split` was used
+    pub split: Option<SplitStats>,
+}
+
+/// The work of a solve split over cells of the networks' input box.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SplitStats {
+    /// the columns split on (model columns that are network inputs)
+    pub columns: usize,
+    /// cells looked at (including the whole box)
+    pub cells: usize,
+    /// closed by their LP bound or found empty
+    pub pruned: usize,
+    /// solved as a MILP (few enough binaries left, or out of cells)
+    pub milps: usize,
+    /// left unproven at the time limit
+    pub open: usize,
 }
 
 fn _assert_send() {

@@ -385,6 +385,85 @@ pub fn complete_point(net: &Network, columns: &[Vec<NeuronColumns>], x: &[f64], 
     }
 }
 
+/// Narrows the column bounds `bounds` to what holds inside a cell of the input space: with the
+/// model's columns in `bounds` (a sub-box of the model's), interval arithmetic over the cell
+/// classifies every neuron of this use again; each layer's intervals are intersected with `pre`,
+/// the use's bounds over the whole box (those of its encoding). A ReLU piece that is off in the whole cell gets
+/// z = 0 and y = 0, one that is on gets z = 1, and every y gets the cell's interval (widened
+/// like every bound that becomes an M). Bounds only ever shrink; nothing happens when an input
+/// is unbounded in the cell.
+pub fn tighten_cell(
+    net: &Network,
+    inputs: &[Affine],
+    pre: &[Vec<(f64, f64)>],
+    columns: &[Vec<NeuronColumns>],
+    bounds: &mut [(f64, f64)],
+) {
+    let mut input_box = Vec::with_capacity(inputs.len());
+    for x in inputs {
+        let (mut p, mut q) = (x.constant, x.constant);
+        for (c, a) in &x.coeffs {
+            let (l, u) = bounds[*c as usize];
+            let (s, t) = if *a >= 0.0 { (l, u) } else { (u, l) };
+            p += a * s;
+            q += a * t;
+        }
+        if !p.is_finite() || !q.is_finite() {
+            return;
+        }
+        input_box.push((p, q));
+    }
+    let (_, lo, hi) = scale_inputs(net, inputs, &input_box);
+    let mut h: Vec<(f64, f64)> = lo.into_iter().zip(hi).collect();
+    let mut ia = Vec::with_capacity(net.layers.len());
+    for (k, layer) in net.layers.iter().enumerate() {
+        let mut a = net.layer_interval(k, &h);
+        if let Some(whole) = pre.get(k) {
+            for ((l, u), (p, q)) in a.iter_mut().zip(whole) {
+                // the whole box's bounds are valid in every cell; keep the cell's if they cross
+                if l.max(*p) <= u.min(*q) {
+                    (*l, *u) = (l.max(*p), u.min(*q));
+                }
+            }
+        }
+        h = a
+            .iter()
+            .map(|(s, t)| (layer.activation.apply(*s), layer.activation.apply(*t)))
+            .collect();
+        ia.push(a);
+    }
+    let mut narrow = |c: Option<u32>, l: f64, u: f64| {
+        if let Some(c) = c {
+            let b = &mut bounds[c as usize];
+            let (nl, nu) = (b.0.max(l), b.1.min(u));
+            if nl <= nu {
+                *b = (nl, nu);
+            }
+        }
+    };
+    for ((layer, pre), cols) in net.layers.iter().zip(&ia).zip(columns) {
+        let c = match layer.activation {
+            Activation::ClippedRelu(c) => c,
+            _ => 0.0,
+        };
+        for (lu, pieces) in pre.iter().zip(cols) {
+            let (l, u) = widen(*lu);
+            for ((y, z), shift) in pieces.iter().zip([0.0, c]) {
+                let (l, u) = (l - shift, u - shift);
+                if u <= 0.0 {
+                    narrow(*z, 0.0, 0.0);
+                    narrow(*y, 0.0, 0.0);
+                } else if l >= 0.0 {
+                    narrow(*z, 1.0, 1.0);
+                    narrow(*y, l, u);
+                } else {
+                    narrow(*y, 0.0, u);
+                }
+            }
+        }
+    }
+}
+
 /// Big-M values above this (in scaled units) get a warning.
 pub const LARGE_M: f64 = 1e4;
 

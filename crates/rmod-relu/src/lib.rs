@@ -20,8 +20,8 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
 
 pub use encode::{
-    complete_point, compute_bounds, encode, scale_inputs, Affine, BoundMethod, Bounds, Encoded,
-    LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
+    complete_point, compute_bounds, encode, scale_inputs, tighten_cell, Affine, BoundMethod,
+    Bounds, Encoded, LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
 };
 pub use obbt::{box_model, tighten, BoundOracle, Context};
 pub use regions::{regions_exact, regions_sampled};

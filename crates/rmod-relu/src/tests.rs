@@ -406,3 +406,50 @@ fn a_numerically_dead_neuron_does_not_distort_the_scaling() {
         assert!(m < 10.0, "{kind:?}: largest M {m}");
     }
 }
+
+#[test]
+fn cell_tightening_keeps_every_true_activation_of_the_cell() {
+    let mut rng = Lcg(17);
+    let mut fixed = 0;
+    for _ in 0..200 {
+        let n_in = 1 + rng.below(3);
+        let net = random_net(&mut rng, n_in);
+        let boxes = random_box(&mut rng, n_in);
+        let (m, enc) = encoded_model(&net, &boxes);
+        let (_, inputs) = crate::obbt::box_model("x", &boxes);
+        let pre =
+            crate::compute_bounds(&net, &m, &inputs, &boxes, &BoundMethod::Ia, false, None).pre;
+        for _ in 0..5 {
+            let cell: Vec<(f64, f64)> = boxes
+                .iter()
+                .map(|(p, q)| {
+                    let (a, b) = (rng.range(*p, *q), rng.range(*p, *q));
+                    (a.min(b), a.max(b))
+                })
+                .collect();
+            let mut bounds: Vec<(f64, f64)> =
+                m.columns.iter().map(|c| (c.lower, c.upper)).collect();
+            bounds[..n_in].copy_from_slice(&cell);
+            crate::tighten_cell(&net, &inputs, &pre, &enc.columns, &mut bounds);
+            fixed += m
+                .columns
+                .iter()
+                .zip(&bounds)
+                .filter(|(c, (l, u))| c.kind != rmod_ir::ColKind::Continuous && l == u)
+                .count();
+            for _ in 0..20 {
+                let x: Vec<f64> = cell.iter().map(|(p, q)| rng.range(*p, *q)).collect();
+                let mut point = vec![0.0; m.columns.len()];
+                point[..n_in].copy_from_slice(&x);
+                crate::complete_point(&net, &enc.columns, &x, &mut point);
+                for (i, (v, (l, u))) in point.iter().zip(&bounds).enumerate() {
+                    assert!(
+                        *v >= l - 1e-9 * (1.0 + l.abs()) && *v <= u + 1e-9 * (1.0 + u.abs()),
+                        "column {i}: {v} outside the cell's [{l}, {u}]"
+                    );
+                }
+            }
+        }
+    }
+    assert!(fixed > 0, "no binary was fixed in any cell");
+}

@@ -299,6 +299,13 @@ pub fn render_table(r: &Report) -> String {
             st.candidates
         );
     }
+    if let Some(sp) = &s.split {
+        let _ = writeln!(
+            out,
+            "split      {} cells of the box of {} network input(s): {} closed by LP bound or empty, {} solved as MILPs, {} left open",
+            sp.cells, sp.columns, sp.pruned, sp.milps, sp.open
+        );
+    }
     if s.status.has_point() {
         let _ = writeln!(
             out,
@@ -428,6 +435,15 @@ pub fn render_json(r: &Report) -> String {
             "source": st.source,
             "candidates": st.candidates,
             "feasible": st.feasible,
+        });
+    }
+    if let Some(sp) = &s.split {
+        doc["split"] = json!({
+            "columns": sp.columns,
+            "cells": sp.cells,
+            "pruned": sp.pruned,
+            "milps": sp.milps,
+            "open": sp.open,
         });
     }
     if let (Some(p), true) = (&r.polish, s.status.has_point()) {

@@ -89,26 +89,16 @@ fn set(m: &mut raw::Model, key: &str, value: &str) {
     }
 }
 
-/// Solves the model. `start` is an optional feasible point (one value per column): CBC then
-/// only searches for better points (its `cutoff` is set just above the start's objective, a
-/// relative 1e-6), and when it finds none the start is the answer: optimal when CBC proves
-/// that nothing better exists, feasible when it stops at a limit.
-pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
+/// One CBC solve with the model's options; `time_limit` replaces the model's. `cutoff`: only
+/// points with a better objective (model units, constant included) are searched for (CBC's
+/// `cutoff`, set a relative 1e-6 above it).
+fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution {
     let started = Instant::now();
-    let start = start.filter(|x| {
-        x.len() == model.columns.len()
-            && model.max_violation(x) <= FEAS_TOL * (1.0 + max_abs(x))
-            && model.columns.iter().zip(x.iter()).all(|(c, v)| {
-                *v >= c.lower - FEAS_TOL * (1.0 + v.abs())
-                    && *v <= c.upper + FEAS_TOL * (1.0 + v.abs())
-            })
-            && model.objective.is_some()
-    });
     let mut m = load(model);
     let o = &model.options;
     m.set_log_level(o.log.unwrap_or(0) as i32);
     set(&mut m, "log", &o.log.unwrap_or(0).to_string());
-    if let Some(t) = o.time_limit {
+    if let Some(t) = time_limit {
         // wall-clock seconds, as a user reads `time_limit` (CBC counts CPU time by default)
         set(&mut m, "timeMode", "elapsed");
         set(&mut m, "sec", &t.to_string());
@@ -119,24 +109,35 @@ pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
     if let Some(s) = o.seed {
         set(&mut m, "randomCbcSeed", &s.to_string());
     }
-    let mut start_obj = None;
-    if let (Some(x), Some(obj)) = (start, &model.objective) {
+    if let (Some(v), Some(obj)) = (cutoff, &model.objective) {
         // CBC's objective has no constant; the cutoff is in CBC's (minimization) direction
-        let v = rmod_ir::dot(&obj.coeffs, x);
+        let v = v - obj.constant;
         let slack = 1e-6 * v.abs().max(1.0);
         let cutoff = match obj.sense {
             Sense::Minimize => v + slack,
             Sense::Maximize => -(v - slack),
         };
         set(&mut m, "cutoff", &format!("{cutoff:?}"));
-        start_obj = Some(v + obj.constant);
     }
     for (k, v) in &o.cbc {
         set(&mut m, k, v);
     }
     m.solve();
-    let mut sol = finish(model, &m, started);
-    drop(m);
+    finish(model, &m, started)
+}
+
+/// Solves the model. `start` is an optional feasible point (one value per column): CBC then
+/// only searches for better points (its `cutoff` is set just above the start's objective, a
+/// relative 1e-6), and when it finds none the start is the answer: optimal when CBC proves
+/// that nothing better exists, feasible when it stops at a limit.
+pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
+    let started = Instant::now();
+    let start = feasible_start(model, start);
+    let start_obj = match (start, &model.objective) {
+        (Some(x), Some(obj)) => Some(rmod_ir::dot(&obj.coeffs, x) + obj.constant),
+        _ => None,
+    };
+    let mut sol = run(model, start_obj, model.options.time_limit);
     if let (Some(x), Some(v)) = (start, start_obj) {
         let better = |o: f64| match model.objective.as_ref().map(|o| o.sense) {
             Some(Sense::Maximize) => o > v,
@@ -173,6 +174,224 @@ pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
         sol.seconds = started.elapsed().as_secs_f64();
     }
     sol
+}
+
+/// `start` if it is a feasible point of `model`, which has an objective.
+fn feasible_start<'a>(model: &Model, start: Option<&'a [f64]>) -> Option<&'a [f64]> {
+    start.filter(|x| {
+        x.len() == model.columns.len()
+            && model.max_violation(x) <= FEAS_TOL * (1.0 + max_abs(x))
+            && model.columns.iter().zip(x.iter()).all(|(c, v)| {
+                *v >= c.lower - FEAS_TOL * (1.0 + v.abs())
+                    && *v <= c.upper + FEAS_TOL * (1.0 + v.abs())
+            })
+            && model.objective.is_some()
+    })
+}
+
+/// A MILP with at most this many free binaries in a cell is handed to CBC whole.
+pub const LEAF_BINARIES: usize = 12;
+
+struct Cell {
+    /// lower bound on the cell's objective, in the minimization direction
+    bound: f64,
+    bounds: Vec<(f64, f64)>,
+}
+
+impl PartialEq for Cell {
+    fn eq(&self, o: &Self) -> bool {
+        self.bound.total_cmp(&o.bound).is_eq()
+    }
+}
+impl Eq for Cell {}
+impl PartialOrd for Cell {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Cell {
+    /// the heap pops the cell with the lowest bound first
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        o.bound.total_cmp(&self.bound)
+    }
+}
+
+/// Solves the model by splitting the box of the columns `split` (continuous, finite bounds)
+/// into cells, best bound first. In every cell `tighten` narrows the column bounds to what holds
+/// there (for networks: neurons stable in the cell lose their binary); a cell whose LP
+/// relaxation is infeasible or no better than the incumbent is closed; one with at most
+/// [`LEAF_BINARIES`] free binaries, or once `max_cells` cells exist, is solved by CBC with the
+/// incumbent as cutoff; any other is halved along its relatively widest split column. The
+/// union of the cells is the box, so the best point found is optimal when every cell was closed.
+/// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
+pub fn solve_split(
+    model: &Model,
+    split: &[u32],
+    tighten: &dyn Fn(&mut [(f64, f64)]),
+    start: Option<&[f64]>,
+    max_cells: usize,
+) -> Solution {
+    let started = Instant::now();
+    let Some(objective) = &model.objective else {
+        return solve(model, start);
+    };
+    if split.is_empty() {
+        return solve(model, start);
+    }
+    let dir = match objective.sense {
+        Sense::Minimize => 1.0,
+        Sense::Maximize => -1.0,
+    };
+    let deadline = model
+        .options
+        .time_limit
+        .map(|t| started + std::time::Duration::from_secs_f64(t));
+    let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
+    let gap = model.options.mip_gap.unwrap_or(0.0);
+    // closes a cell whose bound cannot beat the incumbent by more than the tolerances
+    let closes = |bound: f64, inc: f64| bound >= inc - 1e-9 * inc.abs().max(1.0) - gap * inc.abs();
+    let mut best: Option<(f64, Vec<f64>)> =
+        feasible_start(model, start).map(|x| (dir * model.objective_value(x), x.to_vec()));
+    let root: Vec<(f64, f64)> = model.columns.iter().map(|c| (c.lower, c.upper)).collect();
+    let mut stats = rmod_ir::SplitStats {
+        columns: split.len(),
+        ..Default::default()
+    };
+    let mut lp = model.clone();
+    for c in &mut lp.columns {
+        c.kind = ColKind::Continuous;
+    }
+    // an infeasible or unbounded model takes the ordinary path, which tells the two apart
+    let r = solve(&lp, None);
+    if !matches!(
+        r.status,
+        Status::Optimal | Status::Feasible | Status::NoSolution
+    ) {
+        return solve(model, start);
+    }
+    let mut heap = std::collections::BinaryHeap::new();
+    let mut first = root.clone();
+    tighten(&mut first);
+    heap.push(Cell {
+        bound: f64::NEG_INFINITY,
+        bounds: first,
+    });
+    stats.cells = 1;
+    let mut open_bound = f64::INFINITY;
+    let mut iterations = 0i64;
+    let mut milp = model.clone();
+    let set_bounds = |m: &mut Model, b: &[(f64, f64)]| {
+        for (c, (l, u)) in m.columns.iter_mut().zip(b) {
+            c.lower = *l;
+            c.upper = *u;
+        }
+    };
+    while let Some(cell) = heap.pop() {
+        if best.as_ref().is_some_and(|(v, _)| closes(cell.bound, *v)) {
+            stats.pruned += 1;
+            continue;
+        }
+        if remaining().is_some_and(|r| r <= 0.0) {
+            open_bound = open_bound.min(cell.bound);
+            stats.open += 1;
+            continue;
+        }
+        let free = model
+            .columns
+            .iter()
+            .zip(&cell.bounds)
+            .filter(|(c, (l, u))| c.kind != ColKind::Continuous && l < u)
+            .count();
+        // the split column: widest relative to its width in the whole box
+        let (col, rel) = split
+            .iter()
+            .map(|c| {
+                let (l, u) = cell.bounds[*c as usize];
+                let (p, q) = root[*c as usize];
+                (*c, if q > p { (u - l) / (q - p) } else { 0.0 })
+            })
+            .fold((split[0], -1.0), |a, b| if b.1 > a.1 { b } else { a });
+        let leaf = free <= LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
+        if !leaf {
+            set_bounds(&mut lp, &cell.bounds);
+            lp.options.time_limit = remaining();
+            let r = solve(&lp, None);
+            iterations += r.iterations;
+            match r.status {
+                Status::Infeasible => {
+                    stats.pruned += 1;
+                    continue;
+                }
+                Status::Optimal => {
+                    let v = dir * r.objective.unwrap_or(f64::NEG_INFINITY);
+                    if best.as_ref().is_some_and(|(b, _)| closes(v, *b)) {
+                        stats.pruned += 1;
+                        continue;
+                    }
+                    let (l, u) = cell.bounds[col as usize];
+                    let mid = 0.5 * (l + u);
+                    for half in [(l, mid), (mid, u)] {
+                        let mut b = cell.bounds.clone();
+                        b[col as usize] = half;
+                        tighten(&mut b);
+                        heap.push(Cell {
+                            bound: v.max(cell.bound),
+                            bounds: b,
+                        });
+                    }
+                    stats.cells += 2;
+                    continue;
+                }
+                // unbounded, or stopped: let CBC decide the cell as a whole
+                _ => {}
+            }
+        }
+        stats.milps += 1;
+        set_bounds(&mut milp, &cell.bounds);
+        let cutoff = best.as_ref().map(|(v, _)| dir * v);
+        let r = run(&milp, cutoff, remaining());
+        iterations += r.iterations;
+        match r.status {
+            Status::Optimal | Status::Feasible => {
+                let v = dir * r.objective.unwrap_or(f64::INFINITY);
+                if best.as_ref().is_none_or(|(b, _)| v < *b) {
+                    best = Some((v, r.values.clone()));
+                }
+                if r.status == Status::Feasible {
+                    stats.open += 1;
+                    open_bound = open_bound.min(r.best_bound.map_or(cell.bound, |b| dir * b));
+                }
+            }
+            // nothing better than the cutoff in this cell (the whole box's LP relaxation is
+            // bounded, so CBC's "infeasible" is not an unbounded cell in disguise)
+            Status::Infeasible => {}
+            Status::NoSolution => {
+                stats.open += 1;
+                open_bound = open_bound.min(r.best_bound.map_or(cell.bound, |b| dir * b));
+            }
+            Status::Unbounded | Status::Error(_) => {
+                let mut r = r;
+                r.split = Some(stats);
+                return r;
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (status, objective, bound, values) = match best {
+        Some((v, x)) if stats.open == 0 => (Status::Optimal, Some(v), Some(v), x),
+        Some((v, x)) => (Status::Feasible, Some(v), Some(open_bound.min(v)), x),
+        None if stats.open == 0 => (Status::Infeasible, None, None, Vec::new()),
+        None => (Status::NoSolution, None, Some(open_bound), Vec::new()),
+    };
+    Solution {
+        status,
+        objective: objective.map(|v| dir * v),
+        best_bound: bound.filter(|b| b.is_finite()).map(|b| dir * b),
+        values,
+        seconds,
+        iterations,
+        split: Some(stats),
+    }
 }
 
 fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
@@ -221,6 +440,7 @@ fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
         status,
         seconds: started.elapsed().as_secs_f64(),
         iterations: i64::from(m.iteration_count()),
+        split: None,
     }
 }
 
