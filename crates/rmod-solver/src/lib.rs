@@ -189,6 +189,9 @@ fn feasible_start<'a>(model: &Model, start: Option<&'a [f64]>) -> Option<&'a [f6
     })
 }
 
+/// Narrows the column bounds (lower, upper) of a cell to what holds inside it.
+pub type CellTightening<'a> = dyn Fn(&mut [(f64, f64)]) + 'a;
+
 /// A MILP with at most this many free binaries in a cell is handed to CBC whole.
 pub const LEAF_BINARIES: usize = 12;
 
@@ -227,7 +230,7 @@ impl Ord for Cell {
 pub fn solve_split(
     model: &Model,
     split: &[u32],
-    tighten: &dyn Fn(&mut [(f64, f64)]),
+    tighten: &CellTightening,
     start: Option<&[f64]>,
     max_cells: usize,
 ) -> Solution {
