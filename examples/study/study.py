@@ -74,13 +74,101 @@ def svg_plot(rows, fname, path):
         f.write("\n".join(out) + "\n")
 
 
+def summarize(rows, limit):
+    """Aggregates of the study's rows (as read from results.csv): the paper's questions in numbers."""
+    f = lambda r, k: float(r[k]) if r[k] not in ("", None, "None") else None
+    med = lambda v: (sorted(v)[len(v) // 2] if len(v) % 2 else 0.5 * sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1])) if v else None
+    fmt = lambda v: "-" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
+
+    def rank(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2
+            i = j + 1
+        return r
+
+    def spearman(x, y):
+        if len(x) < 3:
+            return None
+        rx, ry = rank(x), rank(y)
+        mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+        sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+        sxx = sum((a - mx) ** 2 for a in rx) ** 0.5
+        syy = sum((b - my) ** 2 for b in ry) ** 0.5
+        return sxy / (sxx * syy) if sxx > 0 and syy > 0 else None
+
+    out = []
+    # 1. per regularization: the indicators and the effort (IA bounds, no scaling)
+    out.append(f"Per training (all functions and depths; effort with `bounds = \"ia\"`, no scaling, {limit} s limit):\n")
+    out.append("| regularization | networks | test RMSE (median) | regions (median) | stable IA (mean) | stable LP (mean) | solved to optimality | total s (median) |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    regs = list(dict.fromkeys(r["regularization"] for r in rows))
+    for reg in regs:
+        base = [r for r in rows if r["regularization"] == reg and r["bounds"] == "ia" and r["scaling"] == "off"]
+        out.append(f"| {reg} | {len(base)} | {fmt(med([f(r, 'test_rmse') for r in base]))} | {fmt(med([f(r, 'regions') for r in base]))} | "
+                   f"{fmt(sum(f(r, 'stable_ia') for r in base) / max(len(base), 1))} | {fmt(sum(f(r, 'stable_lp') for r in base) / max(len(base), 1))} | "
+                   f"{sum(r['status'] == 'optimal' for r in base)}/{len(base)} | {fmt(med([f(r, 'total_s') for r in base]))} |")
+    # 2. rank correlations over the networks (IA, no scaling)
+    base = [r for r in rows if r["bounds"] == "ia" and r["scaling"] == "off"]
+    out.append("\nSpearman rank correlation over the networks (IA bounds, no scaling; times at the limit count as the limit):\n")
+    out.append("| function | networks | stable share vs total time | linear regions vs total time | stable share vs regions |")
+    out.append("|---|---|---|---|---|")
+    for fn in list(dict.fromkeys(r["function"] for r in rows)) + ["all"]:
+        b = [r for r in base if fn == "all" or r["function"] == fn]
+        s, t, g = [f(r, "stable_ia") for r in b], [f(r, "total_s") for r in b], [f(r, "regions") for r in b]
+        out.append(f"| {fn} | {len(b)} | {fmt(spearman(s, t))} | {fmt(spearman(g, t))} | {fmt(spearman(s, g))} |")
+    # 3. OBBT's cost against its saving, and scaling, as ratios per network
+    key = lambda r: (r["function"], r["layers"], r["regularization"])
+    by = {}
+    for r in rows:
+        by.setdefault(key(r), {})[(r["bounds"], r["scaling"])] = r
+    out.append("\nBound method against IA (same network, no scaling): median ratio of total time, and how often each proved optimality:\n")
+    out.append("| bounds | depth | networks | tighten s (median) | total / IA total (median) | optimal (method) | optimal (IA) |")
+    out.append("|---|---|---|---|---|---|---|")
+    depths = list(dict.fromkeys(r["layers"] for r in rows))
+    for m in ("lp", "milp"):
+        for d in depths:
+            pairs = [(v[(m, "off")], v[("ia", "off")]) for k, v in by.items() if k[1] == d and (m, "off") in v and ("ia", "off") in v]
+            if not pairs:
+                continue
+            out.append(f"| {m} | {d} | {len(pairs)} | {fmt(med([f(a, 'tighten_s') for a, _ in pairs]))} | "
+                       f"{fmt(med([f(a, 'total_s') / max(f(b, 'total_s'), 1e-9) for a, b in pairs]))} | "
+                       f"{sum(a['status'] == 'optimal' for a, _ in pairs)}/{len(pairs)} | {sum(b['status'] == 'optimal' for _, b in pairs)}/{len(pairs)} |")
+    out.append("\nScaling (`relu_scaling = \"balanced\"` against off, same network and bounds), where both solves were optimal (ratios of total time) and how often each was optimal:\n")
+    out.append("| bounds | pairs both optimal | balanced / off (median) | (min .. max) | optimal: off | optimal: balanced |")
+    out.append("|---|---|---|---|---|---|")
+    for m in ("ia", "lp", "milp"):
+        pairs = [(v[(m, "balanced")], v[(m, "off")]) for v in by.values() if (m, "balanced") in v and (m, "off") in v]
+        both = [(a, b) for a, b in pairs if a["status"] == b["status"] == "optimal"]
+        ratios = [f(a, "total_s") / max(f(b, "total_s"), 1e-9) for a, b in both]
+        if pairs:
+            out.append(f"| {m} | {len(both)} | {fmt(med(ratios))} | {fmt(min(ratios)) if ratios else '-'} .. {fmt(max(ratios)) if ratios else '-'} | "
+                       f"{sum(b['status'] == 'optimal' for _, b in pairs)}/{len(pairs)} | {sum(a['status'] == 'optimal' for a, _ in pairs)}/{len(pairs)} |")
+    mism = [f(r, "mismatch_rel") for r in rows if f(r, "mismatch_rel") is not None]
+    out.append(f"\nLargest forward-pass mismatch (relative) over all {len(rows)} solves: {fmt(max(mism) if mism else None)}.")
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small version (under 5 minutes)")
     ap.add_argument("--rmod", default=os.path.join("target", "release", "rmod"))
     ap.add_argument("--out", default=os.path.join("examples", "study", "out"))
+    ap.add_argument("--summarize", action="store_true", help="only rewrite DIR/summary.md from DIR/results.csv")
     a = ap.parse_args()
     cfg = QUICK if a.quick else FULL
+    if a.summarize:
+        rows = list(csv.DictReader(open(os.path.join(a.out, "results.csv"))))
+        text = summarize(rows, cfg["time_limit"])
+        open(os.path.join(a.out, "summary.md"), "w").write(text)
+        print(text)
+        return
     os.makedirs(a.out, exist_ok=True)
     started = time.time()
     rows = []
@@ -148,6 +236,10 @@ def main():
     for fname, _, _ in FUNCTIONS:
         svg_plot(rows, fname, os.path.join(a.out, f"{fname}.svg"))
     print(text)
+    summary = summarize(list(csv.DictReader(open(os.path.join(a.out, "results.csv")))), cfg["time_limit"])
+    with open(os.path.join(a.out, "summary.md"), "w") as f:
+        f.write(summary)
+    print(summary)
     print(f"study finished in {time.time() - started:.1f} s ({'quick' if a.quick else 'full'})")
 
 
