@@ -644,3 +644,31 @@ fn exact_regions_match_a_known_count_and_bound_the_sampled_count() {
         );
     }
 }
+
+#[test]
+fn input_split_with_the_models_own_integers() {
+    // 40 integer "batches" next to the network: cells stop splitting once only the model's own
+    // integers and a few network binaries are free, and the optimum is the plain solve's
+    let mut files = BTreeMap::new();
+    files.insert(
+        "n.json".to_string(),
+        std::fs::read_to_string(crate::util::root().join("tests/models/nets/peaks_2x16.json"))
+            .expect("net"),
+    );
+    let text = "net n = relu_net(\"n.json\", bounds = \"ia\");\nset B = 1..40;\nvar b{i in B} integer in [0, 3];\n\
+                var x in [-3, 3];\nvar y in [-3, 3];\nvar f;\nsubject to s: f = n(x, y);\n\
+                subject to link: sum{i in B} b[i] <= 10 + 2 * x;\n\
+                minimize o: f - 0.05 * sum{i in B} b[i];\noption mip_gap = 0;\n";
+    let req = CompileRequest::new("m.rmod", text, &files);
+    let out = compile(&req);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let model = out.model.as_ref().expect("compiles");
+    let plain = rmod_solver::solve(model, None);
+    assert_eq!(plain.status, Status::Optimal);
+    let split = split_solve(model, &out.net_uses, 100_000);
+    assert_eq!(split.status, Status::Optimal);
+    let (a, b) = (plain.objective.expect("obj"), split.objective.expect("obj"));
+    assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "split {b} vs plain {a}");
+    let st = split.split.expect("stats");
+    assert!(st.cells < 10_000, "{st:?}");
+}

@@ -223,7 +223,7 @@ impl Ord for Cell {
 /// into cells, best bound first. In every cell `tighten` narrows the column bounds to what holds
 /// there (for networks: neurons stable in the cell lose their binary); a cell whose LP
 /// relaxation is infeasible or no better than the incumbent is closed; one with at most
-/// [`LEAF_BINARIES`] free binaries, or once `max_cells` cells exist, is solved by CBC with the
+/// [`LEAF_BINARIES`] free binaries (besides those that no cell fixes: the model's own), or once `max_cells` cells exist, is solved by CBC with the
 /// incumbent as cutoff; any other is halved along its relatively widest split column. The
 /// union of the cells is the box, so the best point found is optimal when every cell was closed.
 /// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
@@ -272,6 +272,20 @@ pub fn solve_split(
     ) {
         return solve(model, start);
     }
+    // integer columns that stay free even when every split column is fixed (the model's own
+    // integers, not the networks'): a cell is small once the rest is down to LEAF_BINARIES
+    let mut point = root.clone();
+    for c in split {
+        let (l, u) = root[*c as usize];
+        point[*c as usize] = (0.5 * (l + u), 0.5 * (l + u));
+    }
+    tighten(&mut point);
+    let own = model
+        .columns
+        .iter()
+        .zip(&point)
+        .filter(|(c, (l, u))| c.kind != ColKind::Continuous && l < u)
+        .count();
     let mut heap = std::collections::BinaryHeap::new();
     let mut first = root.clone();
     tighten(&mut first);
@@ -314,7 +328,7 @@ pub fn solve_split(
                 (*c, if q > p { (u - l) / (q - p) } else { 0.0 })
             })
             .fold((split[0], -1.0), |a, b| if b.1 > a.1 { b } else { a });
-        let leaf = free <= LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
+        let leaf = free <= own + LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
         if !leaf {
             set_bounds(&mut lp, &cell.bounds);
             lp.options.time_limit = remaining();
