@@ -668,7 +668,10 @@ fn input_split_with_the_models_own_integers() {
     let split = split_solve(model, &out.net_uses, 100_000);
     assert_eq!(split.status, Status::Optimal);
     let (a, b) = (plain.objective.expect("obj"), split.objective.expect("obj"));
-    assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "split {b} vs plain {a}");
+    assert!(
+        (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+        "split {b} vs plain {a}"
+    );
     let st = split.split.expect("stats");
     assert!(st.cells < 10_000, "{st:?}");
 }

@@ -1797,6 +1797,7 @@ impl Evaluator<'_> {
             inputs,
             outputs: out_cols,
             columns: enc.columns,
+            m_rows: enc.m_rows,
             pre: bounds.pre.clone(),
             stats: enc.stats,
         });

@@ -104,6 +104,8 @@ pub struct NetUse {
     pub columns: Vec<Vec<rmod_relu::NeuronColumns>>,
     /// the pre-activation bounds the encoding used (encoded network's units)
     pub pre: Vec<Vec<(f64, f64)>>,
+    /// the big-M rows of every binary (see [`rmod_relu::Encoded::m_rows`])
+    pub m_rows: Vec<(u32, u32, u32)>,
     pub stats: rmod_relu::UseStats,
 }
 
@@ -307,11 +309,11 @@ pub fn split_columns(model: &Model, uses: &[NetUse]) -> Vec<u32> {
     cols
 }
 
-/// Narrows column bounds to what holds in a cell of the input space (every use, in model order;
-/// see [`rmod_relu::tighten_cell`]).
-pub fn tighten_cell(uses: &[NetUse], bounds: &mut [(f64, f64)]) {
+/// Rewrites `model` (the compiled model with a cell's column bounds) for that cell: every use
+/// in model order (see [`rmod_relu::tighten_cell`]).
+pub fn tighten_cell(uses: &[NetUse], model: &mut Model) {
     for u in uses {
-        rmod_relu::tighten_cell(&u.encoded, &u.inputs, &u.pre, &u.columns, bounds);
+        rmod_relu::tighten_cell(&u.encoded, &u.inputs, &u.pre, &u.columns, &u.m_rows, model);
     }
 }
 

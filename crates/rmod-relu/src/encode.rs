@@ -358,6 +358,9 @@ pub struct Encoded {
     /// clipped ReLU: `max(0, a)` and `max(0, a - c)`); `None` where the piece is a constant or
     /// needs no binary
     pub columns: Vec<Vec<NeuronColumns>>,
+    /// `(z, le, on)`: the binary column of every unstable ReLU piece and its two big-M rows,
+    /// `y - a - l z <= -l` and `y - u z <= 0`, in column order
+    pub m_rows: Vec<(u32, u32, u32)>,
 }
 
 /// The `(y, z)` columns of one neuron's ReLU pieces.
@@ -385,26 +388,32 @@ pub fn complete_point(net: &Network, columns: &[Vec<NeuronColumns>], x: &[f64], 
     }
 }
 
-/// Narrows the column bounds `bounds` to what holds inside a cell of the input space: with the
-/// model's columns in `bounds` (a sub-box of the model's), interval arithmetic over the cell
-/// classifies every neuron of this use again; each layer's intervals are intersected with `pre`,
-/// the use's bounds over the whole box (those of its encoding). A ReLU piece that is off in the whole cell gets
-/// z = 0 and y = 0, one that is on gets z = 1, and every y gets the cell's interval (widened
-/// like every bound that becomes an M). Bounds only ever shrink; nothing happens when an input
-/// is unbounded in the cell.
+/// Rewrites `model` for a cell of the input space: with the model's columns bounded to the cell
+/// (a sub-box of the whole model's), interval arithmetic over the cell classifies every neuron of
+/// this use again, each layer's intervals intersected with `pre` (the use's bounds over the whole
+/// box, those of its encoding). A ReLU piece that is off in the whole cell gets z = 0 and y = 0,
+/// one that is on gets z = 1, every y gets the cell's interval, and the big-M rows of a piece
+/// still unstable get the cell's `l` and `u` (`m_rows`, see [`Encoded::m_rows`]). All of it
+/// widened like every bound that becomes an M; bounds and M values only ever shrink, and
+/// nothing happens when an input is unbounded in the cell. Valid only inside the cell.
 pub fn tighten_cell(
     net: &Network,
     inputs: &[Affine],
     pre: &[Vec<(f64, f64)>],
     columns: &[Vec<NeuronColumns>],
-    bounds: &mut [(f64, f64)],
+    m_rows: &[(u32, u32, u32)],
+    model: &mut Model,
 ) {
     let mut input_box = Vec::with_capacity(inputs.len());
     for x in inputs {
         let (mut p, mut q) = (x.constant, x.constant);
         for (c, a) in &x.coeffs {
-            let (l, u) = bounds[*c as usize];
-            let (s, t) = if *a >= 0.0 { (l, u) } else { (u, l) };
+            let col = &model.columns[*c as usize];
+            let (s, t) = if *a >= 0.0 {
+                (col.lower, col.upper)
+            } else {
+                (col.upper, col.lower)
+            };
             p += a * s;
             q += a * t;
         }
@@ -432,12 +441,12 @@ pub fn tighten_cell(
             .collect();
         ia.push(a);
     }
-    let mut narrow = |c: Option<u32>, l: f64, u: f64| {
+    let narrow = |model: &mut Model, c: Option<u32>, l: f64, u: f64| {
         if let Some(c) = c {
-            let b = &mut bounds[c as usize];
-            let (nl, nu) = (b.0.max(l), b.1.min(u));
+            let col = &mut model.columns[c as usize];
+            let (nl, nu) = (col.lower.max(l), col.upper.min(u));
             if nl <= nu {
-                *b = (nl, nu);
+                (col.lower, col.upper) = (nl, nu);
             }
         }
     };
@@ -451,15 +460,42 @@ pub fn tighten_cell(
             for ((y, z), shift) in pieces.iter().zip([0.0, c]) {
                 let (l, u) = (l - shift, u - shift);
                 if u <= 0.0 {
-                    narrow(*z, 0.0, 0.0);
-                    narrow(*y, 0.0, 0.0);
+                    narrow(model, *z, 0.0, 0.0);
+                    narrow(model, *y, 0.0, 0.0);
                 } else if l >= 0.0 {
-                    narrow(*z, 1.0, 1.0);
-                    narrow(*y, l, u);
+                    narrow(model, *z, 1.0, 1.0);
+                    narrow(model, *y, l, u);
                 } else {
-                    narrow(*y, 0.0, u);
+                    narrow(model, *y, 0.0, u);
+                    if let Some(z) = z {
+                        set_big_m(model, m_rows, *z, l, u);
+                    }
                 }
             }
+        }
+    }
+}
+
+/// Gives the big-M rows of the piece with binary `z` the bounds `l < 0 < u` where they are tighter.
+fn set_big_m(model: &mut Model, m_rows: &[(u32, u32, u32)], z: u32, l: f64, u: f64) {
+    let Ok(i) = m_rows.binary_search_by_key(&z, |r| r.0) else {
+        return;
+    };
+    let (_, le, on) = m_rows[i];
+    // y - a - l z <= -l: the coefficient of z is -l
+    let row = &mut model.rows[le as usize];
+    if let Some(e) = row.coeffs.iter_mut().find(|e| e.0 == z) {
+        let old = -e.1;
+        if l > old {
+            e.1 = -l;
+            row.upper += old - l;
+        }
+    }
+    // y - u z <= 0: the coefficient of z is -u
+    let row = &mut model.rows[on as usize];
+    if let Some(e) = row.coeffs.iter_mut().find(|e| e.0 == z) {
+        if u < -e.1 {
+            e.1 = -u;
         }
     }
 }
@@ -478,6 +514,8 @@ struct Emitter<'m> {
     span: rmod_diagnostics::Span,
     /// the (y, z) columns of each ReLU piece of the current neuron
     pieces: Vec<(Option<u32>, Option<u32>)>,
+    /// (z, row `le`, row `on`) of every binary piece, in column order
+    m_rows: Vec<(u32, u32, u32)>,
 }
 
 impl Emitter<'_> {
@@ -558,6 +596,8 @@ impl Emitter<'_> {
         let mut e = Affine::var(y);
         e.add_scaled(a, -1.0);
         self.row(&format!("{tag}ge"), layer, neuron, e, 0.0, f64::INFINITY);
+        let le = self.model.rows.len() as u32;
+        self.m_rows.push((z, le, le + 1));
         // y <= a - l (1 - z)  <=>  y - a - l z <= -l
         let mut e = Affine::var(y);
         e.add_scaled(a, -1.0);
@@ -614,6 +654,7 @@ pub fn encode(
         index: index.to_vec(),
         span,
         pieces: Vec::new(),
+        m_rows: Vec::new(),
     };
     let mut columns = Vec::with_capacity(net.layers.len());
     let mut large_m = Vec::new();
@@ -697,5 +738,6 @@ pub fn encode(
         stats,
         large_m,
         columns,
+        m_rows: em.m_rows,
     }
 }

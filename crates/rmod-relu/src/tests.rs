@@ -410,7 +410,7 @@ fn a_numerically_dead_neuron_does_not_distort_the_scaling() {
 #[test]
 fn cell_tightening_keeps_every_true_activation_of_the_cell() {
     let mut rng = Lcg(17);
-    let mut fixed = 0;
+    let (mut fixed, mut smaller) = (0, 0);
     for _ in 0..200 {
         let n_in = 1 + rng.below(3);
         let net = random_net(&mut rng, n_in);
@@ -427,29 +427,37 @@ fn cell_tightening_keeps_every_true_activation_of_the_cell() {
                     (a.min(b), a.max(b))
                 })
                 .collect();
-            let mut bounds: Vec<(f64, f64)> =
-                m.columns.iter().map(|c| (c.lower, c.upper)).collect();
-            bounds[..n_in].copy_from_slice(&cell);
-            crate::tighten_cell(&net, &inputs, &pre, &enc.columns, &mut bounds);
-            fixed += m
+            let mut cm = m.clone();
+            for (c, b) in cm.columns.iter_mut().zip(&cell) {
+                (c.lower, c.upper) = *b;
+            }
+            crate::tighten_cell(&net, &inputs, &pre, &enc.columns, &enc.m_rows, &mut cm);
+            fixed += cm
                 .columns
                 .iter()
-                .zip(&bounds)
-                .filter(|(c, (l, u))| c.kind != rmod_ir::ColKind::Continuous && l == u)
+                .filter(|c| c.kind != rmod_ir::ColKind::Continuous && c.lower == c.upper)
                 .count();
+            smaller += cm.rows.iter().zip(&m.rows).filter(|(a, b)| a != b).count();
             for _ in 0..20 {
                 let x: Vec<f64> = cell.iter().map(|(p, q)| rng.range(*p, *q)).collect();
                 let mut point = vec![0.0; m.columns.len()];
                 point[..n_in].copy_from_slice(&x);
                 crate::complete_point(&net, &enc.columns, &x, &mut point);
-                for (i, (v, (l, u))) in point.iter().zip(&bounds).enumerate() {
+                for (i, (v, c)) in point.iter().zip(&cm.columns).enumerate() {
+                    let (l, u) = (c.lower, c.upper);
                     assert!(
                         *v >= l - 1e-9 * (1.0 + l.abs()) && *v <= u + 1e-9 * (1.0 + u.abs()),
                         "column {i}: {v} outside the cell's [{l}, {u}]"
                     );
                 }
+                let viol = cm.max_violation(&point);
+                assert!(
+                    viol <= 1e-9,
+                    "a true activation violates the cell's rows by {viol}"
+                );
             }
         }
     }
     assert!(fixed > 0, "no binary was fixed in any cell");
+    assert!(smaller > 0, "no big-M row was tightened in any cell");
 }

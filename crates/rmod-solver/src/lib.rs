@@ -189,8 +189,9 @@ fn feasible_start<'a>(model: &Model, start: Option<&'a [f64]>) -> Option<&'a [f6
     })
 }
 
-/// Narrows the column bounds (lower, upper) of a cell to what holds inside it.
-pub type CellTightening<'a> = dyn Fn(&mut [(f64, f64)]) + 'a;
+/// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
+/// cell: narrower column bounds, smaller big-M coefficients.
+pub type CellTightening<'a> = dyn Fn(&mut Model) + 'a;
 
 /// A MILP with at most this many free binaries in a cell is handed to CBC whole.
 pub const LEAF_BINARIES: usize = 12;
@@ -272,6 +273,21 @@ pub fn solve_split(
     ) {
         return solve(model, start);
     }
+    // the model restricted to a cell and rewritten for it
+    let cell_model = |b: &[(f64, f64)]| {
+        let mut m = model.clone();
+        for (c, (l, u)) in m.columns.iter_mut().zip(b) {
+            (c.lower, c.upper) = (*l, *u);
+        }
+        tighten(&mut m);
+        m
+    };
+    let free = |m: &Model| {
+        m.columns
+            .iter()
+            .filter(|c| c.kind != ColKind::Continuous && c.lower < c.upper)
+            .count()
+    };
     // integer columns that stay free even when every split column is fixed (the model's own
     // integers, not the networks'): a cell is small once the rest is down to LEAF_BINARIES
     let mut point = root.clone();
@@ -279,30 +295,15 @@ pub fn solve_split(
         let (l, u) = root[*c as usize];
         point[*c as usize] = (0.5 * (l + u), 0.5 * (l + u));
     }
-    tighten(&mut point);
-    let own = model
-        .columns
-        .iter()
-        .zip(&point)
-        .filter(|(c, (l, u))| c.kind != ColKind::Continuous && l < u)
-        .count();
+    let own = free(&cell_model(&point));
     let mut heap = std::collections::BinaryHeap::new();
-    let mut first = root.clone();
-    tighten(&mut first);
     heap.push(Cell {
         bound: f64::NEG_INFINITY,
-        bounds: first,
+        bounds: root.clone(),
     });
     stats.cells = 1;
     let mut open_bound = f64::INFINITY;
     let mut iterations = 0i64;
-    let mut milp = model.clone();
-    let set_bounds = |m: &mut Model, b: &[(f64, f64)]| {
-        for (c, (l, u)) in m.columns.iter_mut().zip(b) {
-            c.lower = *l;
-            c.upper = *u;
-        }
-    };
     while let Some(cell) = heap.pop() {
         if best.as_ref().is_some_and(|(v, _)| closes(cell.bound, *v)) {
             stats.pruned += 1;
@@ -313,24 +314,30 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let free = model
-            .columns
-            .iter()
-            .zip(&cell.bounds)
-            .filter(|(c, (l, u))| c.kind != ColKind::Continuous && l < u)
-            .count();
+        let mut m = cell_model(&cell.bounds);
+        let n_free = free(&m);
         // the split column: widest relative to its width in the whole box
         let (col, rel) = split
             .iter()
             .map(|c| {
-                let (l, u) = cell.bounds[*c as usize];
+                let b = &m.columns[*c as usize];
                 let (p, q) = root[*c as usize];
-                (*c, if q > p { (u - l) / (q - p) } else { 0.0 })
+                (
+                    *c,
+                    if q > p {
+                        (b.upper - b.lower) / (q - p)
+                    } else {
+                        0.0
+                    },
+                )
             })
             .fold((split[0], -1.0), |a, b| if b.1 > a.1 { b } else { a });
-        let leaf = free <= own + LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
+        let leaf = n_free <= own + LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
         if !leaf {
-            set_bounds(&mut lp, &cell.bounds);
+            let mut lp = m.clone();
+            for c in &mut lp.columns {
+                c.kind = ColKind::Continuous;
+            }
             lp.options.time_limit = remaining();
             let r = solve(&lp, None);
             iterations += r.iterations;
@@ -345,12 +352,13 @@ pub fn solve_split(
                         stats.pruned += 1;
                         continue;
                     }
-                    let (l, u) = cell.bounds[col as usize];
+                    let bounds: Vec<(f64, f64)> =
+                        m.columns.iter().map(|c| (c.lower, c.upper)).collect();
+                    let (l, u) = bounds[col as usize];
                     let mid = 0.5 * (l + u);
                     for half in [(l, mid), (mid, u)] {
-                        let mut b = cell.bounds.clone();
+                        let mut b = bounds.clone();
                         b[col as usize] = half;
-                        tighten(&mut b);
                         heap.push(Cell {
                             bound: v.max(cell.bound),
                             bounds: b,
@@ -364,9 +372,9 @@ pub fn solve_split(
             }
         }
         stats.milps += 1;
-        set_bounds(&mut milp, &cell.bounds);
+        m.options.time_limit = remaining();
         let cutoff = best.as_ref().map(|(v, _)| dir * v);
-        let r = run(&milp, cutoff, remaining());
+        let r = run(&m, cutoff, remaining());
         iterations += r.iterations;
         match r.status {
             Status::Optimal | Status::Feasible => {
