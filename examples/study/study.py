@@ -31,13 +31,13 @@ FULL = {  # 3 functions x 3 depths x 8 trainings x 6 solves of at most 5 s: unde
              ("l2 1e-3", ["--l2", "1e-3"]), ("dropout 0.1", ["--dropout", "0.1"]),
              ("clipped 1", ["--activation", "clipped_relu:1"]),
              ("width 1e-3", ["--bound-width", "1e-3"]), ("width 1e-2", ["--bound-width", "1e-2"])],
-    "solves": [(b, s) for b in ("ia", "lp", "milp") for s in ("off", "balanced")],
+    "solves": [(b, s, 0) for b in ("ia", "lp", "milp") for s in ("off", "balanced")] + [("lp", "off", 100000)],
 }
 QUICK = {
     "samples": 2000, "epochs": 15, "depths": [2], "width": 25, "time_limit": 3,
     "regions_samples": 20000,
     "regs": [("none", []), ("l1 1e-3", ["--l1", "1e-3"]), ("width 1e-2", ["--bound-width", "1e-2"])],
-    "solves": [("ia", "off"), ("lp", "off"), ("lp", "balanced")],
+    "solves": [("ia", "off", 0), ("lp", "off", 0), ("lp", "balanced", 0), ("lp", "off", 100000)],
 }
 
 
@@ -110,12 +110,13 @@ def summarize(rows, limit):
     out.append("|---|---|---|---|---|---|---|---|")
     regs = list(dict.fromkeys(r["regularization"] for r in rows))
     for reg in regs:
-        base = [r for r in rows if r["regularization"] == reg and r["bounds"] == "ia" and r["scaling"] == "off"]
+        base = [r for r in rows if r["regularization"] == reg and r["bounds"] == "ia" and r["scaling"] == "off"
+                and r.get("split", "off") == "off"]
         out.append(f"| {reg} | {len(base)} | {fmt(med([f(r, 'test_rmse') for r in base]))} | {fmt(med([f(r, 'regions') for r in base]))} | "
                    f"{fmt(sum(f(r, 'stable_ia') for r in base) / max(len(base), 1))} | {fmt(sum(f(r, 'stable_lp') for r in base) / max(len(base), 1))} | "
                    f"{sum(r['status'] == 'optimal' for r in base)}/{len(base)} | {fmt(med([f(r, 'total_s') for r in base]))} |")
     # 2. rank correlations over the networks (IA, no scaling)
-    base = [r for r in rows if r["bounds"] == "ia" and r["scaling"] == "off"]
+    base = [r for r in rows if r["bounds"] == "ia" and r["scaling"] == "off" and r.get("split", "off") == "off"]
     out.append("\nSpearman rank correlation over the networks (IA bounds, no scaling; times at the limit count as the limit):\n")
     out.append("| function | networks | stable share vs total time | linear regions vs total time | stable share vs regions |")
     out.append("|---|---|---|---|---|")
@@ -127,14 +128,15 @@ def summarize(rows, limit):
     key = lambda r: (r["function"], r["layers"], r["regularization"])
     by = {}
     for r in rows:
-        by.setdefault(key(r), {})[(r["bounds"], r["scaling"])] = r
+        by.setdefault(key(r), {})[(r["bounds"], r["scaling"], r.get("split", "off"))] = r
     out.append("\nBound method against IA (same network, no scaling): median ratio of total time, and how often each proved optimality:\n")
     out.append("| bounds | depth | networks | tighten s (median) | total / IA total (median) | optimal (method) | optimal (IA) |")
     out.append("|---|---|---|---|---|---|---|")
     depths = list(dict.fromkeys(r["layers"] for r in rows))
     for m in ("lp", "milp"):
         for d in depths:
-            pairs = [(v[(m, "off")], v[("ia", "off")]) for k, v in by.items() if k[1] == d and (m, "off") in v and ("ia", "off") in v]
+            pairs = [(v[(m, "off", "off")], v[("ia", "off", "off")]) for k, v in by.items()
+                     if k[1] == d and (m, "off", "off") in v and ("ia", "off", "off") in v]
             if not pairs:
                 continue
             out.append(f"| {m} | {d} | {len(pairs)} | {fmt(med([f(a, 'tighten_s') for a, _ in pairs]))} | "
@@ -144,11 +146,22 @@ def summarize(rows, limit):
     out.append("| bounds | pairs both optimal | balanced / off (median) | (min .. max) | optimal: off | optimal: balanced |")
     out.append("|---|---|---|---|---|---|")
     for m in ("ia", "lp", "milp"):
-        pairs = [(v[(m, "balanced")], v[(m, "off")]) for v in by.values() if (m, "balanced") in v and (m, "off") in v]
+        pairs = [(v[(m, "balanced", "off")], v[(m, "off", "off")]) for v in by.values()
+                 if (m, "balanced", "off") in v and (m, "off", "off") in v]
         both = [(a, b) for a, b in pairs if a["status"] == b["status"] == "optimal"]
         ratios = [f(a, "total_s") / max(f(b, "total_s"), 1e-9) for a, b in both]
         if pairs:
             out.append(f"| {m} | {len(both)} | {fmt(med(ratios))} | {fmt(min(ratios)) if ratios else '-'} .. {fmt(max(ratios)) if ratios else '-'} | "
+                       f"{sum(b['status'] == 'optimal' for _, b in pairs)}/{len(pairs)} | {sum(a['status'] == 'optimal' for a, _ in pairs)}/{len(pairs)} |")
+    out.append("\nInput splitting (`input_split = 100000` with LP bounds, no scaling) against the same solve without it, per depth:\n")
+    out.append("| depth | networks | split / plain total (median) | (min .. max) | optimal: plain | optimal: split |")
+    out.append("|---|---|---|---|---|---|")
+    for d in depths:
+        pairs = [(v[("lp", "off", "on")], v[("lp", "off", "off")]) for k, v in by.items()
+                 if k[1] == d and ("lp", "off", "on") in v and ("lp", "off", "off") in v]
+        ratios = [f(a, "total_s") / max(f(b, "total_s"), 1e-9) for a, b in pairs]
+        if pairs:
+            out.append(f"| {d} | {len(pairs)} | {fmt(med(ratios))} | {fmt(min(ratios))} .. {fmt(max(ratios))} | "
                        f"{sum(b['status'] == 'optimal' for _, b in pairs)}/{len(pairs)} | {sum(a['status'] == 'optimal' for a, _ in pairs)}/{len(pairs)} |")
     mism = [f(r, "mismatch_rel") for r in rows if f(r, "mismatch_rel") is not None]
     out.append(f"\nLargest forward-pass mismatch (relative) over all {len(rows)} solves: {fmt(max(mism) if mism else None)}.")
@@ -195,9 +208,10 @@ def main():
                     f.write(f'net f = relu_net("{os.path.basename(net)}");\nvar x1 in [{lo}, {hi}];\nvar x2 in [{lo}, {hi}];\n'
                             f'var y;\nsubject to s: y = f(x1, x2);\nminimize v: y;\noption time_limit = {cfg["time_limit"]};\n'
                             f'option bound_budget = {cfg["time_limit"]};\n')
-                for bounds, scaling in cfg["solves"]:
+                for bounds, scaling, split in cfg["solves"]:
                     sol = json.loads(run(a.rmod, ["solve", model, "--format", "json", "--timings", "--no-cache",
-                                                  "--option", f"bounds={bounds}", "--option", f"relu_scaling={scaling}"]))
+                                                  "--option", f"bounds={bounds}", "--option", f"relu_scaling={scaling}",
+                                                  "--option", f"input_split={split}"]))
                     t = sol.get("timings", {})
                     x = [sol["variables"].get("x1"), sol["variables"].get("x2")]
                     truth = None
@@ -208,7 +222,7 @@ def main():
                         "function": fname, "layers": f"{depth}x{cfg['width']}", "regularization": reg,
                         "test_rmse": training["test_rmse"][0], "regions": regions,
                         "stable_ia": round(stable["ia"], 4), "stable_lp": round(stable["lp"], 4),
-                        "bounds": bounds, "scaling": scaling, "status": sol["status"],
+                        "bounds": bounds, "scaling": scaling, "split": "on" if split else "off", "status": sol["status"],
                         "cbc_iterations": sol["stats"].get("cbc_iterations"),
                         "binaries": netinfo.get("binaries"),
                         "tighten_s": round(netinfo.get("bound_seconds", 0.0), 3),
@@ -222,11 +236,11 @@ def main():
                         csv_out.writeheader()
                     csv_out.writerow(rows[-1])
                     csv_file.flush()
-                    print(f"{tag:34s} {bounds:4s} {scaling:8s} {sol['status']:10s} total {rows[-1]['total_s']:7.2f} s  "
+                    print(f"{tag:34s} {bounds:4s} {scaling:8s} {'split' if split else '':5s} {sol['status']:10s} total {rows[-1]['total_s']:7.2f} s  "
                           f"min {rows[-1]['surrogate_min']}  f(argmin) {truth}", flush=True)
     csv_file.close()
     fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
-    cols = ["function", "layers", "regularization", "test_rmse", "regions", "stable_ia", "stable_lp", "bounds", "scaling",
+    cols = ["function", "layers", "regularization", "test_rmse", "regions", "stable_ia", "stable_lp", "bounds", "scaling", "split",
             "status", "binaries", "tighten_s", "solve_s", "total_s", "surrogate_min", "true_f_at_argmin", "mismatch_rel"]
     md = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     md += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]

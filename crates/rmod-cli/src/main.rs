@@ -405,16 +405,21 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 ),
                 _ => rmod_solver::solve(model, start),
             };
-            let mut diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
+            let (solution, repaired, mismatch_diags) =
+                repair_solution(model, &out.net_uses, solution);
+            // a repaired optimum is `feasible` for want of a proof, not because of a limit
+            let proven = repaired
+                .as_ref()
+                .is_some_and(|r| r.solver_status == "optimal");
+            let diags: Vec<Diagnostic> = rmod_solver::status_diagnostic(&solution.status)
+                .filter(|_| !proven || !solution.status.has_point())
                 .into_iter()
+                .chain(mismatch_diags)
                 .collect();
             let verification = solution
                 .status
                 .has_point()
                 .then(|| rmod_compiler::verify(model, &out.net_uses, &solution.values));
-            if let Some(v) = &verification {
-                diags.extend(rmod_compiler::verification_diagnostics(v));
-            }
             let (nets, uses) = net_lines(&out.net_uses, verification.as_ref());
             p.emit(&diags, &out.sources);
             p.finish(&out.sources);
@@ -428,6 +433,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                     ("solve", solution.seconds),
                     ("total", compile_s + start_s + solution.seconds),
                 ],
+                repaired,
                 incumbent: incumbent.as_ref().map(|i| rmod_report::Start {
                     objective: i.objective,
                     source: i.source,
@@ -559,6 +565,53 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
 }
 
 /// Network statistics per network (all uses together) and per use.
+/// Checks the solver's point with forward passes. Where a network's outputs are off by more than
+/// `MISMATCH_TOL` (relative), the solver's answer is not what the model means: it is replaced by
+/// the exact point (every network recomputed at the solver's inputs) if that point satisfies the
+/// model, with status `feasible` (CBC's proof relied on rows it met only within tolerances), and
+/// by an error otherwise. Returns the solution to report, the solver's own answer if replaced, and
+/// the mismatch warnings.
+fn repair_solution(
+    model: &rmod_ir::Model,
+    uses: &[rmod_compiler::NetUse],
+    mut solution: rmod_ir::Solution,
+) -> (
+    rmod_ir::Solution,
+    Option<rmod_report::Repaired>,
+    Vec<Diagnostic>,
+) {
+    if !solution.status.has_point() {
+        return (solution, None, Vec::new());
+    }
+    let v = rmod_compiler::verify(model, uses, &solution.values);
+    let diags = rmod_compiler::verification_diagnostics(&v);
+    let worst = v.nets.iter().map(|n| n.2).fold(0.0, f64::max);
+    if worst <= rmod_compiler::MISMATCH_TOL {
+        return (solution, None, diags);
+    }
+    let repaired = rmod_report::Repaired {
+        solver_objective: solution.objective,
+        solver_status: solution.status.as_str().to_string(),
+        solver_mismatch: worst,
+    };
+    let (p, viol) = rmod_compiler::exact_point(model, uses, &solution.values);
+    let scale = p.iter().fold(1.0f64, |a, v| a.max(v.abs()));
+    if viol <= rmod_solver::FEAS_TOL * scale {
+        solution.objective = model.objective.as_ref().map(|_| model.objective_value(&p));
+        solution.values = p;
+        solution.status = rmod_ir::Status::Feasible;
+        solution.best_bound = None;
+    } else {
+        solution.status = rmod_ir::Status::Error(format!(
+            "CBC's point has network outputs off from a forward pass by {worst:.3e} (relative), and the exact point at its inputs violates the model by {viol:.3e}; tighten the bounds (option bounds = \"lp\")"
+        ));
+        solution.values.clear();
+        solution.objective = None;
+        solution.best_bound = None;
+    }
+    (solution, Some(repaired), diags)
+}
+
 fn net_lines(
     uses: &[rmod_compiler::NetUse],
     verification: Option<&rmod_compiler::Verification>,
@@ -668,5 +721,76 @@ fn explain(code: Option<&str>) -> u8 {
                 EXIT_USAGE
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ABS: &str = r#"{"format": "relu-net", "version": 1, "layers": [
+        {"weights": [[1.0], [-1.0]], "bias": [0.0, 0.0], "activation": "relu"},
+        {"weights": [[1.0, 1.0]], "bias": [0.0], "activation": "linear"}]}"#;
+
+    fn compiled(text: &str) -> CompileOutput {
+        let mut files = std::collections::BTreeMap::new();
+        files.insert("abs.json".to_string(), ABS.to_string());
+        let out = compile(&CompileRequest::new("m.rmod", text, &files));
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        out
+    }
+
+    /// A solver answer at x = `x` whose network columns all drifted to 0.37.
+    fn drifted(model: &rmod_ir::Model, x: f64) -> rmod_ir::Solution {
+        let mut values = vec![0.37; model.columns.len()];
+        values[0] = x;
+        rmod_ir::Solution {
+            status: rmod_ir::Status::Optimal,
+            objective: Some(model.objective_value(&values)),
+            best_bound: Some(-5.0),
+            values,
+            seconds: 0.0,
+            iterations: 0,
+            split: None,
+        }
+    }
+
+    #[test]
+    fn a_drifted_solver_point_is_replaced_by_the_exact_point() {
+        let out = compiled(
+            r#"net a = relu_net("abs.json"); var x in [-2, 3]; var y;
+            subject to f: y = a(x); minimize o: y;"#,
+        );
+        let model = out.model.as_ref().expect("model");
+        let (s, rep, diags) = repair_solution(model, &out.net_uses, drifted(model, -1.5));
+        assert_eq!(s.status, rmod_ir::Status::Feasible);
+        assert_eq!(s.objective, Some(1.5));
+        assert_eq!(s.best_bound, None);
+        let rep = rep.expect("repaired");
+        assert_eq!(rep.solver_status, "optimal");
+        assert!(rep.solver_mismatch > 0.5);
+        assert_eq!(diags[0].code, "rmod::relu::mismatch");
+        assert!(rmod_compiler::verify(model, &out.net_uses, &s.values).nets[0].2 == 0.0);
+        // an exact point passes unchanged
+        let (t, rep, diags) = repair_solution(model, &out.net_uses, s.clone());
+        assert!(rep.is_none() && diags.is_empty() && t == s);
+    }
+
+    #[test]
+    fn a_drifted_point_the_model_rejects_is_an_error() {
+        // the exact output at x = -1.5 is 1.5, which breaks y <= 1
+        let out = compiled(
+            r#"net a = relu_net("abs.json"); var x in [-2, 3]; var y;
+            subject to f: y = a(x); subject to cap: y <= 1; minimize o: x;"#,
+        );
+        let model = out.model.as_ref().expect("model");
+        let (s, rep, _) = repair_solution(model, &out.net_uses, drifted(model, -1.5));
+        assert!(
+            matches!(s.status, rmod_ir::Status::Error(_)),
+            "{:?}",
+            s.status
+        );
+        assert!(s.values.is_empty() && s.objective.is_none());
+        assert!(rep.is_some());
     }
 }

@@ -284,9 +284,6 @@ pub fn is_model_origin(o: &rmod_ir::Origin) -> bool {
     !o.decl.contains('.')
 }
 
-/// Re-evaluates every network use at the solution's inputs with a plain forward pass, then
-/// "polishes": replaces the outputs by the exact values and re-evaluates the objective and every
-/// model row and bound there.
 /// The model columns worth splitting the input space on (`option input_split`): continuous
 /// columns with finite bounds that appear in some network's inputs, in column order.
 pub fn split_columns(model: &Model, uses: &[NetUse]) -> Vec<u32> {
@@ -317,6 +314,9 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) {
     }
 }
 
+/// Re-evaluates every network use at the solution's inputs with a plain forward pass, then
+/// "polishes": replaces the outputs by the exact values and re-evaluates the objective and every
+/// model row and bound there.
 pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
     let mut v = Verification::default();
     let mut exact = x.to_vec();
@@ -360,6 +360,25 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
     v
 }
 
+/// The point `x` with every network use recomputed exactly, in model order (a use whose inputs
+/// are another's outputs sees the recomputed values): each use's neuron columns are set to the
+/// true activations and its output columns to a forward pass. Returns the point and its largest
+/// violation of any row, bound or integrality (`Model::max_violation`), so that a
+/// solver point whose network outputs drifted within loose big-M rows can be replaced by one that
+/// is exact, if the model's rows allow it.
+pub fn exact_point(model: &Model, uses: &[NetUse], x: &[f64]) -> (Vec<f64>, f64) {
+    let mut p = x.to_vec();
+    for u in uses {
+        let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(&p)).collect();
+        rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, &mut p);
+        for (col, y) in u.outputs.iter().zip(u.network.forward(&inputs)) {
+            p[*col as usize] = y;
+        }
+    }
+    let worst = model.max_violation(&p);
+    (p, worst)
+}
+
 /// Relative mismatch above which a solution gets a `rmod::relu::mismatch` warning.
 pub const MISMATCH_TOL: f64 = 1e-6;
 
@@ -370,7 +389,7 @@ pub fn verification_diagnostics(v: &Verification) -> Vec<Diagnostic> {
         .filter(|(_, _, rel)| *rel > MISMATCH_TOL)
         .map(|(n, abs, rel)| {
             Diagnostic::warning("rmod::relu::mismatch", format!("the solver's outputs of network `{n}` differ from a forward pass by {abs:.3e} (relative {rel:.3e})"))
-                .with_help("the big-M rows were satisfied only within solver tolerances; tighten the bounds, or trust the polished objective reported next to the solver's")
+                .with_help("the big-M rows were satisfied only within solver tolerances; rmod reports the exact point instead (every network recomputed at the solver's inputs, status `feasible`), or an error if the model's rows reject it; tighten the bounds (`option bounds = \"lp\"`) for a trustworthy solve")
         })
         .collect()
 }

@@ -86,3 +86,26 @@ fn tightening_without_a_solver_is_an_error() {
         vec!["rmod::relu::bounds_unavailable"]
     );
 }
+
+#[test]
+fn exact_point_repairs_drifted_network_columns() {
+    // |x| on [-2, 3], chained into a second use: z = |y - 1|
+    let out = run(
+        r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y; var z;
+        subject to f: y = absn(x = x); subject to g: z = absn(x = y - 1); minimize o: z;"#,
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.model.unwrap();
+    // a "solver point" at x = -1.5 whose network columns all drifted
+    let mut drifted = vec![0.37; m.columns.len()];
+    drifted[0] = -1.5;
+    assert!(m.max_violation(&drifted) > 0.1);
+    let (p, viol) = exact_point(&m, &out.net_uses, &drifted);
+    assert!(viol <= 1e-12, "violation {viol}");
+    assert_eq!((p[0], p[1], p[2]), (-1.5, 1.5, 0.5));
+    let v = verify(&m, &out.net_uses, &p);
+    assert!(v.nets.iter().all(|n| n.1 == 0.0), "{:?}", v.nets);
+    // a point the model's own rows reject stays rejected: x outside its bounds
+    drifted[0] = 7.0;
+    assert!(exact_point(&m, &out.net_uses, &drifted).1 >= 4.0);
+}

@@ -68,6 +68,16 @@ pub struct Polish {
     pub max_violation: f64,
 }
 
+/// What the solver returned when its network outputs were off from a forward pass and rmod
+/// reported the exact point instead.
+#[derive(Clone, Debug)]
+pub struct Repaired {
+    pub solver_objective: Option<f64>,
+    pub solver_status: String,
+    /// largest relative mismatch over the networks at the solver's point
+    pub solver_mismatch: f64,
+}
+
 /// The network lines of the table (shared by `check` and `solve`).
 pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
     let mut out = String::new();
@@ -205,6 +215,8 @@ pub struct Report<'a> {
     pub nets: Vec<NetLine>,
     pub net_uses: Vec<NetLine>,
     pub polish: Option<Polish>,
+    /// the solver's own answer, when rmod replaced its point by the exact one
+    pub repaired: Option<Repaired>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
 }
@@ -321,6 +333,15 @@ pub fn render_table(r: &Report) -> String {
                 out,
                 "polish     {obj}largest model row/bound violation {}",
                 fmt_num(p.max_violation)
+            );
+        }
+        if let Some(rp) = &r.repaired {
+            let _ = writeln!(
+                out,
+                "repaired   CBC's point ({}, objective {}) had network outputs off from a forward pass by {} (relative); shown: the exact point",
+                rp.solver_status,
+                rp.solver_objective.map_or("-".into(), fmt_num),
+                fmt_num(rp.solver_mismatch)
             );
         }
         out.push('\n');
@@ -444,6 +465,13 @@ pub fn render_json(r: &Report) -> String {
             "pruned": sp.pruned,
             "milps": sp.milps,
             "open": sp.open,
+        });
+    }
+    if let Some(rp) = &r.repaired {
+        doc["repaired"] = json!({
+            "solver_status": rp.solver_status,
+            "solver_objective": rp.solver_objective.map(json_num),
+            "solver_mismatch_rel": json_num(rp.solver_mismatch),
         });
     }
     if let (Some(p), true) = (&r.polish, s.status.has_point()) {
