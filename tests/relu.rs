@@ -206,8 +206,32 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
     let o = split.objective.expect("objective");
     assert!(
         (o - obj).abs() <= 1e-6 * (1.0 + obj.abs()),
-        "split {o} vs {obj}"
+        "split {o} vs {obj} ({bounds})"
     );
+    // the same from rmod's starting point (a cutoff for CBC), with and without splitting
+    let start = rmod_compiler::find_incumbent(&model, &out.net_uses, None, 64, 1).expect("start");
+    for (which, s) in [
+        rmod_solver::solve(&model, Some(&start.values)),
+        rmod_solver::solve_split(
+            &model,
+            &rmod_compiler::split_columns(&model, &out.net_uses),
+            &|m| rmod_compiler::tighten_cell(&out.net_uses, m),
+            Some(&start.values),
+            10_000,
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(s.status, Status::Optimal);
+        let o = s.objective.expect("objective");
+        assert!(
+            (o - obj).abs() <= 1e-6 * (1.0 + obj.abs()),
+            "from the start {} ({}): {o} vs {obj} ({bounds})",
+            start.objective,
+            ["plain", "split"][which]
+        );
+    }
     let v = rmod_compiler::verify(&model, &out.net_uses, &split.values);
     assert!(
         v.nets[0].2 <= 1e-6,

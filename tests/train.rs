@@ -317,13 +317,26 @@ fn the_study_runs_end_to_end_in_quick_mode() {
         .expect("python3");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = crate::util::read_csv_abs(&format!("{out}/results.csv"));
-    // 3 functions x 3 trainings x 3 solves
-    assert_eq!(rows.len(), 27);
+    let header = std::fs::read_to_string(format!("{out}/results.csv")).expect("csv");
+    let col = |name: &str| {
+        header
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .position(|h| h == name)
+            .expect(name)
+    };
+    // 3 functions x 3 trainings x 4 solves (IA, LP, LP scaled, LP split)
+    assert_eq!(rows.len(), 36);
+    assert_eq!(rows.iter().filter(|r| r[col("split")] == "on").count(), 9);
     for r in &rows {
-        let min: f64 = r[15].parse().expect("surrogate_min");
-        let truth: f64 = r[16].parse().expect("true_f_at_argmin");
+        let min: f64 = r[col("surrogate_min")].parse().expect("surrogate_min");
+        let truth: f64 = r[col("true_f_at_argmin")]
+            .parse()
+            .expect("true_f_at_argmin");
         assert!(min.is_finite() && truth.is_finite(), "{r:?}");
-        if let Ok(m) = r[18].parse::<f64>() {
+        if let Ok(m) = r[col("mismatch_rel")].parse::<f64>() {
             assert!(m <= 1e-6, "mismatch {m}: {r:?}");
         }
     }

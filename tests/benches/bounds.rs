@@ -121,7 +121,11 @@ fn main() {
                 doc["status"].as_str().unwrap_or("?"),
                 num(&doc["objective"]["value"]),
                 num(&doc["objective"]["best_bound"]),
-                net["mismatch_rel"].as_f64().map_or("-".to_string(), |m| format!("{m:.1e}")),
+                match doc["repaired"]["solver_mismatch_rel"].as_f64() {
+                    // rmod replaced CBC's drifted point by the exact one; show CBC's mismatch
+                    Some(m) => format!("{m:.1e} (CBC's point; reported: exact)"),
+                    None => net["mismatch_rel"].as_f64().map_or("-".to_string(), |m| format!("{m:.1e}")),
+                },
             );
         }
     }

@@ -1662,6 +1662,7 @@ impl Evaluator<'_> {
                         .with_help(format!("the model's bounds on this expression do not meet the `input_bounds` of {path}")),
                 ));
             }
+            self.restrict_to_box(&aff, (lo, hi.max(lo)), &base, key, i, span);
             inputs.push(aff);
             boxes.push((lo, hi.max(lo)));
         }
@@ -1802,6 +1803,45 @@ impl Evaluator<'_> {
             stats: enc.stats,
         });
         Ok(())
+    }
+}
+
+impl Evaluator<'_> {
+    /// The network is defined on its input box (the file's `input_bounds`): where the box is
+    /// narrower than the model's bounds on argument `i`, the model is restricted to it, through
+    /// the column's bounds for a single variable, else by a row `BASE.box[key.., i]`.
+    fn restrict_to_box(
+        &mut self,
+        aff: &Affine,
+        (lo, hi): (f64, f64),
+        base: &str,
+        key: &[Elem],
+        i: usize,
+        span: rmod_diagnostics::Span,
+    ) {
+        let (mlo, mhi) = aff.bounds(&self.model);
+        if lo <= mlo && hi >= mhi {
+            return;
+        }
+        if let [(c, a)] = aff.coeffs.as_slice() {
+            let (p, q) = ((lo - aff.constant) / a, (hi - aff.constant) / a);
+            let col = &mut self.model.columns[*c as usize];
+            col.lower = col.lower.max(p.min(q));
+            col.upper = col.upper.min(p.max(q));
+            return;
+        }
+        let mut index = key.to_vec();
+        index.push(Elem::Int(i as i64 + 1));
+        self.model.rows.push(Row {
+            origin: Origin {
+                decl: format!("{base}.box"),
+                index,
+                span,
+            },
+            coeffs: aff.coeffs.clone(),
+            lower: lo - aff.constant,
+            upper: hi - aff.constant,
+        });
     }
 }
 

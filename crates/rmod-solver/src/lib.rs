@@ -93,6 +93,23 @@ fn set(m: &mut raw::Model, key: &str, value: &str) {
 /// points with a better objective (model units, constant included) are searched for (CBC's
 /// `cutoff`, set a relative 1e-6 above it).
 fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution {
+    if let (Some(c), Some(obj)) = (cutoff, &model.objective) {
+        if obj.sense == Sense::Maximize {
+            // CBC applies a cutoff inconsistently to a maximization (seen: with a cutoff below
+            // the optimum it reported both "infeasible" and the optimum, depending on the value),
+            // so it gets the equivalent minimization of the negated objective
+            let mut neg = model.clone();
+            if let Some(o) = &mut neg.objective {
+                o.sense = Sense::Minimize;
+                o.constant = -o.constant;
+                o.coeffs.iter_mut().for_each(|e| e.1 = -e.1);
+            }
+            let mut s = run(&neg, Some(-c), time_limit);
+            s.objective = s.objective.map(|v| -v);
+            s.best_bound = s.best_bound.map(|v| -v);
+            return s;
+        }
+    }
     let started = Instant::now();
     let mut m = load(model);
     let o = &model.options;
@@ -110,13 +127,9 @@ fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution 
         set(&mut m, "randomCbcSeed", &s.to_string());
     }
     if let (Some(v), Some(obj)) = (cutoff, &model.objective) {
-        // CBC's objective has no constant; the cutoff is in CBC's (minimization) direction
+        // CBC's objective has no constant; only minimizations get here
         let v = v - obj.constant;
-        let slack = 1e-6 * v.abs().max(1.0);
-        let cutoff = match obj.sense {
-            Sense::Minimize => v + slack,
-            Sense::Maximize => -(v - slack),
-        };
+        let cutoff = v + 1e-6 * v.abs().max(1.0);
         set(&mut m, "cutoff", &format!("{cutoff:?}"));
     }
     for (k, v) in &o.cbc {
