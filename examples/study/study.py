@@ -8,7 +8,8 @@ with bounds IA / LP / MILP and neuron scaling off / on, and record the effort an
 
 Only the `rmod` command is called (sample, train, net regions, net bounds, solve, sample --at);
 this script only orchestrates and tabulates (Python standard library only). Writes
-DIR/results.csv, DIR/results.md and one SVG plot per function (total time against the share of
+DIR/results.csv, DIR/results.md (one row per solve), DIR/networks.md (one row per network),
+DIR/summary.md (the paper's questions in numbers) and one SVG plot per function (total time against the share of
 stable neurons) (default DIR: examples/study/out)."""
 import argparse
 import csv
@@ -168,18 +169,44 @@ def summarize(rows, limit):
     return "\n".join(out) + "\n"
 
 
+def wide_table(rows):
+    """One row per network: its indicators, then the total time of every solve (`*`: stopped at the
+    limit, not proven optimal), the best surrogate minimum found and the true function there."""
+    f = lambda r, k: float(r[k]) if r[k] not in ("", None, "None") else None
+    fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
+    solves = list(dict.fromkeys((r["bounds"], r["scaling"], r.get("split", "off")) for r in rows))
+    name = lambda b, sc, sp: b + ("+" + sc if sc != "off" else "") + ("+split" if sp == "on" else "")
+    head = ["function", "layers", "regularization", "test RMSE", "regions", "stable IA", "stable LP"]
+    head += [f"{name(*k)} s" for k in solves] + ["best min", "f at argmin"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    nets = {}
+    for r in rows:
+        nets.setdefault((r["function"], r["layers"], r["regularization"]), {})[(r["bounds"], r["scaling"], r.get("split", "off"))] = r
+    for (fn, lay, reg), by in nets.items():
+        any_r = next(iter(by.values()))
+        cells = [fn, lay, reg, fmt(f(any_r, "test_rmse")), any_r["regions"], fmt(f(any_r, "stable_ia")), fmt(f(any_r, "stable_lp"))]
+        for k in solves:
+            r = by.get(k)
+            cells.append("-" if r is None else f"{f(r, 'total_s'):.2f}" + ("" if r["status"] == "optimal" else "*"))
+        best = min(by.values(), key=lambda r: f(r, "surrogate_min") if f(r, "surrogate_min") is not None else 1e300)
+        cells += [fmt(f(best, "surrogate_min")), fmt(f(best, "true_f_at_argmin"))]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small version (under 5 minutes)")
     ap.add_argument("--rmod", default=os.path.join("target", "release", "rmod"))
     ap.add_argument("--out", default=os.path.join("examples", "study", "out"))
-    ap.add_argument("--summarize", action="store_true", help="only rewrite DIR/summary.md from DIR/results.csv")
+    ap.add_argument("--summarize", action="store_true", help="only rewrite DIR/summary.md and DIR/networks.md from DIR/results.csv")
     a = ap.parse_args()
     cfg = QUICK if a.quick else FULL
     if a.summarize:
         rows = list(csv.DictReader(open(os.path.join(a.out, "results.csv"))))
         text = summarize(rows, cfg["time_limit"])
         open(os.path.join(a.out, "summary.md"), "w").write(text)
+        open(os.path.join(a.out, "networks.md"), "w").write(wide_table(rows))
         print(text)
         return
     os.makedirs(a.out, exist_ok=True)
@@ -253,6 +280,8 @@ def main():
     summary = summarize(list(csv.DictReader(open(os.path.join(a.out, "results.csv")))), cfg["time_limit"])
     with open(os.path.join(a.out, "summary.md"), "w") as f:
         f.write(summary)
+    with open(os.path.join(a.out, "networks.md"), "w") as f:
+        f.write(wide_table(list(csv.DictReader(open(os.path.join(a.out, "results.csv"))))))
     print(summary)
     print(f"study finished in {time.time() - started:.1f} s ({'quick' if a.quick else 'full'})")
 
