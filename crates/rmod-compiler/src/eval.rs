@@ -1752,18 +1752,8 @@ impl Evaluator<'_> {
             let mut e = Affine::var(*col);
             e.add_scaled(out, -1.0);
             let e = e.normalized();
-            let mut index = key.to_vec();
-            index.push(Elem::Int(j as i64 + 1));
-            self.model.rows.push(Row {
-                origin: Origin {
-                    decl: format!("{base}.out"),
-                    index,
-                    span,
-                },
-                coeffs: e.coeffs,
-                lower: -e.constant,
-                upper: -e.constant,
-            });
+            let c = -e.constant;
+            self.push_use_row(format!("{base}.out"), key, j, e.coeffs, (c, c), span);
             let (p, q) = enc.output_bounds[j];
             let c = &mut self.model.columns[*col as usize];
             let (nl, nu) = (
@@ -1830,17 +1820,34 @@ impl Evaluator<'_> {
             col.upper = col.upper.min(p.max(q));
             return;
         }
+        let (p, q) = (lo - aff.constant, hi - aff.constant);
+        self.push_use_row(
+            format!("{base}.box"),
+            key,
+            i,
+            aff.coeffs.clone(),
+            (p, q),
+            span,
+        );
+    }
+
+    /// A row generated for one argument or output `k` (from 0) of a network use.
+    fn push_use_row(
+        &mut self,
+        decl: String,
+        key: &[Elem],
+        k: usize,
+        coeffs: Vec<(u32, f64)>,
+        (lower, upper): (f64, f64),
+        span: rmod_diagnostics::Span,
+    ) {
         let mut index = key.to_vec();
-        index.push(Elem::Int(i as i64 + 1));
+        index.push(Elem::Int(k as i64 + 1));
         self.model.rows.push(Row {
-            origin: Origin {
-                decl: format!("{base}.box"),
-                index,
-                span,
-            },
-            coeffs: aff.coeffs.clone(),
-            lower: lo - aff.constant,
-            upper: hi - aff.constant,
+            origin: Origin { decl, index, span },
+            coeffs,
+            lower,
+            upper,
         });
     }
 }

@@ -406,17 +406,7 @@ pub fn tighten_cell(
 ) {
     let mut input_box = Vec::with_capacity(inputs.len());
     for x in inputs {
-        let (mut p, mut q) = (x.constant, x.constant);
-        for (c, a) in &x.coeffs {
-            let col = &model.columns[*c as usize];
-            let (s, t) = if *a >= 0.0 {
-                (col.lower, col.upper)
-            } else {
-                (col.upper, col.lower)
-            };
-            p += a * s;
-            q += a * t;
-        }
+        let (p, q) = x.bounds(model);
         if !p.is_finite() || !q.is_finite() {
             return;
         }
