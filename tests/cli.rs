@@ -492,7 +492,14 @@ fn unwritable_outputs_and_unknown_methods_are_diagnostics() {
 
 #[test]
 fn input_split_solves_the_same_model_and_says_what_it_did() {
-    let plain = rmod(&["solve", "tests/models/corner.rmod", "--format", "json"]);
+    let plain = rmod(&[
+        "solve",
+        "tests/models/corner.rmod",
+        "--format",
+        "json",
+        "--option",
+        "input_split=0",
+    ]);
     let split = rmod(&[
         "solve",
         "tests/models/corner.rmod",
@@ -515,6 +522,10 @@ fn input_split_solves_the_same_model_and_says_what_it_did() {
     assert_eq!(b["split"]["columns"], 2);
     assert!(b["split"]["cells"].as_u64().expect("cells") > 1);
     assert!(a.get("split").is_none());
+    // by default, networks with two input variables are split
+    let default = rmod(&["solve", "tests/models/corner.rmod", "--format", "json"]);
+    let c: serde_json::Value = serde_json::from_str(&stdout(&default)).expect("json");
+    assert_eq!(c["split"]["columns"], 2);
     let table = rmod(&[
         "solve",
         "tests/models/corner.rmod",

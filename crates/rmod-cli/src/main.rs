@@ -395,8 +395,17 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             let start_s = start_clock.elapsed().as_secs_f64();
             let start = incumbent.as_ref().map(|i| i.values.as_slice());
             let split = rmod_compiler::split_columns(model, &out.net_uses);
-            let solution = match model.options.input_split {
-                Some(cells) if cells > 0 && !split.is_empty() => rmod_solver::solve_split(
+            // default: split where it paid in BENCHMARKS.md (networks with at most two input
+            // variables; a cell copies the model, so not for large models)
+            let cells = model.options.input_split.unwrap_or(
+                if split.len() <= 2 && model.columns.len() + model.rows.len() <= AUTO_SPLIT_SIZE {
+                    AUTO_SPLIT_CELLS
+                } else {
+                    0
+                },
+            );
+            let solution = match cells {
+                cells if cells > 0 && !split.is_empty() => rmod_solver::solve_split(
                     model,
                     &split,
                     &|b| rmod_compiler::tighten_cell(&out.net_uses, b),
@@ -565,6 +574,11 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
 }
 
 /// Network statistics per network (all uses together) and per use.
+/// `option input_split` when the model does not set it: this many cells for models whose
+/// networks have at most two input variables and at most `AUTO_SPLIT_SIZE` columns and rows.
+const AUTO_SPLIT_CELLS: u64 = 100_000;
+const AUTO_SPLIT_SIZE: usize = 20_000;
+
 /// Checks the solver's point with forward passes. Where a network's outputs are off by more than
 /// `MISMATCH_TOL` (relative), the solver's answer is not what the model means: it is replaced by
 /// the exact point (every network recomputed at the solver's inputs) if that point satisfies the

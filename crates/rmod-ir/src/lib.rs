@@ -124,7 +124,8 @@ pub struct Options {
     pub incumbent: Option<String>,
     /// "off" (default), "bigm" (every big-M 1), "balanced": function-preserving neuron scaling
     pub relu_scaling: Option<String>,
-    /// at most this many cells of the networks' input box (`None`/0: no splitting)
+    /// at most this many cells of the networks' input box (0: no splitting; `None`: the CLI's
+    /// default, on for networks with at most two input variables)
     pub input_split: Option<u64>,
 }
 
