@@ -75,6 +75,14 @@ fn random_box(rng: &mut Lcg, n_in: usize) -> Vec<(f64, f64)> {
 }
 
 /// A model with one column per input in the box, and the network encoded on top.
+/// A random network with 1 to 3 inputs and a random input box: (inputs, network, box).
+pub(crate) fn random_case(rng: &mut Lcg) -> (usize, Network, Vec<(f64, f64)>) {
+    let n_in = 1 + rng.below(3);
+    let net = random_net(rng, n_in);
+    let boxes = random_box(rng, n_in);
+    (n_in, net, boxes)
+}
+
 pub(crate) fn encoded_model(net: &Network, boxes: &[(f64, f64)]) -> (Model, Encoded) {
     let (mut m, inputs) = crate::obbt::box_model("x", boxes);
     let bounds = crate::compute_bounds(net, &m, &inputs, boxes, &BoundMethod::Ia, false, None);
@@ -167,9 +175,7 @@ fn interval_bounds_contain_samples() {
 fn encoding_admits_every_true_activation() {
     let mut rng = Lcg(5);
     for _ in 0..200 {
-        let n_in = 1 + rng.below(3);
-        let net = random_net(&mut rng, n_in);
-        let boxes = random_box(&mut rng, n_in);
+        let (_, net, boxes) = random_case(&mut rng);
         let (m, enc) = encoded_model(&net, &boxes);
         for _ in 0..30 {
             let x: Vec<f64> = boxes.iter().map(|(p, q)| rng.range(*p, *q)).collect();
@@ -327,9 +333,7 @@ fn bad_files_name_the_pointer() {
 fn scaling_preserves_the_function_and_bigm_scaling_makes_every_m_one() {
     let mut rng = Lcg(99);
     for _ in 0..40 {
-        let n_in = 1 + rng.below(3);
-        let net = random_net(&mut rng, n_in);
-        let boxes = random_box(&mut rng, n_in);
+        let (n_in, net, boxes) = random_case(&mut rng);
         for kind in [crate::ReluScaling::BigM, crate::ReluScaling::Balanced] {
             let scaled = crate::scale_network(&net, &boxes, kind);
             for _ in 0..50 {
@@ -412,9 +416,7 @@ fn cell_tightening_keeps_every_true_activation_of_the_cell() {
     let mut rng = Lcg(17);
     let (mut fixed, mut smaller) = (0, 0);
     for _ in 0..200 {
-        let n_in = 1 + rng.below(3);
-        let net = random_net(&mut rng, n_in);
-        let boxes = random_box(&mut rng, n_in);
+        let (n_in, net, boxes) = random_case(&mut rng);
         let (m, enc) = encoded_model(&net, &boxes);
         let (_, inputs) = crate::obbt::box_model("x", &boxes);
         let pre =
