@@ -96,6 +96,17 @@ pub struct Network {
 }
 
 impl Network {
+    /// A bare network: just its layers, in scaled units (no names, bounds or scaling).
+    pub fn from_layers(layers: Vec<Layer>) -> Network {
+        Network {
+            inputs: None,
+            outputs: None,
+            input_bounds: None,
+            input_scaling: None,
+            output_scaling: None,
+            layers,
+        }
+    }
     pub fn n_inputs(&self) -> usize {
         self.layers
             .first()

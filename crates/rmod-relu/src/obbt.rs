@@ -211,14 +211,7 @@ pub fn tighten(
             continue;
         }
         // the earlier layers, encoded with their tightened bounds, in scaled units
-        let prefix = Network {
-            inputs: None,
-            outputs: None,
-            input_bounds: None,
-            input_scaling: None,
-            output_scaling: None,
-            layers: net.layers[..k].to_vec(),
-        };
+        let prefix = Network::from_layers(net.layers[..k].to_vec());
         let mut m = base.clone();
         let given = Bounds {
             pre: pre.clone(),

@@ -204,25 +204,18 @@ fn encoding_admits_every_true_activation() {
 #[test]
 fn stable_neurons_get_no_binary() {
     // a = x on [1, 2]: always active; b = -x on [1, 2]: always inactive
-    let net = Network {
-        inputs: None,
-        outputs: None,
-        input_bounds: None,
-        input_scaling: None,
-        output_scaling: None,
-        layers: vec![
-            Layer {
-                weights: vec![vec![1.0], vec![-1.0]],
-                bias: vec![0.0, 0.0],
-                activation: Activation::Relu,
-            },
-            Layer {
-                weights: vec![vec![1.0, 1.0]],
-                bias: vec![0.0],
-                activation: Activation::Linear,
-            },
-        ],
-    };
+    let net = Network::from_layers(vec![
+        Layer {
+            weights: vec![vec![1.0], vec![-1.0]],
+            bias: vec![0.0, 0.0],
+            activation: Activation::Relu,
+        },
+        Layer {
+            weights: vec![vec![1.0, 1.0]],
+            bias: vec![0.0],
+            activation: Activation::Linear,
+        },
+    ]);
     let (m, enc) = encoded_model(&net, &[(1.0, 2.0)]);
     assert_eq!(enc.stats.binaries, 0);
     assert_eq!((enc.stats.stable_active, enc.stats.stable_inactive), (1, 1));
@@ -233,25 +226,18 @@ fn stable_neurons_get_no_binary() {
 #[test]
 fn clipped_relu_needs_binaries_only_for_open_breakpoints() {
     let clipped = |lo: f64, hi: f64| {
-        let net = Network {
-            inputs: None,
-            outputs: None,
-            input_bounds: None,
-            input_scaling: None,
-            output_scaling: None,
-            layers: vec![
-                Layer {
-                    weights: vec![vec![1.0]],
-                    bias: vec![0.0],
-                    activation: Activation::ClippedRelu(1.0),
-                },
-                Layer {
-                    weights: vec![vec![1.0]],
-                    bias: vec![0.0],
-                    activation: Activation::Linear,
-                },
-            ],
-        };
+        let net = Network::from_layers(vec![
+            Layer {
+                weights: vec![vec![1.0]],
+                bias: vec![0.0],
+                activation: Activation::ClippedRelu(1.0),
+            },
+            Layer {
+                weights: vec![vec![1.0]],
+                bias: vec![0.0],
+                activation: Activation::Linear,
+            },
+        ]);
         encoded_model(&net, &[(lo, hi)]).1.stats.binaries
     };
     assert_eq!(clipped(0.2, 0.8), 0);
@@ -368,13 +354,8 @@ fn scaling_preserves_the_function_and_bigm_scaling_makes_every_m_one() {
 fn a_numerically_dead_neuron_does_not_distort_the_scaling() {
     // L2 training shrinks dead neurons to weights of about 1e-150; the balanced objective would
     // pull every neighbour towards log(1e-150) and blow the big-M values up (seen: M = 3.6e8).
-    let net_with = |dead: f64| Network {
-        inputs: None,
-        outputs: None,
-        input_bounds: None,
-        input_scaling: None,
-        output_scaling: None,
-        layers: vec![
+    let net_with = |dead: f64| {
+        Network::from_layers(vec![
             Layer {
                 weights: vec![vec![1.0, -2.0], vec![dead, dead], vec![0.5, 0.3]],
                 bias: vec![0.1, dead, -0.2],
@@ -390,7 +371,7 @@ fn a_numerically_dead_neuron_does_not_distort_the_scaling() {
                 bias: vec![0.0],
                 activation: Activation::Linear,
             },
-        ],
+        ])
     };
     let boxes = [(-1.0, 1.0), (-2.0, 2.0)];
     for kind in [crate::ReluScaling::BigM, crate::ReluScaling::Balanced] {
