@@ -314,12 +314,11 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) {
     }
 }
 
-/// Re-evaluates every network use at the solution's inputs with a plain forward pass, then
-/// "polishes": replaces the outputs by the exact values and re-evaluates the objective and every
-/// model row and bound there.
+/// Re-evaluates every network use at the solution's inputs with a plain forward pass (the
+/// mismatch of each network on its own), then "polishes": takes the [`exact_point`] and
+/// re-evaluates the objective and every model row and bound there.
 pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
     let mut v = Verification::default();
-    let mut exact = x.to_vec();
     for u in uses {
         let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(x)).collect();
         let outs = u.network.forward(&inputs);
@@ -336,9 +335,10 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
             let rel = abs / y.abs().max(1.0);
             v.nets[idx].1 = v.nets[idx].1.max(abs);
             v.nets[idx].2 = v.nets[idx].2.max(rel);
-            exact[*col as usize] = *y;
         }
     }
+    // the polish: the same exact point a drifted solution is replaced by
+    let (exact, _) = exact_point(model, uses, x);
     v.exact_objective = model
         .objective
         .as_ref()

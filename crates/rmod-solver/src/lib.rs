@@ -327,7 +327,7 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let mut m = cell_model(&cell.bounds);
+        let m = cell_model(&cell.bounds);
         let n_free = free(&m);
         // the split column: widest relative to its width in the whole box
         let (col, rel) = split
@@ -385,7 +385,6 @@ pub fn solve_split(
             }
         }
         stats.milps += 1;
-        m.options.time_limit = remaining();
         let cutoff = best.as_ref().map(|(v, _)| dir * v);
         let r = run(&m, cutoff, remaining());
         iterations += r.iterations;
