@@ -48,10 +48,14 @@ fn load(model: &Model) -> raw::Model {
     }
     let collb: Vec<f64> = model.columns.iter().map(|c| c.lower).collect();
     let colub: Vec<f64> = model.columns.iter().map(|c| c.upper).collect();
+    // CBC always minimizes: a maximization is handed over negated (CBC applies a `cutoff`
+    // inconsistently to a maximization: with a cutoff below the optimum it reported both
+    // "infeasible" and the optimum, depending on the value); `finish` turns its bound back
+    let sign = cbc_sign(model);
     let mut obj = vec![0.0; n];
     if let Some(o) = &model.objective {
         for (c, a) in &o.coeffs {
-            obj[*c as usize] += a;
+            obj[*c as usize] += sign * a;
         }
     }
     let rowlb: Vec<f64> = model.rows.iter().map(|r| r.lower).collect();
@@ -74,13 +78,15 @@ fn load(model: &Model) -> raw::Model {
             m.set_integer(i);
         }
     }
-    if matches!(
-        model.objective.as_ref().map(|o| o.sense),
-        Some(Sense::Maximize)
-    ) {
-        m.set_obj_sense(coin_cbc::Sense::Maximize);
-    }
     m
+}
+
+/// +1, or -1 for a maximization: CBC's objective is the model's times this.
+fn cbc_sign(model: &Model) -> f64 {
+    match model.objective.as_ref().map(|o| o.sense) {
+        Some(Sense::Maximize) => -1.0,
+        _ => 1.0,
+    }
 }
 
 fn set(m: &mut raw::Model, key: &str, value: &str) {
@@ -93,23 +99,6 @@ fn set(m: &mut raw::Model, key: &str, value: &str) {
 /// points with a better objective (model units, constant included) are searched for (CBC's
 /// `cutoff`, set a relative 1e-6 above it).
 fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution {
-    if let (Some(c), Some(obj)) = (cutoff, &model.objective) {
-        if obj.sense == Sense::Maximize {
-            // CBC applies a cutoff inconsistently to a maximization (seen: with a cutoff below
-            // the optimum it reported both "infeasible" and the optimum, depending on the value),
-            // so it gets the equivalent minimization of the negated objective
-            let mut neg = model.clone();
-            if let Some(o) = &mut neg.objective {
-                o.sense = Sense::Minimize;
-                o.constant = -o.constant;
-                o.coeffs.iter_mut().for_each(|e| e.1 = -e.1);
-            }
-            let mut s = run(&neg, Some(-c), time_limit);
-            s.objective = s.objective.map(|v| -v);
-            s.best_bound = s.best_bound.map(|v| -v);
-            return s;
-        }
-    }
     let started = Instant::now();
     let mut m = load(model);
     let o = &model.options;
@@ -127,8 +116,8 @@ fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution 
         set(&mut m, "randomCbcSeed", &s.to_string());
     }
     if let (Some(v), Some(obj)) = (cutoff, &model.objective) {
-        // CBC's objective has no constant; only minimizations get here
-        let v = v - obj.constant;
+        // in CBC's terms: no constant, minimized
+        let v = cbc_sign(model) * (v - obj.constant);
         let cutoff = v + 1e-6 * v.abs().max(1.0);
         set(&mut m, "cutoff", &format!("{cutoff:?}"));
     }
@@ -466,7 +455,7 @@ fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
         ))
     };
     let has_point = status.has_point();
-    let best = m.best_possible_value();
+    let best = cbc_sign(model) * m.best_possible_value();
     Solution {
         objective: has_point.then(|| model.objective_value(&values)),
         best_bound: (best.is_finite()
@@ -706,6 +695,14 @@ mod tests {
         let s = solve(&m, None);
         assert_eq!(s.status, Status::Optimal);
         assert!((s.objective.unwrap_or(0.0) - 10.0).abs() < 1e-6, "{s:?}");
+        assert!((s.best_bound.unwrap_or(0.0) - 10.0).abs() < 1e-6, "{s:?}");
+        // from a worse feasible start (a + c: 9), CBC must still find 10 (its cutoff is below
+        // the optimum of the maximization); from the optimum, the start is the answer
+        for (start, want) in [([1.0, 0.0, 1.0], 10.0), ([1.0, 1.0, 0.0], 10.0)] {
+            let s = solve(&m, Some(&start));
+            assert_eq!(s.status, Status::Optimal);
+            assert!((s.objective.unwrap_or(0.0) - want).abs() < 1e-6, "{start:?}: {s:?}");
+        }
     }
 
     #[test]
