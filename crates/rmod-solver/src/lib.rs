@@ -701,7 +701,10 @@ mod tests {
         for (start, want) in [([1.0, 0.0, 1.0], 10.0), ([1.0, 1.0, 0.0], 10.0)] {
             let s = solve(&m, Some(&start));
             assert_eq!(s.status, Status::Optimal);
-            assert!((s.objective.unwrap_or(0.0) - want).abs() < 1e-6, "{start:?}: {s:?}");
+            assert!(
+                (s.objective.unwrap_or(0.0) - want).abs() < 1e-6,
+                "{start:?}: {s:?}"
+            );
         }
     }
 
