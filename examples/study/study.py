@@ -75,11 +75,20 @@ def svg_plot(rows, fname, path):
         f.write("\n".join(out) + "\n")
 
 
+def num(r, k):
+    """Field k of a results row as a number (None where empty)."""
+    return float(r[k]) if r[k] not in ("", None, "None") else None
+
+
+def show(v, digits=4):
+    return "-" if v is None else (f"{v:.{digits}g}" if isinstance(v, float) else str(v))
+
+
 def summarize(rows, limit):
     """Aggregates of the study's rows (as read from results.csv): the paper's questions in numbers."""
-    f = lambda r, k: float(r[k]) if r[k] not in ("", None, "None") else None
+    f = num
     med = lambda v: (sorted(v)[len(v) // 2] if len(v) % 2 else 0.5 * sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1])) if v else None
-    fmt = lambda v: "-" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
+    fmt = lambda v: show(v, 3)
 
     def rank(v):
         order = sorted(range(len(v)), key=lambda i: v[i])
@@ -172,8 +181,7 @@ def summarize(rows, limit):
 def wide_table(rows):
     """One row per network: its indicators, then the total time of every solve (`*`: stopped at the
     limit, not proven optimal), the best surrogate minimum found and the true function there."""
-    f = lambda r, k: float(r[k]) if r[k] not in ("", None, "None") else None
-    fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
+    f, fmt = num, show
     solves = list(dict.fromkeys((r["bounds"], r["scaling"], r.get("split", "off")) for r in rows))
     name = lambda b, sc, sp: b + ("+" + sc if sc != "off" else "") + ("+split" if sp == "on" else "")
     head = ["function", "layers", "regularization", "test RMSE", "regions", "stable IA", "stable LP"]
@@ -266,7 +274,7 @@ def main():
                     print(f"{tag:34s} {bounds:4s} {scaling:8s} {'split' if split else '':5s} {sol['status']:10s} total {rows[-1]['total_s']:7.2f} s  "
                           f"min {rows[-1]['surrogate_min']}  f(argmin) {truth}", flush=True)
     csv_file.close()
-    fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
+    fmt = show
     cols = ["function", "layers", "regularization", "test_rmse", "regions", "stable_ia", "stable_lp", "bounds", "scaling", "split",
             "status", "binaries", "tighten_s", "solve_s", "total_s", "surrogate_min", "true_f_at_argmin", "mismatch_rel"]
     md = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
