@@ -33,12 +33,9 @@ fn run_case(rel: &str) -> (String, Vec<&'static str>) {
     let out = compile_file(rel, defs, opts);
     let mut diags = out.diagnostics.clone();
     if let Some(model) = &out.model {
-        let sol = rmod_solver::solve(model, None);
-        diags.extend(rmod_solver::status_diagnostic(&sol.status));
-        if sol.status.has_point() {
-            let v = rmod_compiler::verify(model, &out.net_uses, &sol.values);
-            diags.extend(rmod_compiler::verification_diagnostics(&v));
-        }
+        // the policy `rmod solve` uses: status, verification and checks
+        let o = rmod_solve::solve(model, &out.net_uses, &rmod_solve::Settings::default());
+        diags.extend(o.diagnostics);
     }
     let rendered: Vec<String> = diags
         .iter()
@@ -83,13 +80,16 @@ const UNREACHABLE: &[(&str, &str)] = &[
     ("rmod::train::too_few_rows", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::train::constant_column", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::solve::solver_error", "CBC abandoning a solve cannot be provoked reliably"),
+    ("rmod::solve::check_failed", "a solver point that violates a row: crates/rmod-solve/src/tests.rs"),
+    ("rmod::solve::unproven", "a downgraded optimum: crates/rmod-solve/src/tests.rs"),
+    ("rmod::relu::bound_check", "bounds that cut off a true activation: crates/rmod-solve/src/tests.rs"),
     (
         "rmod::relu::bounds_unavailable",
         "the rmod binary always gives the compiler CBC; tested in crates/rmod-compiler/src/nets_tests.rs",
     ),
     (
         "rmod::relu::mismatch",
-        "needs CBC to accept a point that violates big-M rows beyond 1e-6 (no small model does so reliably); the repair that follows it is tested in crates/rmod-cli/src/main.rs",
+        "needs CBC to accept a point that violates big-M rows beyond 1e-6 (no small model does so reliably); the repair that follows it is tested in crates/rmod-solve/src/tests.rs",
     ),
 ];
 

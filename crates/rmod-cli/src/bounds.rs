@@ -56,7 +56,7 @@ pub fn worker() -> u8 {
     match run_worker(&text) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("rmod bounds worker: {e}");
+            errln!("rmod bounds worker: {e}");
             70
         }
     }
@@ -170,7 +170,7 @@ impl ParallelBounds {
         let filled = (width * done.min(b.total))
             .checked_div(b.total)
             .unwrap_or(width);
-        eprint!(
+        errp!(
             "\r\x1b[Kbounds  layer {}/{}  [{}{}] {done}/{} problems",
             b.layer,
             b.layers,
@@ -185,7 +185,7 @@ impl ParallelBounds {
     pub fn finish(&self) {
         if let Ok(mut b) = self.bar.lock() {
             if b.shown {
-                eprint!("\r\x1b[K");
+                errp!("\r\x1b[K");
                 b.shown = false;
             }
         }

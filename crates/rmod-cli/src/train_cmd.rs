@@ -281,7 +281,7 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
     let every = (args.epochs / 20).max(1);
     let mut progress = |p: &rmod_train::Progress| {
         if tty {
-            eprint!(
+            errp!(
                 "\r\x1b[Kepoch {}/{}  train mse {:.5}  val mse {:.5}  stable {:.0}%",
                 p.epoch,
                 args.epochs,
@@ -294,7 +294,7 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
     };
     let tr = rmod_train::train(&table, &cfg, every, &mut progress)?;
     if tty {
-        eprint!("\r\x1b[K");
+        errp!("\r\x1b[K");
     }
     let secs = started.elapsed().as_secs_f64();
     let training = json!({

@@ -18,7 +18,8 @@ pub fn key(
     model: Option<(&Model, &[Affine])>,
 ) -> String {
     let mut h = Sha256::new();
-    h.update(b"rmod-bounds 1\0");
+    // 2: LP bounds certified from the dual (Neumaier-Shcherbina); earlier entries are not
+    h.update(b"rmod-bounds 2\0");
     h.update(method.as_bytes());
     h.update(b"\0");
     if method == "milp" {

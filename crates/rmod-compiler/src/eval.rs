@@ -131,8 +131,10 @@ pub struct Evaluator<'a> {
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
     pending: Vec<PendingUse>,
-    /// the end of `option bound_budget`
+    /// the end of bound tightening: `option bound_budget`, or a share of `time_limit`
     deadline: Option<Instant>,
+    /// when the run started (see [`crate::CompileRequest::run_started`])
+    pub run_started: Option<Instant>,
     cli_options: Vec<(String, String)>,
 }
 
@@ -170,6 +172,7 @@ impl<'a> Evaluator<'a> {
             cache,
             pending: Vec::new(),
             deadline: None,
+            run_started: None,
             cli_options: cli_options.to_vec(),
         }
     }
@@ -201,11 +204,20 @@ impl<'a> Evaluator<'a> {
                 &crate::options::parse_cli_value(&v),
             );
         }
-        self.deadline = self
+        let secs = |t: f64| std::time::Duration::from_secs_f64(t.clamp(0.0, 1e9));
+        let budget = self
             .model
             .options
             .bound_budget
-            .map(|b| Instant::now() + std::time::Duration::from_secs_f64(b));
+            .map(|b| Instant::now() + secs(b));
+        let share = self
+            .run_started
+            .zip(self.model.options.time_limit)
+            .map(|(s, t)| s + secs(crate::BOUND_SHARE * t));
+        self.deadline = match (budget, share) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         for stmt in &ast.stmts {
             let name = stmt.name().map(|n| n.name.clone());
             let res = match stmt {
@@ -1680,6 +1692,25 @@ impl Evaluator<'_> {
             )),
             _ => net.clone(),
         };
+        // weights that cannot matter in double precision go; bounds widen by what they could do
+        let (_, slo, shi) = rmod_relu::scale_inputs(&encoded, &inputs, &boxes);
+        let (cleaned, hygiene) = rmod_relu::clean(&encoded, &slo, &shi);
+        let encoded = if hygiene.dropped > 0 {
+            self.warn_once(
+                Diagnostic::warning(
+                    "rmod::relu::negligible_weights",
+                    format!(
+                        "network `{net_name}`: {} weight(s) too small to matter in double precision over its input box were dropped (largest contribution {:.1e})",
+                        hygiene.dropped, hygiene.largest
+                    ),
+                )
+                .with_label(span, "in this use")
+                .with_help(format!("every bound was widened by their worst-case contribution, so the encoding stays valid for the exact network; set them to 0 in {path} to silence this")),
+            );
+            Arc::new(cleaned)
+        } else {
+            encoded
+        };
         let method_name = self
             .net_bounds
             .get(&net_name)
@@ -1741,6 +1772,10 @@ impl Evaluator<'_> {
                 b
             }
         };
+        let mut bounds = bounds;
+        if hygiene.dropped > 0 {
+            rmod_relu::widen_by_margin(&mut bounds.pre, &hygiene.margin);
+        }
         let name = rmod_relu::UseName {
             base: &base,
             index: key,

@@ -17,7 +17,7 @@ pub struct Incumbent {
     pub feasible: usize,
 }
 
-/// Relative feasibility tolerance for a completed point.
+/// Feasibility tolerance for a completed point ([`Model::scaled_violation`]).
 const TOL: f64 = 1e-7;
 
 /// A small deterministic generator (xorshift64*), so the same model gives the same start.
@@ -113,12 +113,8 @@ pub fn find_incumbent(
                 x[*col as usize] = y;
             }
         }
-        let scale = 1.0 + x.iter().fold(0.0_f64, |a, v| a.max(v.abs()));
-        let bounds_ok = x
-            .iter()
-            .zip(&model.columns)
-            .all(|(v, c)| *v >= c.lower - TOL * scale && *v <= c.upper + TOL * scale);
-        if !bounds_ok || model.max_violation(&x) > TOL * scale {
+        // each row and bound on its own scale: a large unrelated value must not loosen a cut
+        if model.scaled_violation(&x) > TOL {
             continue;
         }
         feasible += 1;

@@ -12,6 +12,7 @@ mod cache;
 mod csv;
 mod eval;
 mod incumbent;
+pub mod numeric;
 mod options;
 mod resolve;
 
@@ -67,7 +68,14 @@ pub struct CompileRequest<'a> {
     pub oracle: Option<&'a dyn rmod_relu::BoundOracle>,
     /// reuses tightened bounds across runs
     pub cache: Option<&'a dyn BoundCache>,
+    /// when the run started: with `option time_limit`, bound tightening ends by
+    /// [`BOUND_SHARE`] of it (unless `option bound_budget` ends it sooner)
+    pub run_started: Option<std::time::Instant>,
 }
+
+/// The share of `option time_limit` that bound tightening may use by default (counted from the
+/// run's start): the rest is left for the start and the solve.
+pub const BOUND_SHARE: f64 = 0.5;
 
 impl<'a> CompileRequest<'a> {
     pub fn new(name: &str, text: &str, loader: &'a dyn Loader) -> Self {
@@ -79,6 +87,7 @@ impl<'a> CompileRequest<'a> {
             options: Vec::new(),
             oracle: None,
             cache: None,
+            run_started: None,
         }
     }
 }
@@ -150,6 +159,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         req.oracle,
         req.cache,
     );
+    ev.run_started = req.run_started;
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
     let net_uses = std::mem::take(&mut ev.uses);
@@ -160,7 +170,13 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     if has_errors(&diags) {
         return failed(sources, diags);
     }
+    diags.extend(numeric::drop_negligible(&mut model));
     diags.extend(coefficient_range_warnings(&model));
+    let guard = numeric::range_guard(&model, &net_uses);
+    if !guard.is_empty() {
+        diags.extend(guard);
+        return failed(sources, diags);
+    }
     model.columns.shrink_to_fit();
     CompileOutput {
         model: Some(model),

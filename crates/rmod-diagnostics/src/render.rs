@@ -64,10 +64,42 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 }
 
+/// Labels on lines longer than this (bytes) are not drawn in a snippet but named in a note:
+/// miette pads up to a label with a runtime `{:width$}`, which panics above `u16::MAX` columns
+/// (Rust >= 1.87), and such a line is unreadable on a terminal anyway.
+const LONG_LINE: usize = 1000;
+
+/// The length in bytes of the line around byte `offset`.
+fn line_len(text: &str, offset: usize) -> usize {
+    let b = text.as_bytes();
+    let offset = offset.min(b.len());
+    let start = b[..offset]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    let end = b[offset..]
+        .iter()
+        .position(|c| *c == b'\n')
+        .map_or(b.len(), |p| offset + p);
+    end - start
+}
+
 fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    let primary_file = diag.labels.first().map(|l| l.span.file);
+    let mut primary_file = diag.labels.first().map(|l| l.span.file);
+    if let Some(f) = primary_file {
+        let text = sources.text(f);
+        let long = diag.labels.iter().any(|l| {
+            l.span.file == f
+                && (line_len(text, l.span.start as usize) > LONG_LINE
+                    || line_len(text, l.span.end as usize) > LONG_LINE)
+        });
+        if long {
+            // every label becomes a note with its position
+            primary_file = None;
+        }
+    }
     for (i, label) in diag.labels.iter().enumerate() {
         if Some(label.span.file) == primary_file {
             let len = (label.span.end.saturating_sub(label.span.start)) as usize;
@@ -86,7 +118,11 @@ fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
             let (line, col) = sources.line_col(label.span.file, label.span.start);
             notes.push(format!(
                 "note: {} ({}:{}:{})",
-                label.message,
+                if label.message.is_empty() {
+                    "here"
+                } else {
+                    &label.message
+                },
                 sources.name(label.span.file),
                 line,
                 col
@@ -157,4 +193,25 @@ pub fn render_json_all(diags: &[Diagnostic], sources: &Sources) -> String {
     let list: Vec<serde_json::Value> = diags.iter().map(|d| render_json(d, sources)).collect();
     let doc = serde_json::json!({"format": "rmod-diagnostics", "version": 1, "diagnostics": list});
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Span;
+
+    #[test]
+    fn labels_far_along_a_long_line_render_as_notes() {
+        let mut sources = Sources::default();
+        let f = sources.add("m.rmod", format!("{}bad\tend\nnext\n", "x".repeat(70_000)));
+        let d = Diagnostic::error("rmod::test", "oops")
+            .with_label(Span::new(f, 70_000, 70_003), "here")
+            .with_label(Span::new(f, 10, 11), "and here");
+        let out = render_human(&d, &sources, false, 100);
+        assert!(
+            out.contains("oops") && out.contains("m.rmod:1:70001"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.len() < 400), "{out}");
+    }
 }

@@ -159,6 +159,39 @@ impl Model {
             .as_ref()
             .map_or(0.0, |o| o.constant + dot(&o.coeffs, x))
     }
+    /// Largest violation of any row or column bound (and integrality) at a point, each measured
+    /// on its own scale (see [`Model::row_scale`]): a row's violation divided by one plus the
+    /// largest of its finite bounds and its terms `|a_j x_j|`, a column bound's by one plus
+    /// the bound's magnitude, integrality absolute. Unlike [`Model::max_violation`] it does not
+    /// grow with values of unrelated columns; feasibility tests compare it with a tolerance.
+    pub fn scaled_violation(&self, x: &[f64]) -> f64 {
+        let mut worst: f64 = 0.0;
+        for r in &self.rows {
+            let a = dot(&r.coeffs, x);
+            let v = (r.lower - a).max(a - r.upper);
+            if v > 0.0 || v.is_nan() {
+                worst = worst.max(v / row_scale(r, x));
+            }
+            if a.is_nan() {
+                return f64::INFINITY;
+            }
+        }
+        for (c, v) in self.columns.iter().zip(x) {
+            if v.is_nan() {
+                return f64::INFINITY;
+            }
+            worst = worst
+                .max((c.lower - v) / (1.0 + c.lower.abs()))
+                .max((v - c.upper) / (1.0 + c.upper.abs()));
+            if c.kind != ColKind::Continuous {
+                worst = worst.max((v - v.round()).abs());
+            }
+        }
+        if x.len() < self.columns.len() {
+            return f64::INFINITY;
+        }
+        worst
+    }
     /// Largest violation of any row or column bound (and integrality) at a point.
     pub fn max_violation(&self, x: &[f64]) -> f64 {
         let mut worst: f64 = 0.0;
@@ -174,6 +207,21 @@ impl Model {
         }
         worst
     }
+}
+
+/// The scale a row's violation at `x` is measured against: one plus the largest of its finite
+/// bounds and its terms `|a_j x_j|` (the row's own magnitudes, never another row's).
+pub fn row_scale(r: &Row, x: &[f64]) -> f64 {
+    let mut s: f64 = 0.0;
+    for b in [r.lower, r.upper] {
+        if b.is_finite() {
+            s = s.max(b.abs());
+        }
+    }
+    for (c, a) in &r.coeffs {
+        s = s.max((a * x.get(*c as usize).copied().unwrap_or(0.0)).abs());
+    }
+    1.0 + s
 }
 
 pub fn dot(coeffs: &[(u32, f64)], x: &[f64]) -> f64 {
@@ -299,5 +347,34 @@ mod tests {
         assert_eq!(m.max_violation(&[2.0]), 0.0);
         assert!((m.max_violation(&[2.5]) - 0.5).abs() < 1e-12);
         assert!((m.max_violation(&[3.0]) - 1.0).abs() < 1e-12);
+        // 2 x <= 5 at x = 3: violation 1 on the scale 1 + max(5, 6)
+        assert!((m.scaled_violation(&[3.0]) - 1.0 / 7.0).abs() < 1e-12);
+        assert_eq!(m.scaled_violation(&[2.0]), 0.0);
+        assert_eq!(m.scaled_violation(&[f64::NAN]), f64::INFINITY);
+    }
+
+    #[test]
+    fn scaled_violation_ignores_unrelated_magnitudes() {
+        // x + y <= -3 violated by 1, next to a column at 1e7 that the row does not contain
+        let o = Origin::default();
+        let col = |lower, upper| Column {
+            origin: o.clone(),
+            lower,
+            upper,
+            kind: ColKind::Continuous,
+        };
+        let m = Model {
+            columns: vec![col(-3.0, 3.0), col(-3.0, 3.0), col(1e7, 2e7)],
+            rows: vec![Row {
+                origin: o.clone(),
+                coeffs: vec![(0, 1.0), (1, 1.0)],
+                lower: f64::NEG_INFINITY,
+                upper: -3.0,
+            }],
+            objective: None,
+            options: Options::default(),
+        };
+        let v = m.scaled_violation(&[0.0, -2.0, 1e7]);
+        assert!((v - 1.0 / 4.0).abs() < 1e-12, "{v}");
     }
 }

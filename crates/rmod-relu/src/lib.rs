@@ -11,6 +11,7 @@
 //! ```
 
 mod encode;
+mod hygiene;
 mod jsonspan;
 mod obbt;
 mod regions;
@@ -23,6 +24,7 @@ pub use encode::{
     complete_point, compute_bounds, encode, scale_inputs, tighten_cell, Affine, BoundMethod,
     Bounds, Encoded, LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
 };
+pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, BoundOracle, Context};
 pub use regions::{regions_exact, regions_sampled};
 pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};
@@ -419,7 +421,8 @@ pub fn parse(file: FileId, name: &str, text: &str) -> (Option<Network>, Vec<Diag
             "add \"format\": \"relu-net\"",
         );
     }
-    if obj.get("version").and_then(Value::as_u64) != Some(1) {
+    // 1 and 1.0 are the same JSON number
+    if obj.get("version").and_then(Value::as_f64) != Some(1.0) {
         c.error(
             "/version",
             "`version` must be 1",

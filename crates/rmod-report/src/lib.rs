@@ -217,6 +217,8 @@ pub struct Report<'a> {
     pub polish: Option<Polish>,
     /// the solver's own answer, when rmod replaced its point by the exact one
     pub repaired: Option<Repaired>,
+    /// why the point is not reported as optimal although the solver said so (empty otherwise)
+    pub unproven: Vec<String>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
 }
@@ -284,6 +286,9 @@ pub fn render_table(r: &Report) -> String {
     let s = r.solution;
     let mut out = String::new();
     let _ = writeln!(out, "status     {}", s.status.as_str());
+    for why in &r.unproven {
+        let _ = writeln!(out, "unproven   {why}");
+    }
     if let (Some(o), Some(v)) = (&m.objective, s.objective) {
         let bound = s
             .best_bound
@@ -466,6 +471,9 @@ pub fn render_json(r: &Report) -> String {
             "milps": sp.milps,
             "open": sp.open,
         });
+    }
+    if !r.unproven.is_empty() {
+        doc["unproven"] = json!(r.unproven);
     }
     if let Some(rp) = &r.repaired {
         doc["repaired"] = json!({

@@ -6,6 +6,9 @@
 // Links the vendored CBC libraries (including `libCbcSolver`, whose C interface coin_cbc uses).
 extern crate cbc_src;
 
+mod certified;
+pub use certified::certified_min;
+
 use std::ffi::CString;
 use std::time::Instant;
 
@@ -13,8 +16,14 @@ use coin_cbc::raw;
 use rmod_diagnostics::Diagnostic;
 use rmod_ir::{ColKind, Model, Sense, Solution, Status};
 
-/// Feasibility tolerance used to decide whether a point returned at a limit is a solution.
+/// Feasibility tolerance: a point is a solution when its [`Model::scaled_violation`] (every
+/// row and bound measured on its own scale, never on unrelated columns' values) is at most this.
 pub const FEAS_TOL: f64 = 1e-6;
+
+/// Whether `x` satisfies every row, bound and integrality of `model` within [`FEAS_TOL`].
+pub fn is_feasible(model: &Model, x: &[f64]) -> bool {
+    x.len() == model.columns.len() && model.scaled_violation(x) <= FEAS_TOL
+}
 
 /// Builds the CBC problem in one column-major load.
 fn load(model: &Model) -> raw::Model {
@@ -180,15 +189,7 @@ pub fn solve(model: &Model, start: Option<&[f64]>) -> Solution {
 
 /// `start` if it is a feasible point of `model`, which has an objective.
 fn feasible_start<'a>(model: &Model, start: Option<&'a [f64]>) -> Option<&'a [f64]> {
-    start.filter(|x| {
-        x.len() == model.columns.len()
-            && model.max_violation(x) <= FEAS_TOL * (1.0 + max_abs(x))
-            && model.columns.iter().zip(x.iter()).all(|(c, v)| {
-                *v >= c.lower - FEAS_TOL * (1.0 + v.abs())
-                    && *v <= c.upper + FEAS_TOL * (1.0 + v.abs())
-            })
-            && model.objective.is_some()
-    })
+    start.filter(|x| is_feasible(model, x) && model.objective.is_some())
 }
 
 /// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
@@ -422,8 +423,7 @@ pub fn solve_split(
 
 fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
     let values: Vec<f64> = m.col_solution().to_vec();
-    let point_ok = values.len() == model.columns.len()
-        && model.max_violation(&values) <= FEAS_TOL * (1.0 + max_abs(&values));
+    let point_ok = is_feasible(model, &values);
     let status = if m.is_proven_optimal() {
         Status::Optimal
     } else if m.is_continuous_unbounded()
@@ -468,10 +468,6 @@ fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
         iterations: i64::from(m.iteration_count()),
         split: None,
     }
-}
-
-fn max_abs(x: &[f64]) -> f64 {
-    x.iter().fold(0.0, |a, v| a.max(v.abs()))
 }
 
 /// Reads an MPS file with CBC's own reader and solves it; returns the status and objective.
@@ -519,13 +515,20 @@ pub fn relaxation_point(model: &Model, time_limit: f64) -> Option<Vec<f64>> {
 /// other in this process.
 pub struct CbcBounds;
 
-/// A valid lower bound on `min objective` over `model` (see [`CbcBounds`]).
+/// A valid lower bound on `min objective` over `model` (see [`CbcBounds`]). For the LP
+/// relaxation (`relax`) the bound is certified: Clp's row duals turned into a bound that holds
+/// for the exact LP whatever Clp's tolerances did (Neumaier-Shcherbina, see [`certified_min`]).
+/// For the MILP it is CBC's best bound (each node's LP within CBC's tolerances), which the
+/// caller widens; the forward-pass self-checks after the solve catch what that misses.
 pub fn min_bound(
     model: &Model,
     objective: &rmod_relu::Affine,
     relax: bool,
     time_limit: Option<f64>,
 ) -> Option<f64> {
+    if relax {
+        return certified_min(model, &objective.coeffs, objective.constant, time_limit);
+    }
     let mut m = Model {
         columns: model.columns.clone(),
         rows: model.rows.clone(),

@@ -59,10 +59,14 @@ const PUNCTS: &[&str] = &[
     "-", "*", "/", ".",
 ];
 
+/// At most this many `invalid_character` errors per file.
+const MAX_CHAR_ERRORS: usize = 20;
+
 pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
     let bytes = text.as_bytes();
     let mut toks = Vec::new();
     let mut diags = Vec::new();
+    let mut char_errors = 0;
     let mut i = 0;
     let span = |a: usize, b: usize| Span::new(file, a, b);
     while i < bytes.len() {
@@ -211,20 +215,39 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             continue;
         }
         let ch = text[i..].chars().next().unwrap_or('?');
+        // a run of characters that are not rmod is one error, and a file gets at most
+        // MAX_CHAR_ERRORS of them (the output stays linear in the input)
+        let start = i;
+        let mut end = i + ch.len_utf8();
+        while end < bytes.len() && !bytes[end].is_ascii() {
+            end += text[end..].chars().next().map_or(1, char::len_utf8);
+        }
+        i = end;
+        char_errors += 1;
+        if char_errors > MAX_CHAR_ERRORS {
+            continue;
+        }
         let help = match ch {
             '\'' => "element names are written in double quotes, e.g. \"R1\"",
             '^' => "powers are not linear; write the product out or use a parameter",
             _ => "remove this character",
         };
-        diags.push(
-            Diagnostic::error(
-                "rmod::syntax::invalid_character",
-                format!("unexpected character `{ch}`"),
-            )
-            .with_label(span(i, i + ch.len_utf8()), "not part of the rmod language")
-            .with_help(help),
-        );
-        i += ch.len_utf8();
+        let mut d = Diagnostic::error(
+            "rmod::syntax::invalid_character",
+            if end - start > ch.len_utf8() {
+                format!("unexpected characters starting with `{ch}`")
+            } else {
+                format!("unexpected character `{ch}`")
+            },
+        )
+        .with_label(span(start, end), "not part of the rmod language")
+        .with_help(help);
+        if char_errors == MAX_CHAR_ERRORS {
+            d = d.with_note(format!(
+                "further unexpected characters are not reported (at most {MAX_CHAR_ERRORS})"
+            ));
+        }
+        diags.push(d);
     }
     toks.push(Token {
         tok: Tok::Eof,

@@ -13,6 +13,7 @@ mod parser;
 
 pub use ast::*;
 pub use lexer::KEYWORDS;
+pub use parser::{MAX_CHAIN, MAX_DEPTH};
 
 use rmod_diagnostics::{Diagnostic, FileId};
 

@@ -10,7 +10,19 @@ pub(crate) struct Parser<'t> {
     toks: &'t [Token],
     pos: usize,
     pub diags: Vec<Diagnostic>,
+    /// nesting of expressions, sets and unary operators now open (see [`MAX_DEPTH`])
+    depth: usize,
+    /// binary-operator operands in the statement so far (see [`MAX_CHAIN`])
+    operands: usize,
 }
+
+/// Deepest nesting of parentheses, `sum`s, unary operators and sets: deeper input gets
+/// `rmod::syntax::too_deep` instead of overflowing the stack (the parser, the evaluator and
+/// the AST's destructor all recurse).
+pub const MAX_DEPTH: usize = 200;
+/// Most binary-operator operands in one statement (`a + b + ...`): a chain's tree is as deep
+/// as the chain, and every later phase walks it recursively.
+pub const MAX_CHAIN: usize = 2_000;
 
 /// The parse failed; a diagnostic has been recorded.
 pub(crate) struct Failed;
@@ -27,6 +39,8 @@ impl<'t> Parser<'t> {
             toks,
             pos: 0,
             diags: Vec::new(),
+            depth: 0,
+            operands: 0,
         }
     }
 
@@ -105,6 +119,53 @@ impl<'t> Parser<'t> {
         Failed
     }
 
+    /// Enters one more level of nesting; an error past [`MAX_DEPTH`].
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            let d = Diagnostic::error(
+                "rmod::syntax::too_deep",
+                format!("expressions are nested more than {MAX_DEPTH} levels deep here"),
+            )
+            .with_label(self.span(), "too deep")
+            .with_help(
+                "split the expression: compute parts as parameters or constraints of their own",
+            );
+            self.diags.push(d);
+            // skip the rest of the statement: every enclosing level fails silently
+            self.pos = self.toks.len().saturating_sub(1).min(self.skip_statement());
+            return Err(Failed);
+        }
+        Ok(())
+    }
+
+    /// The position of the next `;` (or the end), without moving.
+    fn skip_statement(&self) -> usize {
+        let mut k = self.pos;
+        while k + 1 < self.toks.len() && !matches!(self.toks[k].tok, Tok::Punct(";")) {
+            k += 1;
+        }
+        k
+    }
+
+    /// Counts one more operand of a binary chain; an error past [`MAX_CHAIN`].
+    fn chain(&mut self) -> PResult<()> {
+        self.operands += 1;
+        if self.operands > MAX_CHAIN {
+            let d = Diagnostic::error(
+                "rmod::syntax::too_deep",
+                format!("a statement chains more than {MAX_CHAIN} operands with binary operators"),
+            )
+            .with_label(self.span(), "too long")
+            .with_help("write the terms as a `sum{...}` over a set, or split the expression");
+            self.diags.push(d);
+            self.pos = self.skip_statement();
+            return Err(Failed);
+        }
+        Ok(())
+    }
+
     fn expect_punct(&mut self, p: &'static str) -> PResult<Span> {
         if self.at_punct(p) {
             Ok(self.bump().span)
@@ -163,6 +224,8 @@ impl<'t> Parser<'t> {
     }
 
     fn statement(&mut self) -> PResult<Stmt> {
+        self.operands = 0;
+        self.depth = 0;
         let start = self.span();
         let stmt = match self.peek().clone() {
             Tok::Keyword("set") => {
@@ -520,6 +583,13 @@ impl<'t> Parser<'t> {
     }
 
     fn set_term(&mut self) -> PResult<SetExpr> {
+        self.enter()?;
+        let r = self.set_term_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn set_term_inner(&mut self) -> PResult<SetExpr> {
         if self.at_punct("{") {
             let is_comprehension = match (self.peek_at(1), self.peek_at(2)) {
                 (Tok::Ident(_), Tok::Keyword("in")) => true,
@@ -603,6 +673,7 @@ impl<'t> Parser<'t> {
     pub fn expr(&mut self) -> PResult<Expr> {
         let mut lhs = self.and_expr()?;
         while self.eat_kw("or") {
+            self.chain()?;
             let rhs = self.and_expr()?;
             lhs = bin(BinOp::Or, lhs, rhs);
         }
@@ -612,6 +683,7 @@ impl<'t> Parser<'t> {
     fn and_expr(&mut self) -> PResult<Expr> {
         let mut lhs = self.not_expr()?;
         while self.eat_kw("and") {
+            self.chain()?;
             let rhs = self.not_expr()?;
             lhs = bin(BinOp::And, lhs, rhs);
         }
@@ -619,6 +691,19 @@ impl<'t> Parser<'t> {
     }
 
     fn not_expr(&mut self) -> PResult<Expr> {
+        // only a nested operator counts as a level
+        let nested = self.at_kw("not");
+        if nested {
+            self.enter()?;
+        }
+        let r = self.not_expr_inner();
+        if nested {
+            self.depth -= 1;
+        }
+        r
+    }
+
+    fn not_expr_inner(&mut self) -> PResult<Expr> {
         if self.at_kw("not") {
             let start = self.bump().span;
             let e = self.not_expr()?;
@@ -647,7 +732,15 @@ impl<'t> Parser<'t> {
         Ok(bin(op, lhs, rhs))
     }
 
+    /// Every nested expression (parentheses, subscripts, filters) passes through here once.
     pub fn additive(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.additive_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn additive_inner(&mut self) -> PResult<Expr> {
         let mut lhs = self.multiplicative()?;
         loop {
             let op = if self.at_punct("+") {
@@ -658,6 +751,7 @@ impl<'t> Parser<'t> {
                 return Ok(lhs);
             };
             self.bump();
+            self.chain()?;
             let rhs = self.multiplicative()?;
             lhs = bin(op, lhs, rhs);
         }
@@ -674,12 +768,26 @@ impl<'t> Parser<'t> {
                 return Ok(lhs);
             };
             self.bump();
+            self.chain()?;
             let rhs = self.unary()?;
             lhs = bin(op, lhs, rhs);
         }
     }
 
     fn unary(&mut self) -> PResult<Expr> {
+        // only a nested operator counts as a level
+        let nested = self.at_punct("-") || self.at_punct("+");
+        if nested {
+            self.enter()?;
+        }
+        let r = self.unary_inner();
+        if nested {
+            self.depth -= 1;
+        }
+        r
+    }
+
+    fn unary_inner(&mut self) -> PResult<Expr> {
         if self.at_punct("-") {
             let start = self.bump().span;
             let e = self.unary()?;
@@ -718,7 +826,10 @@ impl<'t> Parser<'t> {
                     return Err(self.error_expected("`{` after `sum` (write `sum{i in I} x[i]`)"));
                 }
                 let idx = self.indexing()?;
-                let body = self.multiplicative()?;
+                self.enter()?;
+                let body = self.multiplicative();
+                self.depth -= 1;
+                let body = body?;
                 let span = start.to(body.span);
                 Ok(Expr {
                     kind: ExprKind::Sum(Box::new(idx), Box::new(body)),

@@ -1,0 +1,298 @@
+//! The solve policy: one function, [`solve`], that takes a compiled model from its start to the
+//! point and status the report shows (start, plain or split solve, forward-pass verification,
+//! repair, self-checks, the best verified point, and how strong the status is).
+//!
+//! ```text
+//! compiled model ─▶ start (LP point + completed samples) ─▶ solve | solve_split (CBC)
+//!   ─▶ verify (forward passes) ─▶ repair (exact point) ─▶ checks (rows, bounds) ─▶ best verified point ─▶ Outcome
+//! ```
+//! Every point found is offered to `Settings::on_point` (the command line keeps the latest one
+//! to write when interrupted).
+
+use std::time::Instant;
+
+use rmod_compiler::{Incumbent, NetUse, Verification};
+use rmod_diagnostics::Diagnostic;
+use rmod_ir::{Model, Sense, Solution, Status};
+
+mod checks;
+#[cfg(test)]
+mod tests;
+
+pub use checks::{bound_violations, BoundViolation};
+
+/// `option input_split` when the model does not set it: this many cells for models whose
+/// networks have at most two input variables and at most [`AUTO_SPLIT_SIZE`] columns and rows.
+pub const AUTO_SPLIT_CELLS: u64 = 100_000;
+pub const AUTO_SPLIT_SIZE: usize = 20_000;
+
+/// Seconds the LP relaxation for the start may take at most.
+const START_LP_SECONDS: f64 = 10.0;
+
+/// How a solve runs.
+#[derive(Default)]
+pub struct Settings<'a> {
+    /// the end of the whole run (`time_limit` counted from the run's start, compilation included)
+    pub deadline: Option<Instant>,
+    /// called with each better verified point as it is found (an explicit callback: the
+    /// command line renders it so that an interrupt can write the best point so far)
+    pub on_point: Option<&'a dyn Fn(&Solution)>,
+}
+
+/// What the solve concluded, with everything the report shows about it.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// the reported point and status
+    pub solution: Solution,
+    /// the starting point handed to CBC
+    pub start: Option<Incumbent>,
+    pub start_seconds: f64,
+    /// the solver's own answer, when rmod replaced its point
+    pub repaired: Option<rmod_report::Repaired>,
+    /// forward-pass check of the reported point
+    pub verification: Option<Verification>,
+    /// warnings and errors of the solve (status, mismatch, checks)
+    pub diagnostics: Vec<Diagnostic>,
+    /// why the point is not reported as optimal although the solver said so (empty otherwise)
+    pub unproven: Vec<String>,
+}
+
+/// Whether `a` is better than `b` for the model's sense (by more than a relative 1e-9).
+fn better(model: &Model, a: f64, b: f64) -> bool {
+    let tol = 1e-9 * a.abs().max(b.abs()).max(1.0);
+    match model.objective.as_ref().map(|o| o.sense) {
+        Some(Sense::Maximize) => a > b + tol,
+        _ => a < b - tol,
+    }
+}
+
+/// Seconds left before `deadline` (`None`: no limit).
+fn remaining(deadline: Option<Instant>) -> Option<f64> {
+    deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64())
+}
+
+/// The number of cells `input_split` gets: the model's option, or the default by size.
+pub fn split_cells(model: &Model, split: &[u32]) -> u64 {
+    model.options.input_split.unwrap_or(
+        if split.len() <= 2 && model.columns.len() + model.rows.len() <= AUTO_SPLIT_SIZE {
+            AUTO_SPLIT_CELLS
+        } else {
+            0
+        },
+    )
+}
+
+/// The starting point (see `option incumbent`): the LP relaxation's point and completed samples.
+fn find_start(model: &Model, uses: &[NetUse], deadline: Option<Instant>) -> Option<Incumbent> {
+    if model.options.incumbent.as_deref() == Some("off")
+        || uses.is_empty()
+        || model.n_integer() == 0
+    {
+        return None;
+    }
+    let lp_seconds = remaining(deadline).map_or(START_LP_SECONDS, |r| r.min(START_LP_SECONDS));
+    if lp_seconds <= 0.0 {
+        return None;
+    }
+    let relaxed = rmod_solver::relaxation_point(model, lp_seconds);
+    // forward passes and a feasibility check per sample: about 2e7 coefficient evaluations in
+    // all, 16 to 1024 samples
+    let work = (model.n_nonzeros() + model.columns.len()).max(1);
+    let samples = (20_000_000 / work).clamp(16, 1024);
+    rmod_compiler::find_incumbent(model, uses, relaxed.as_deref(), samples, 1)
+}
+
+/// Solves a compiled model: the one place that decides what is reported and how strongly.
+pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
+    let clock = Instant::now();
+    let start = find_start(model, uses, settings.deadline);
+    let start_seconds = clock.elapsed().as_secs_f64();
+    if let (Some(s), Some(f)) = (&start, settings.on_point) {
+        f(&start_solution(s, start_seconds));
+    }
+    // the solver gets what is left of the run's time
+    let mut m = model.clone();
+    if let Some(r) = remaining(settings.deadline) {
+        m.options.time_limit = Some(r.max(0.0));
+    }
+    let split = rmod_compiler::split_columns(&m, uses);
+    let cells = split_cells(&m, &split);
+    let start_values = start.as_ref().map(|i| i.values.as_slice());
+    let solution = if cells > 0 && !split.is_empty() {
+        rmod_solver::solve_split(
+            &m,
+            &split,
+            &|b| rmod_compiler::tighten_cell(uses, b),
+            start_values,
+            cells as usize,
+        )
+    } else {
+        rmod_solver::solve(&m, start_values)
+    };
+    let mut out = finish(model, uses, solution, start);
+    out.start_seconds = start_seconds;
+    if let Some(f) = settings
+        .on_point
+        .filter(|_| out.solution.status.has_point())
+    {
+        f(&out.solution);
+    }
+    out
+}
+
+/// The start as a solution (status `feasible`), for `on_point`.
+fn start_solution(s: &Incumbent, seconds: f64) -> Solution {
+    Solution {
+        status: Status::Feasible,
+        objective: Some(s.objective),
+        best_bound: None,
+        values: s.values.clone(),
+        seconds,
+        iterations: 0,
+        split: None,
+    }
+}
+
+/// Everything after the solver: verification and repair of its point, the checks, the choice
+/// between it and the start, and the status.
+pub fn finish(
+    model: &Model,
+    uses: &[NetUse],
+    solution: Solution,
+    start: Option<Incumbent>,
+) -> Outcome {
+    let solver_said_optimal = solution.status == Status::Optimal;
+    let (mut solution, repaired, mut diagnostics) = repair(model, uses, solution);
+    let mut unproven = Vec::new();
+    if repaired.is_some() && solver_said_optimal {
+        unproven.push("the solver's point had network outputs off from a forward pass; the exact point at its inputs is shown".to_string());
+    }
+    // the reported point must satisfy every row and bound on its own scale
+    if solution.status.has_point() && !rmod_solver::is_feasible(model, &solution.values) {
+        let v = model.scaled_violation(&solution.values);
+        diagnostics.push(
+            Diagnostic::warning(
+                "rmod::solve::check_failed",
+                format!("the solver's point violates a row or bound by {v:.3e} (relative to the row's own magnitude)"),
+            )
+            .with_help("the point is not trustworthy; rescale the model's units or tighten the networks' bounds (`option bounds = \"lp\"`)"),
+        );
+        unproven.push(format!(
+            "the point violates a row or bound by {v:.3e} (scaled)"
+        ));
+        solution.status = Status::Feasible;
+    }
+    // bounds self-check: every true pre-activation at the point lies within the encoding's bounds
+    if solution.status.has_point() {
+        let bad = bound_violations(uses, &solution.values);
+        if let Some(worst) = bad.first() {
+            diagnostics.push(checks::bound_check_diagnostic(&bad));
+            unproven.push(format!(
+                "the networks' bounds cut off the true activation of {} neuron(s) (first: `{}` layer {} neuron {})",
+                bad.len(),
+                worst.constraint,
+                worst.layer + 1,
+                worst.neuron + 1
+            ));
+        }
+    }
+    // the best verified point: the start beats a point the solver could not prove
+    if let Some(s) = &start {
+        let start_wins = match solution.objective {
+            Some(v) if solution.status.has_point() => better(model, s.objective, v),
+            _ => !matches!(solution.status, Status::Infeasible | Status::Unbounded),
+        };
+        if start_wins && rmod_solver::is_feasible(model, &s.values) {
+            if let Status::Error(msg) = &solution.status {
+                unproven.push(format!(
+                    "the solver failed ({msg}); rmod's own start is shown"
+                ));
+            }
+            if solution.status.has_point() {
+                unproven.push(format!(
+                    "rmod's own start ({}) is better than the solver's point; the start is shown",
+                    rmod_report::fmt_num(s.objective)
+                ));
+            }
+            solution.values = s.values.clone();
+            solution.objective = Some(s.objective);
+            solution.best_bound = None;
+            solution.status = Status::Feasible;
+        }
+    }
+    if !unproven.is_empty() && solution.status == Status::Optimal {
+        solution.status = Status::Feasible;
+    }
+    if solution.status != Status::Optimal {
+        solution.best_bound = solution.best_bound.filter(|_| unproven.is_empty());
+    }
+    let status_diag = if unproven.is_empty() || !solution.status.has_point() {
+        rmod_solver::status_diagnostic(&solution.status)
+    } else {
+        Some(
+            Diagnostic::warning(
+                "rmod::solve::unproven",
+                "the point is feasible and verified, but not proven optimal",
+            )
+            .with_note(unproven.join("; "))
+            .with_help("see the warnings above; `rmod explain rmod::solve::unproven` lists what makes rmod withhold `optimal`"),
+        )
+    };
+    let verification = solution
+        .status
+        .has_point()
+        .then(|| rmod_compiler::verify(model, uses, &solution.values));
+    diagnostics.splice(0..0, status_diag);
+    Outcome {
+        solution,
+        start,
+        start_seconds: 0.0,
+        repaired,
+        verification,
+        diagnostics,
+        unproven,
+    }
+}
+
+/// Checks the solver's point with forward passes. Where a network's outputs are off by more than
+/// `MISMATCH_TOL` (relative), the solver's answer is not what the model means: it is replaced by
+/// the exact point (every network recomputed at the solver's inputs) if that point satisfies the
+/// model, with status `feasible` (CBC's proof relied on rows it met only within tolerances), and
+/// by an error otherwise. Returns the solution to report, the solver's own answer if replaced, and
+/// the mismatch warnings.
+pub fn repair(
+    model: &Model,
+    uses: &[NetUse],
+    mut solution: Solution,
+) -> (Solution, Option<rmod_report::Repaired>, Vec<Diagnostic>) {
+    if !solution.status.has_point() {
+        return (solution, None, Vec::new());
+    }
+    let v = rmod_compiler::verify(model, uses, &solution.values);
+    let diags = rmod_compiler::verification_diagnostics(&v);
+    let worst = v.nets.iter().map(|n| n.2).fold(0.0, f64::max);
+    if worst <= rmod_compiler::MISMATCH_TOL {
+        return (solution, None, diags);
+    }
+    let repaired = rmod_report::Repaired {
+        solver_objective: solution.objective,
+        solver_status: solution.status.as_str().to_string(),
+        solver_mismatch: worst,
+    };
+    let (p, _) = rmod_compiler::exact_point(model, uses, &solution.values);
+    if rmod_solver::is_feasible(model, &p) {
+        solution.objective = model.objective.as_ref().map(|_| model.objective_value(&p));
+        solution.values = p;
+        solution.status = Status::Feasible;
+        solution.best_bound = None;
+    } else {
+        let viol = model.scaled_violation(&p);
+        solution.status = Status::Error(format!(
+            "CBC's point has network outputs off from a forward pass by {worst:.3e} (relative), and the exact point at its inputs violates the model by {viol:.3e}; tighten the bounds (option bounds = \"lp\")"
+        ));
+        solution.values.clear();
+        solution.objective = None;
+        solution.best_bound = None;
+    }
+    (solution, Some(repaired), diags)
+}
