@@ -8,5 +8,7 @@ mod examples;
 mod export;
 mod relu;
 mod robustness;
+mod torture;
 mod train;
+mod trust;
 mod util;

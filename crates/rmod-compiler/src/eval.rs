@@ -1773,6 +1773,24 @@ impl Evaluator<'_> {
             }
         };
         let mut bounds = bounds;
+        // bounds from a solver must admit every true activation: forward passes at samples of
+        // the box (for the network context; a model context's bounds hold only on the model's
+        // feasible points, which the solve's checks see)
+        if bounds.method != "ia" && bounds.context == "network" {
+            if let Some(f) = rmod_relu::self_check(&encoded, &mut bounds.pre, &slo, &shi, 512) {
+                self.warn_once(
+                    Diagnostic::warning(
+                        "rmod::relu::bound_check",
+                        format!(
+                            "network `{net_name}`: {} bound(s) cut off a true activation at a sample point (first: layer {} neuron {}, pre-activation {:.6e} outside [{:.6e}, {:.6e}]); from layer {} on, interval bounds are used",
+                            f.neurons, f.layer + 1, f.neuron + 1, f.value, f.bounds.0, f.bounds.1, f.layer + 1
+                        ),
+                    )
+                    .with_label(span, "in this use")
+                    .with_help("the bound tightening's solver worked within its tolerances; the encoding stays exact with interval bounds there. Report the network file"),
+                );
+            }
+        }
         if hygiene.dropped > 0 {
             rmod_relu::widen_by_margin(&mut bounds.pre, &hygiene.margin);
         }

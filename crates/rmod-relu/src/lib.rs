@@ -16,6 +16,7 @@ mod jsonspan;
 mod obbt;
 mod regions;
 mod scale;
+mod selfcheck;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
@@ -27,6 +28,7 @@ pub use encode::{
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, BoundOracle, Context};
 pub use regions::{regions_exact, regions_sampled};
+pub use selfcheck::{self_check, CheckFailure};
 pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,11 +153,16 @@ impl Network {
     }
     /// Pre-activations of every layer (scaled units) at a point given in model units.
     pub fn trace(&self, x: &[f64]) -> Vec<Vec<f64>> {
-        let mut h: Vec<f64> = x
+        let h: Vec<f64> = x
             .iter()
             .enumerate()
             .map(|(i, v)| self.scale_input(i, *v))
             .collect();
+        self.trace_scaled(&h)
+    }
+    /// Pre-activations of every layer at a point given in the network's scaled units.
+    pub fn trace_scaled(&self, x: &[f64]) -> Vec<Vec<f64>> {
+        let mut h = x.to_vec();
         let mut out = Vec::with_capacity(self.layers.len());
         for l in &self.layers {
             let a: Vec<f64> = l

@@ -26,7 +26,7 @@ pub use checks::{bound_violations, BoundViolation};
 pub const AUTO_SPLIT_CELLS: u64 = 100_000;
 pub const AUTO_SPLIT_SIZE: usize = 20_000;
 
-/// Seconds the LP relaxation for the start may take at most.
+/// Seconds the LP relaxation for the start may take at most without a time limit.
 const START_LP_SECONDS: f64 = 10.0;
 
 /// How a solve runs.
@@ -82,30 +82,43 @@ pub fn split_cells(model: &Model, split: &[u32]) -> u64 {
     )
 }
 
-/// The starting point (see `option incumbent`): the LP relaxation's point and completed samples.
-fn find_start(model: &Model, uses: &[NetUse], deadline: Option<Instant>) -> Option<Incumbent> {
+/// The starting point (see `option incumbent`): the LP relaxation's point and completed
+/// samples; and the seconds the LP took (`None`: no LP solved).
+fn find_start(
+    model: &Model,
+    uses: &[NetUse],
+    deadline: Option<Instant>,
+) -> (Option<Incumbent>, Option<f64>) {
     if model.options.incumbent.as_deref() == Some("off")
         || uses.is_empty()
         || model.n_integer() == 0
     {
-        return None;
+        return (None, None);
     }
-    let lp_seconds = remaining(deadline).map_or(START_LP_SECONDS, |r| r.min(START_LP_SECONDS));
-    if lp_seconds <= 0.0 {
-        return None;
-    }
-    let relaxed = rmod_solver::relaxation_point(model, lp_seconds);
+    // under a time limit, as long as what is left: CBC would start with the same LP, and
+    // when the LP alone does not fit, neither does CBC (the policy then skips it)
+    let lp_seconds = remaining(deadline).unwrap_or(START_LP_SECONDS);
+    let lp_clock = Instant::now();
+    let relaxed = if lp_seconds > 0.0 {
+        rmod_solver::relaxation_point(model, lp_seconds)
+    } else {
+        None
+    };
+    let lp_took = (lp_seconds > 0.0).then(|| lp_clock.elapsed().as_secs_f64());
     // forward passes and a feasibility check per sample: about 2e7 coefficient evaluations in
     // all, 16 to 1024 samples
     let work = (model.n_nonzeros() + model.columns.len()).max(1);
     let samples = (20_000_000 / work).clamp(16, 1024);
-    rmod_compiler::find_incumbent(model, uses, relaxed.as_deref(), samples, 1)
+    (
+        rmod_compiler::find_incumbent(model, uses, relaxed.as_deref(), samples, 1),
+        lp_took,
+    )
 }
 
 /// Solves a compiled model: the one place that decides what is reported and how strongly.
 pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let clock = Instant::now();
-    let start = find_start(model, uses, settings.deadline);
+    let (start, lp_took) = find_start(model, uses, settings.deadline);
     let start_seconds = clock.elapsed().as_secs_f64();
     if let (Some(s), Some(f)) = (&start, settings.on_point) {
         f(&start_solution(s, start_seconds));
@@ -118,7 +131,20 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let split = rmod_compiler::split_columns(&m, uses);
     let cells = split_cells(&m, &split);
     let start_values = start.as_ref().map(|i| i.values.as_slice());
-    let solution = if cells > 0 && !split.is_empty() {
+    // CBC's first step is this same LP, and CBC cannot be stopped inside it: when less time
+    // is left than the LP took, the run ends with what it has (the limit is kept)
+    let left = remaining(settings.deadline);
+    let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < t) || r <= 0.0) {
+        Solution {
+            status: Status::NoSolution,
+            objective: None,
+            best_bound: None,
+            values: Vec::new(),
+            seconds: 0.0,
+            iterations: 0,
+            split: None,
+        }
+    } else if cells > 0 && !split.is_empty() {
         rmod_solver::solve_split(
             &m,
             &split,

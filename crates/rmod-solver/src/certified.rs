@@ -60,6 +60,7 @@ extern "C" {
     fn Clp_getNumRows(model: *mut ClpSimplex) -> c_int;
     fn Clp_getRowPrice(model: *mut ClpSimplex) -> *const f64;
     fn Clp_getObjValue(model: *mut ClpSimplex) -> f64;
+    fn Clp_getColSolution(model: *mut ClpSimplex) -> *const f64;
 }
 
 /// Owns one `Clp_Simplex`; deletes it on drop.
@@ -159,7 +160,7 @@ fn clp_solve(
     model: &Model,
     objective: &[(u32, f64)],
     time_limit: Option<f64>,
-) -> Option<(Vec<f64>, f64)> {
+) -> Option<(Vec<f64>, f64, Vec<f64>)> {
     let n = model.columns.len();
     let m = model.rows.len();
     if n == 0 || m == 0 {
@@ -245,7 +246,32 @@ fn clp_solve(
     let y = unsafe { std::slice::from_raw_parts(price, m) }.to_vec();
     // SAFETY: `p` is live.
     let obj_value = unsafe { Clp_getObjValue(p) };
-    Some((y, obj_value))
+    // SAFETY: `p` is live; after a solve the column solution holds n (= numberColumns, loaded
+    // above) doubles, copied out while `clp` is alive and untouched.
+    let x = unsafe {
+        let sol = Clp_getColSolution(p);
+        if sol.is_null() {
+            return None;
+        }
+        std::slice::from_raw_parts(sol, n).to_vec()
+    };
+    Some((y, obj_value, x))
+}
+
+/// The optimal point of the LP relaxation of `model` (its objective, every column continuous),
+/// solved by Clp within `time_limit` seconds (of CPU time; CBC's C interface ignores limits for
+/// pure LPs). `None` if Clp does not prove optimality in time.
+pub fn lp_point(model: &Model, time_limit: Option<f64>) -> Option<Vec<f64>> {
+    let obj = model.objective.as_ref()?;
+    let sign = match obj.sense {
+        rmod_ir::Sense::Minimize => 1.0,
+        rmod_ir::Sense::Maximize => -1.0,
+    };
+    let coeffs: Vec<(u32, f64)> = obj.coeffs.iter().map(|(c, a)| (*c, sign * a)).collect();
+    if !valid(model, &coeffs, 0.0) || time_limit.is_some_and(|t| t.is_nan() || t <= 0.0) {
+        return None;
+    }
+    clp_solve(model, &coeffs, time_limit).map(|r| r.2)
 }
 
 /// The Neumaier–Shcherbina bound (module docs) for the row multipliers `y` (one per row; any
@@ -499,7 +525,7 @@ mod tests {
         let b = certified_min(&m, &obj, 2.5, Some(10.0)).expect("a bound");
         assert!(b <= 3.9 && b > 3.9 - 1e-9, "{b}");
         // Clp's sign convention: reduced cost c - Aᵀy, so >= rows get positive duals
-        let (y, v) = clp_solve(&m, &obj, None).expect("optimal");
+        let (y, v, _) = clp_solve(&m, &obj, None).expect("optimal");
         assert!((v - 1.4).abs() < 1e-9, "{v}");
         assert!(
             (y[0] - 0.4).abs() < 1e-9 && (y[1] - 0.2).abs() < 1e-9,
@@ -551,7 +577,7 @@ mod tests {
         let obj = [(0, 2.0), (1, 3.0)];
         let b = certified_min(&m, &obj, 0.0, None).expect("a bound");
         assert!(b <= 9.5 && b > 9.5 - 1e-9, "{b}");
-        let (y, _) = clp_solve(&m, &obj, None).expect("optimal");
+        let (y, _, _) = clp_solve(&m, &obj, None).expect("optimal");
         assert!(
             (y[0] - 2.5).abs() < 1e-9 && (y[1] + 0.5).abs() < 1e-9,
             "{y:?}"
@@ -732,7 +758,7 @@ mod tests {
             let b = certified_min(&m, &obj, constant, None)
                 .unwrap_or_else(|| panic!("LP {lp}: no bound for {m:?}"));
             // Clp's own optimum
-            let (_, v) = clp_solve(&m, &obj, None).expect("optimal");
+            let (_, v, _) = clp_solve(&m, &obj, None).expect("optimal");
             let v = v + constant;
             assert!(
                 (b - v).abs() <= 1e-6 * (1.0 + v.abs()),

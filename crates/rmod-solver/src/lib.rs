@@ -7,7 +7,7 @@
 extern crate cbc_src;
 
 mod certified;
-pub use certified::certified_min;
+pub use certified::{certified_min, lp_point};
 
 use std::ffi::CString;
 use std::time::Instant;
@@ -495,19 +495,11 @@ pub fn solve_mps_file(path: &std::path::Path, sense: Sense) -> (Status, Option<f
     (status, Some(m.obj_value()))
 }
 
-/// The point of the model's LP relaxation (integrality dropped), if CBC solves it to optimality
+/// The point of the model's LP relaxation (integrality dropped), if Clp solves it to optimality
 /// within `time_limit` seconds.
+
 pub fn relaxation_point(model: &Model, time_limit: f64) -> Option<Vec<f64>> {
-    let mut m = model.clone();
-    for c in &mut m.columns {
-        c.kind = ColKind::Continuous;
-    }
-    m.options = rmod_ir::Options {
-        time_limit: Some(time_limit),
-        ..Default::default()
-    };
-    let s = solve(&m, None);
-    (s.status == Status::Optimal).then_some(s.values)
+    lp_point(model, Some(time_limit))
 }
 
 /// Valid bounds for network bound tightening: an LP relaxation's optimum, or a MILP's best
