@@ -41,7 +41,11 @@ fn random_net(rng: &mut Rng, d: usize, max_depth: usize, max_width: usize) -> se
     let mut layers = Vec::new();
     for k in 0..=depth {
         let last = k == depth;
-        let n = if last { 1 } else { 2 + rng.below(max_width - 1) };
+        let n = if last {
+            1
+        } else {
+            2 + rng.below(max_width - 1)
+        };
         let mut w: Vec<Vec<f64>> = (0..n)
             .map(|_| (0..width).map(|_| rng.range(-1.5, 1.5)).collect())
             .collect();
@@ -132,7 +136,11 @@ fn grid_best(net: &serde_json::Value, d: usize, sense: f64) -> f64 {
     let mut best = f64::INFINITY;
     for i in 0..n {
         for j in 0..(if d == 2 { n } else { 1 }) {
-            let x = if d == 1 { vec![at(i)] } else { vec![at(i), at(j)] };
+            let x = if d == 1 {
+                vec![at(i)]
+            } else {
+                vec![at(i), at(j)]
+            };
             best = best.min(sense * forward(net, &x));
         }
     }
@@ -167,12 +175,36 @@ fn compiled(net: &serde_json::Value, text: &str) -> CompileOutput {
 
 /// The option combinations of a case (all of them, or a deterministic share for large runs).
 const COMBOS: &[[(&str, &str); 3]] = &[
-    [("bounds", "\"ia\""), ("input_split", "0"), ("relu_scaling", "\"off\"")],
-    [("bounds", "\"ia\""), ("input_split", "100000"), ("relu_scaling", "\"balanced\"")],
-    [("bounds", "\"lp\""), ("input_split", "0"), ("relu_scaling", "\"balanced\"")],
-    [("bounds", "\"lp\""), ("input_split", "100000"), ("relu_scaling", "\"off\"")],
-    [("bounds", "\"milp\""), ("input_split", "0"), ("relu_scaling", "\"off\"")],
-    [("bounds", "\"milp\""), ("input_split", "100000"), ("relu_scaling", "\"bigm\"")],
+    [
+        ("bounds", "\"ia\""),
+        ("input_split", "0"),
+        ("relu_scaling", "\"off\""),
+    ],
+    [
+        ("bounds", "\"ia\""),
+        ("input_split", "100000"),
+        ("relu_scaling", "\"balanced\""),
+    ],
+    [
+        ("bounds", "\"lp\""),
+        ("input_split", "0"),
+        ("relu_scaling", "\"balanced\""),
+    ],
+    [
+        ("bounds", "\"lp\""),
+        ("input_split", "100000"),
+        ("relu_scaling", "\"off\""),
+    ],
+    [
+        ("bounds", "\"milp\""),
+        ("input_split", "0"),
+        ("relu_scaling", "\"off\""),
+    ],
+    [
+        ("bounds", "\"milp\""),
+        ("input_split", "100000"),
+        ("relu_scaling", "\"bigm\""),
+    ],
 ];
 
 struct Tally {
@@ -182,7 +214,12 @@ struct Tally {
 
 fn run_case(case: usize, rng: &mut Rng, t: &mut Tally) {
     let d = [1, 2, 2, 3, 5][case % 5];
-    let net = random_net(rng, d, if d <= 2 { 3 } else { 2 }, if d <= 2 { 10 } else { 8 });
+    let net = random_net(
+        rng,
+        d,
+        if d <= 2 { 3 } else { 2 },
+        if d <= 2 { 10 } else { 8 },
+    );
     for maximize in [false, true] {
         let sense = if maximize { -1.0 } else { 1.0 };
         let grid = (d <= 2).then(|| grid_best(&net, d, sense));
@@ -190,11 +227,19 @@ fn run_case(case: usize, rng: &mut Rng, t: &mut Tally) {
         for combo in COMBOS {
             let text = model_text(d, maximize, combo);
             let out = compiled(&net, &text);
-            let label = format!("case {case} (d={d}, {}) {combo:?}", if maximize { "max" } else { "min" });
+            let label = format!(
+                "case {case} (d={d}, {}) {combo:?}",
+                if maximize { "max" } else { "min" }
+            );
             let Some(model) = &out.model else {
                 // a refusal is allowed (the range guard), never a wrong answer
-                if !out.diagnostics.iter().any(|d| d.code == "rmod::numeric::range") {
-                    t.failures.push(format!("{label}: did not compile: {:?}", out.diagnostics));
+                if !out
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == "rmod::numeric::range")
+                {
+                    t.failures
+                        .push(format!("{label}: did not compile: {:?}", out.diagnostics));
                 }
                 continue;
             };
@@ -212,11 +257,15 @@ fn run_case(case: usize, rng: &mut Rng, t: &mut Tally) {
             let exact = forward(&net, &xs);
             let tol = 1e-6 * exact.abs().max(1.0);
             if (exact - obj).abs() > tol {
-                t.failures.push(format!("{label}: objective {obj} but the forward pass at its point gives {exact}"));
+                t.failures.push(format!(
+                    "{label}: objective {obj} but the forward pass at its point gives {exact}"
+                ));
             }
             if let Some(g) = grid {
                 if sense * obj > sense * g + 1e-6 * g.abs().max(1.0) {
-                    t.failures.push(format!("{label}: optimal {obj} is worse than the grid point {g}"));
+                    t.failures.push(format!(
+                        "{label}: optimal {obj} is worse than the grid point {g}"
+                    ));
                 }
             }
             values.push((obj, label));
@@ -225,7 +274,8 @@ fn run_case(case: usize, rng: &mut Rng, t: &mut Tally) {
         if let Some((first, l0)) = values.first() {
             for (v, l) in &values[1..] {
                 if (v - first).abs() > 1e-5 * first.abs().max(1.0) {
-                    t.failures.push(format!("{l}: optimum {v} differs from {l0}: {first}"));
+                    t.failures
+                        .push(format!("{l}: optimum {v} differs from {l0}: {first}"));
                 }
             }
         }
@@ -246,9 +296,18 @@ fn random_pathological_networks_agree_with_grids_and_each_other() {
     for case in 0..n {
         run_case(case, &mut rng, &mut t);
     }
-    eprintln!("torture: {n} networks, {} solves, {} disagreements", t.solves, t.failures.len());
+    eprintln!(
+        "torture: {n} networks, {} solves, {} disagreements",
+        t.solves,
+        t.failures.len()
+    );
     assert!(t.solves >= 8 * n, "too few solves: {}", t.solves);
-    assert!(t.failures.is_empty(), "{} disagreements:\n{}", t.failures.len(), t.failures.join("\n"));
+    assert!(
+        t.failures.is_empty(),
+        "{} disagreements:\n{}",
+        t.failures.len(),
+        t.failures.join("\n")
+    );
 }
 
 #[test]

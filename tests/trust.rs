@@ -44,14 +44,26 @@ fn a_large_unrelated_variable_does_not_loosen_a_cut() {
     let big = base
         .replace("var f;", "var f;\nvar big in [1e7, 2e7];")
         .replace("minimize value: f;", "minimize value: f + big;")
-        .replace("nets/peaks_2x16.json", &root().join("tests/models/nets/peaks_2x16.json").display().to_string());
+        .replace(
+            "nets/peaks_2x16.json",
+            &root()
+                .join("tests/models/nets/peaks_2x16.json")
+                .display()
+                .to_string(),
+        );
     let path = tmp("corner_big.rmod");
     std::fs::write(&path, big).expect("write");
     let (c, doc, err) = solve_json(&path, &[]);
     assert_eq!(c, 0, "{err}");
     assert_eq!(doc["status"], "optimal");
-    assert!(doc["check"]["max_violation"].as_f64().expect("check") <= 1e-6, "{doc}");
-    let (x, y) = (doc["variables"]["x"].as_f64().unwrap_or(0.0), doc["variables"]["y"].as_f64().unwrap_or(0.0));
+    assert!(
+        doc["check"]["max_violation"].as_f64().expect("check") <= 1e-6,
+        "{doc}"
+    );
+    let (x, y) = (
+        doc["variables"]["x"].as_f64().unwrap_or(0.0),
+        doc["variables"]["y"].as_f64().unwrap_or(0.0),
+    );
     assert!(x + y <= -3.0 + 1e-6, "{x} + {y}");
     // the same optimum as the corner model itself, shifted by 1e7 (the grid check of corner.rmod
     // is in tests/relu.rs)
@@ -64,7 +76,8 @@ fn a_large_unrelated_variable_does_not_loosen_a_cut() {
 /// The trained weight-decay network with `share` of its weights set to tiny values
 /// (1e-38..1e-30), and the same network with those weights set to 0.
 fn tiny_and_zeroed(share: f64, seed: u64) -> (Value, Value) {
-    let text = std::fs::read_to_string(root().join("tests/models/nets/peaks_3x32_l2.json")).expect("net");
+    let text =
+        std::fs::read_to_string(root().join("tests/models/nets/peaks_3x32_l2.json")).expect("net");
     let mut tiny: Value = serde_json::from_str(&text).expect("json");
     let mut zero = tiny.clone();
     let mut rng = Rng(seed);
@@ -72,7 +85,10 @@ fn tiny_and_zeroed(share: f64, seed: u64) -> (Value, Value) {
     for k in 0..layers {
         let rows = tiny["layers"][k]["weights"].as_array().expect("w").len();
         for i in 0..rows {
-            let cols = tiny["layers"][k]["weights"][i].as_array().expect("row").len();
+            let cols = tiny["layers"][k]["weights"][i]
+                .as_array()
+                .expect("row")
+                .len();
             for j in 0..cols {
                 if rng.unit() < share {
                     let mag = 10f64.powf(-38.0 + 8.0 * rng.unit());
@@ -106,7 +122,10 @@ fn tiny_weights_give_the_optimum_of_the_zeroed_network_under_every_option() {
     let n = 201;
     for i in 0..n {
         for j in 0..n {
-            let x = [-3.0 + 6.0 * i as f64 / (n - 1) as f64, -3.0 + 6.0 * j as f64 / (n - 1) as f64];
+            let x = [
+                -3.0 + 6.0 * i as f64 / (n - 1) as f64,
+                -3.0 + 6.0 * j as f64 / (n - 1) as f64,
+            ];
             grid = grid.min(net.forward(&x)[0]);
         }
     }
@@ -131,7 +150,10 @@ fn tiny_weights_give_the_optimum_of_the_zeroed_network_under_every_option() {
                     assert_eq!(c, 0, "{opts:?}: {err}");
                     assert_eq!(doc["status"], "optimal", "{opts:?}");
                     let got = objective(&doc.to_string());
-                    assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{opts:?}: {got} vs {want}");
+                    assert!(
+                        (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                        "{opts:?}: {got} vs {want}"
+                    );
                     assert!(err.contains("rmod::relu::negligible_weights"), "{err}");
                     runs += 1;
                 }
@@ -149,9 +171,17 @@ fn wide_net() -> Value {
     for k in 0..5 {
         let n = if k == 4 { 1 } else { 256 };
         let s = (2.0 / width as f64).sqrt();
-        let w: Vec<Vec<f64>> = (0..n).map(|_| (0..width).map(|_| s * (2.0 * rng.unit() - 1.0) * 1.7).collect()).collect();
+        let w: Vec<Vec<f64>> = (0..n)
+            .map(|_| {
+                (0..width)
+                    .map(|_| s * (2.0 * rng.unit() - 1.0) * 1.7)
+                    .collect()
+            })
+            .collect();
         let b: Vec<f64> = (0..n).map(|_| 0.1 * (2.0 * rng.unit() - 1.0)).collect();
-        layers.push(json!({"weights": w, "bias": b, "activation": if k == 4 { "linear" } else { "relu" }}));
+        layers.push(
+            json!({"weights": w, "bias": b, "activation": if k == 4 { "linear" } else { "relu" }}),
+        );
         width = n;
     }
     json!({"format": "relu-net", "version": 1, "input_bounds": vec![[-5.0, 5.0]; 10], "layers": layers})
@@ -172,13 +202,19 @@ fn time_limit_bounds_the_whole_run_on_a_wide_network() {
     let (c, doc, err) = solve_json(&path, &["--option", "time_limit=30"]);
     let secs = started.elapsed().as_secs_f64();
     // T + max(2 s, 5%): the limit the trust issue sets for the whole run
-    assert!(secs <= 32.0, "the run took {secs:.1} s with time_limit = 30");
+    assert!(
+        secs <= 32.0,
+        "the run took {secs:.1} s with time_limit = 30"
+    );
     assert!(c == 5 || c == 4 || c == 0, "exit {c}: {err}");
     if c != 4 {
         // a verified point no worse than rmod's own start
         let v = objective(&doc.to_string());
         if let Some(start) = doc["start"]["objective"].as_f64() {
-            assert!(v <= start + 1e-9 * start.abs().max(1.0), "{v} vs start {start}");
+            assert!(
+                v <= start + 1e-9 * start.abs().max(1.0),
+                "{v} vs start {start}"
+            );
         }
         assert!(doc["check"]["max_violation"].as_f64().expect("check") <= 1e-6);
     }
@@ -192,19 +228,35 @@ fn an_interrupt_writes_the_best_point_so_far() {
     for (signal, after) in [("-INT", 8.0), ("-TERM", 20.0)] {
         let child = Command::new(rmod_bin())
             .current_dir(root())
-            .args(["solve", path.to_str().expect("p"), "--format", "json", "-o", out.to_str().expect("o"), "--no-cache"])
+            .args([
+                "solve",
+                path.to_str().expect("p"),
+                "--format",
+                "json",
+                "-o",
+                out.to_str().expect("o"),
+                "--no-cache",
+            ])
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn");
         std::thread::sleep(std::time::Duration::from_secs_f64(after));
-        let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
         let o = child.wait_with_output().expect("wait");
         let c = o.status.code().unwrap_or(-1);
-        assert!(c == 5 || c == 4, "{signal}: exit {c}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            c == 5 || c == 4,
+            "{signal}: exit {c}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         if c == 5 {
-            let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("output file")).expect("complete JSON");
+            let doc: Value =
+                serde_json::from_str(&std::fs::read_to_string(&out).expect("output file"))
+                    .expect("complete JSON");
             assert_eq!(doc["status"], "feasible");
             assert!(doc["objective"]["value"].as_f64().is_some());
         }
@@ -215,7 +267,11 @@ fn an_interrupt_writes_the_best_point_so_far() {
 #[test]
 fn the_fuzzers_findings_are_diagnostics() {
     // a warning at a column beyond 65,535 (miette's padding panicked there)
-    let long = format!("var x in [0, 1]; var unused_{} in [0, 1];{}\nminimize o: x;\n", "a".repeat(70_000), " ".repeat(10));
+    let long = format!(
+        "var x in [0, 1]; var unused_{} in [0, 1];{}\nminimize o: x;\n",
+        "a".repeat(70_000),
+        " ".repeat(10)
+    );
     let p = tmp("long_line.rmod");
     std::fs::write(&p, long).expect("write");
     let o = rmod(&["solve", p.to_str().expect("p")]);
@@ -224,15 +280,33 @@ fn the_fuzzers_findings_are_diagnostics() {
     assert!(stderr(&o).contains("rmod::resolve::unused"));
     // 20,000 non-ASCII characters: one error per run of them, at most 20 in all
     let p = tmp("unicode.rmod");
-    std::fs::write(&p, format!("var x in [0, 1];\n{}\nminimize o: x;\n", "é x ".repeat(20_000))).expect("write");
+    std::fs::write(
+        &p,
+        format!(
+            "var x in [0, 1];\n{}\nminimize o: x;\n",
+            "é x ".repeat(20_000)
+        ),
+    )
+    .expect("write");
     let o = rmod(&["check", p.to_str().expect("p")]);
     assert_eq!(code(&o), 1);
-    assert!(o.stderr.len() < 200_000, "{} bytes of stderr", o.stderr.len());
+    assert!(
+        o.stderr.len() < 200_000,
+        "{} bytes of stderr",
+        o.stderr.len()
+    );
     // deep nesting: coded errors, not stack overflows
     for text in [
-        format!("var x; minimize o: {}x{};", "(".repeat(3500), ")".repeat(3500)),
+        format!(
+            "var x; minimize o: {}x{};",
+            "(".repeat(3500),
+            ")".repeat(3500)
+        ),
         format!("var x; minimize o: {}x;", "-".repeat(20_000)),
-        format!("set I = {{1}}; var x{{I}} in [0, 1]; minimize o: {}x[i];", "sum{i in I} ".repeat(10_000)),
+        format!(
+            "set I = {{1}}; var x{{I}} in [0, 1]; minimize o: {}x[i];",
+            "sum{i in I} ".repeat(10_000)
+        ),
     ] {
         let p = tmp("deep.rmod");
         std::fs::write(&p, text).expect("write");
@@ -243,13 +317,20 @@ fn the_fuzzers_findings_are_diagnostics() {
     // extreme numbers are refused, never solved wrongly
     for (text, what) in [
         ("var y in [0, 1e28]; maximize o: y;", "bound"),
-        ("var y in [0, 1]; var z binary; subject to c: y <= 1e300 * z; maximize o: y;", "coefficient"),
+        (
+            "var y in [0, 1]; var z binary; subject to c: y <= 1e300 * z; maximize o: y;",
+            "coefficient",
+        ),
     ] {
         let p = tmp("extreme.rmod");
         std::fs::write(&p, text).expect("write");
         let o = rmod(&["solve", p.to_str().expect("p")]);
         assert_eq!(code(&o), 1, "{what}: {}", stderr(&o));
-        assert!(stderr(&o).contains("rmod::numeric::range"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("rmod::numeric::range"),
+            "{}",
+            stderr(&o)
+        );
     }
     // a network bias of 1e300 in a maximization (a SIGSEGV in CBC before)
     let net = json!({"format": "relu-net", "version": 1.0, "input_bounds": [[0.0, 1.0]], "layers": [
@@ -260,7 +341,11 @@ fn the_fuzzers_findings_are_diagnostics() {
     std::fs::write(&p, "net n = relu_net(\"huge_bias.json\"); var x in [0, 1]; var y; subject to c: y = n(x); maximize o: y;").expect("write");
     let o = rmod(&["solve", p.to_str().expect("p")]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    assert!(stderr(&o).contains("rmod::numeric::range"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rmod::numeric::range"),
+        "{}",
+        stderr(&o)
+    );
     // "version": 1.0 is version 1
     let ok = json!({"format": "relu-net", "version": 1.0, "input_bounds": [[0.0, 1.0]], "layers": [
         {"weights": [[1.0]], "bias": [0.0], "activation": "linear"}]});
@@ -274,7 +359,11 @@ fn the_fuzzers_findings_are_diagnostics() {
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
     let bad = tmp("bad.rmod");
-    std::fs::write(&bad, "var x in [0, 1]; subject to c: x y <= 1; minimize o: z;").expect("write");
+    std::fs::write(
+        &bad,
+        "var x in [0, 1]; subject to c: x y <= 1; minimize o: z;",
+    )
+    .expect("write");
     for _ in 0..5 {
         let mut child = Command::new(rmod_bin())
             .args(["check", bad.to_str().expect("p")])

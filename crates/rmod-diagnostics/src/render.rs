@@ -69,19 +69,32 @@ impl miette::Diagnostic for MietteView<'_> {
 /// (Rust >= 1.87), and such a line is unreadable on a terminal anyway.
 const LONG_LINE: usize = 1000;
 
-/// The length in bytes of the line around byte `offset`.
+/// The length in bytes of the longest of the line around byte `offset` and its neighbours
+/// (miette shows one line of context on each side).
 fn line_len(text: &str, offset: usize) -> usize {
     let b = text.as_bytes();
     let offset = offset.min(b.len());
-    let start = b[..offset]
-        .iter()
-        .rposition(|c| *c == b'\n')
-        .map_or(0, |p| p + 1);
-    let end = b[offset..]
-        .iter()
-        .position(|c| *c == b'\n')
-        .map_or(b.len(), |p| offset + p);
-    end - start
+    let start_of = |at: usize| {
+        b[..at]
+            .iter()
+            .rposition(|c| *c == b'\n')
+            .map_or(0, |p| p + 1)
+    };
+    let end_of = |at: usize| {
+        b[at..]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(b.len(), |p| at + p)
+    };
+    let (start, end) = (start_of(offset), end_of(offset));
+    let mut longest = end - start;
+    if start > 0 {
+        longest = longest.max(start - 1 - start_of(start - 1));
+    }
+    if end < b.len() {
+        longest = longest.max(end_of(end + 1) - (end + 1));
+    }
+    longest
 }
 
 fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
@@ -144,7 +157,50 @@ fn view<'a>(diag: &'a Diagnostic, sources: &Sources) -> MietteView<'a> {
 }
 
 /// Renders one diagnostic the way a terminal shows it (no colour when `color` is false).
+/// Messages, helps, notes and label texts longer than this (characters) are shortened when
+/// rendered: they may quote user input (a field name, a line), and a diagnostic must stay
+/// readable and small however large the input.
+const MAX_TEXT: usize = 400;
+
+fn clip_text(s: &str) -> String {
+    if s.chars().count() <= MAX_TEXT {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(MAX_TEXT - 60).collect();
+    let tail: String = {
+        let t: Vec<char> = s.chars().rev().take(40).collect();
+        t.into_iter().rev().collect()
+    };
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        s.chars().count() - MAX_TEXT + 20
+    )
+}
+
+/// `diag` with every text within [`MAX_TEXT`].
+fn clipped(diag: &Diagnostic) -> std::borrow::Cow<'_, Diagnostic> {
+    let long = |s: &str| s.len() > MAX_TEXT;
+    if !long(&diag.message)
+        && !diag.help.as_deref().is_some_and(long)
+        && !diag.notes.iter().any(|n| long(n))
+        && !diag.labels.iter().any(|l| long(&l.message))
+    {
+        return std::borrow::Cow::Borrowed(diag);
+    }
+    let mut d = diag.clone();
+    d.message = clip_text(&d.message);
+    d.help = d.help.as_deref().map(clip_text);
+    for n in &mut d.notes {
+        *n = clip_text(n);
+    }
+    for l in &mut d.labels {
+        l.message = clip_text(&l.message);
+    }
+    std::borrow::Cow::Owned(d)
+}
+
 pub fn render_human(diag: &Diagnostic, sources: &Sources, color: bool, width: usize) -> String {
+    let diag = &*clipped(diag);
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -163,6 +219,7 @@ pub fn render_human(diag: &Diagnostic, sources: &Sources, color: bool, width: us
 
 /// One diagnostic as a JSON value: code, severity, message, help, notes, and labels with file, line, column and byte range.
 pub fn render_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
+    let diag = &*clipped(diag);
     let labels: Vec<serde_json::Value> = diag
         .labels
         .iter()
@@ -213,5 +270,18 @@ mod tests {
             "{out}"
         );
         assert!(out.lines().all(|l| l.len() < 400), "{out}");
+    }
+
+    #[test]
+    fn a_huge_message_is_shortened() {
+        let sources = Sources::default();
+        let d = Diagnostic::error(
+            "rmod::test",
+            format!("unknown field `{}`", "[".repeat(100_000)),
+        );
+        let out = render_human(&d, &sources, false, 100);
+        assert!(out.len() < 2_000, "{}", out.len());
+        assert!(out.contains("characters left out"));
+        assert!(render_json(&d, &sources).to_string().len() < 2_000);
     }
 }

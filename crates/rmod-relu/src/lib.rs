@@ -28,8 +28,8 @@ pub use encode::{
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, BoundOracle, Context};
 pub use regions::{regions_exact, regions_sampled};
-pub use selfcheck::{self_check, CheckFailure};
 pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};
+pub use selfcheck::{self_check, CheckFailure};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {

@@ -36,12 +36,20 @@ fn samples(lo: &[f64], hi: &[f64], random: usize) -> Vec<Vec<f64>> {
     let mut out = vec![lo.iter().zip(hi).map(|(a, b)| 0.5 * (a + b)).collect()];
     if d <= 8 {
         for mask in 0..(1usize << d) {
-            out.push((0..d).map(|i| if mask >> i & 1 == 1 { hi[i] } else { lo[i] }).collect());
+            out.push(
+                (0..d)
+                    .map(|i| if mask >> i & 1 == 1 { hi[i] } else { lo[i] })
+                    .collect(),
+            );
         }
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for _ in 0..random {
-        out.push((0..d).map(|i| lo[i] + (hi[i] - lo[i]) * rng.unit()).collect());
+        out.push(
+            (0..d)
+                .map(|i| lo[i] + (hi[i] - lo[i]) * rng.unit())
+                .collect(),
+        );
     }
     out
 }
@@ -87,10 +95,10 @@ pub fn self_check(
         let act = net.layers[f.layer - 1].activation;
         pre[f.layer - 1].iter().map(|b| post(act, *b)).collect()
     };
-    for k in f.layer..net.layers.len() {
-        pre[k] = net.layer_interval(k, &h);
+    for (k, bounds) in pre.iter_mut().enumerate().skip(f.layer) {
+        *bounds = net.layer_interval(k, &h);
         let act = net.layers[k].activation;
-        h = pre[k].iter().map(|b| post(act, *b)).collect();
+        h = bounds.iter().map(|b| post(act, *b)).collect();
     }
     Some(f)
 }

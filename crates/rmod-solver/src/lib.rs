@@ -497,7 +497,6 @@ pub fn solve_mps_file(path: &std::path::Path, sense: Sense) -> (Status, Option<f
 
 /// The point of the model's LP relaxation (integrality dropped), if Clp solves it to optimality
 /// within `time_limit` seconds.
-
 pub fn relaxation_point(model: &Model, time_limit: f64) -> Option<Vec<f64>> {
     lp_point(model, Some(time_limit))
 }
