@@ -165,6 +165,24 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 });
                 out.push_str(&format!("output     {name}{s}\n"));
             }
+            // what encoding would drop over the file's input box (see README, numerical safety)
+            if let Some(b) = &net.input_bounds {
+                let (lo, hi): (Vec<f64>, Vec<f64>) = b
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (p, q))| (net.scale_input(i, *p), net.scale_input(i, *q)))
+                    .unzip();
+                let (lo, hi): (Vec<f64>, Vec<f64>) = lo
+                    .iter()
+                    .zip(&hi)
+                    .map(|(a, b)| (a.min(*b), a.max(*b)))
+                    .unzip();
+                let (_, hy) = rmod_relu::clean(&net, &lo, &hi);
+                out.push_str(&format!(
+                    "negligible {} weight(s) too small to matter over the input box (dropped when encoded; largest contribution {:.1e})\n",
+                    hy.dropped, hy.largest
+                ));
+            }
             Ok(out)
         }
         NetCmd::Regions {
