@@ -132,6 +132,8 @@ pub struct ParallelBounds {
 struct Bar {
     enabled: bool,
     first: Option<Instant>,
+    /// without a terminal: when the last plain progress line was written
+    last_line: Option<Instant>,
     shown: bool,
     layer: usize,
     layers: usize,
@@ -151,6 +153,7 @@ impl ParallelBounds {
             bar: Mutex::new(Bar {
                 enabled: std::io::stderr().is_terminal(),
                 first: None,
+                last_line: None,
                 shown: false,
                 layer: 0,
                 layers: 0,
@@ -162,7 +165,22 @@ impl ParallelBounds {
     fn tick(&self, done: usize) {
         let Ok(mut b) = self.bar.lock() else { return };
         let Some(first) = b.first else { return };
-        if !b.enabled || first.elapsed() < Duration::from_secs(1) {
+        if !b.enabled {
+            // not a terminal (a log, CI): a plain line every 10 s of a long tightening
+            let since = b.last_line.unwrap_or(first).elapsed();
+            if since >= Duration::from_secs(10) {
+                b.last_line = Some(Instant::now());
+                errln!(
+                    "bounds  layer {}/{}: {done}/{} problems, {:.0} s",
+                    b.layer,
+                    b.layers,
+                    b.total,
+                    first.elapsed().as_secs_f64()
+                );
+            }
+            return;
+        }
+        if first.elapsed() < Duration::from_secs(1) {
             return;
         }
         b.shown = true;
