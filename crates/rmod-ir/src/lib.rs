@@ -278,7 +278,8 @@ pub struct Solution {
     pub objective: Option<f64>,
     /// best bound proven by the solver
     pub best_bound: Option<f64>,
-    /// one value per column (empty without a point)
+    /// one value per column (empty without a point; with status `no_solution`, possibly the
+    /// solver's last point, which failed the feasibility check: never to be reported as is)
     pub values: Vec<f64>,
     pub seconds: f64,
     pub iterations: i64,

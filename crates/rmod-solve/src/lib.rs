@@ -188,7 +188,11 @@ pub fn finish(
     start: Option<Incumbent>,
 ) -> Outcome {
     let solver_said_optimal = solution.status == Status::Optimal;
-    let (mut solution, repaired, mut diagnostics) = repair(model, uses, solution);
+    let (mut solution, repaired, mut diagnostics) = if solution.status == Status::NoSolution {
+        rescue(model, uses, solution)
+    } else {
+        repair(model, uses, solution)
+    };
     let mut unproven = Vec::new();
     if repaired.is_some() && solver_said_optimal {
         unproven.push("the solver's point had network outputs off from a forward pass; the exact point at its inputs is shown".to_string());
@@ -246,6 +250,9 @@ pub fn finish(
             solution.status = Status::Feasible;
         }
     }
+    if !solution.status.has_point() {
+        solution.values.clear();
+    }
     if !unproven.is_empty() && solution.status == Status::Optimal {
         solution.status = Status::Feasible;
     }
@@ -278,6 +285,40 @@ pub fn finish(
         diagnostics,
         unproven,
     }
+}
+
+/// A limit without a feasible point, but with the solver's last point (which failed the
+/// feasibility check, e.g. network outputs drifted within loose big-M rows): the exact point at
+/// its inputs, if that is feasible, becomes the answer (`feasible`), recorded as a repair.
+fn rescue(
+    model: &Model,
+    uses: &[NetUse],
+    mut solution: Solution,
+) -> (Solution, Option<rmod_report::Repaired>, Vec<Diagnostic>) {
+    if solution.values.len() != model.columns.len() || uses.is_empty() {
+        solution.values.clear();
+        return (solution, None, Vec::new());
+    }
+    let v = rmod_compiler::verify(model, uses, &solution.values);
+    let worst = v.nets.iter().map(|n| n.2).fold(0.0, f64::max);
+    let (p, _) = rmod_compiler::exact_point(model, uses, &solution.values);
+    if !rmod_solver::is_feasible(model, &p) {
+        solution.values.clear();
+        return (solution, None, Vec::new());
+    }
+    let repaired = rmod_report::Repaired {
+        solver_objective: Some(model.objective_value(&solution.values)),
+        solver_status: solution.status.as_str().to_string(),
+        solver_mismatch: worst,
+    };
+    solution.objective = model.objective.as_ref().map(|_| model.objective_value(&p));
+    solution.values = p;
+    solution.status = Status::Feasible;
+    (
+        solution,
+        Some(repaired),
+        rmod_compiler::verification_diagnostics(&v),
+    )
 }
 
 /// Checks the solver's point with forward passes. Where a network's outputs are off by more than

@@ -186,3 +186,27 @@ fn split_is_on_by_default_for_two_inputs_only() {
     m.options.input_split = Some(7);
     assert_eq!(split_cells(&m, &[0, 1, 2]), 7);
 }
+
+#[test]
+fn a_limit_without_a_feasible_point_keeps_the_exact_point_at_the_solvers_inputs() {
+    let out = compiled(ABS_MODEL);
+    let model = out.model.as_ref().expect("model");
+    let mut s = drifted(model, -1.5);
+    s.status = Status::NoSolution;
+    s.best_bound = None;
+    let o = finish(model, &out.net_uses, s, None);
+    assert_eq!(o.solution.status, Status::Feasible);
+    assert_eq!(o.solution.objective, Some(1.5));
+    assert_eq!(o.repaired.expect("repaired").solver_status, "no_solution");
+    // a point whose exact completion breaks the model stays no point at all
+    let out = compiled(
+        r#"net a = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = a(x); subject to cap: y <= 1; minimize o: x;"#,
+    );
+    let model = out.model.as_ref().expect("model");
+    let mut s = drifted(model, -1.5);
+    s.status = Status::NoSolution;
+    let o = finish(model, &out.net_uses, s, None);
+    assert_eq!(o.solution.status, Status::NoSolution);
+    assert!(o.solution.values.is_empty());
+}

@@ -462,7 +462,15 @@ fn finish(model: &Model, m: &raw::Model, started: Instant) -> Solution {
             && best.abs() < 1e30
             && !matches!(status, Status::Infeasible | Status::Unbounded))
         .then(|| best + model.objective.as_ref().map_or(0.0, |o| o.constant)),
-        values: if has_point { values } else { Vec::new() },
+        // at a limit, the solver's last point even when it failed the feasibility check
+        // (status `no_solution`): the networks' exact point at its inputs may be feasible
+        values: if has_point
+            || (status == Status::NoSolution && values.len() == model.columns.len())
+        {
+            values
+        } else {
+            Vec::new()
+        },
         status,
         seconds: started.elapsed().as_secs_f64(),
         iterations: i64::from(m.iteration_count()),
