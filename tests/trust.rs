@@ -402,3 +402,18 @@ fn a_closed_pipe_is_not_a_panic() {
     assert_eq!(status.code(), Some(0), "{status:?}");
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn json_on_stdout_stays_valid_with_the_solver_log_on() {
+    for model in [
+        "examples/transport/transport.rmod",
+        "examples/plant/plant.rmod",
+    ] {
+        let o = rmod(&["solve", model, "--format", "json", "--option", "log=1"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let doc: Value = serde_json::from_str(&stdout(&o)).expect("stdout is one JSON document");
+        assert_eq!(doc["status"], "optimal");
+        // CBC's log went to stderr
+        assert!(!stderr(&o).is_empty());
+    }
+}

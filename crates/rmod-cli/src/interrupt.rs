@@ -1,4 +1,4 @@
-//! Ctrl-C and SIGTERM during `rmod solve`: the best point found so far is written (the output
+//! Ctrl-C and SIGTERM (taken by a thread of their own, `rmod_solver::signals`) during `rmod solve`: the best point found so far is written (the output
 //! file atomically) and the run ends with the exit code of a limit, wherever it was (bound
 //! tightening, CBC's branch and bound, a cell of the split). The solve offers every better point
 //! through `rmod_solve::Settings::on_point`; this module keeps the latest rendering of it.
@@ -14,20 +14,29 @@ struct State {
     output: Option<PathBuf>,
     /// the run is writing its own final answer: an interrupt now only waits for it
     finishing: bool,
+    /// `rmod solve` is running (other commands end at once on a signal)
+    armed: bool,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     pending: None,
     output: None,
     finishing: false,
+    armed: false,
 });
 
-/// Installs the handler for `rmod solve` (output to `output`, or stdout).
+/// Takes SIGINT and SIGTERM for the whole run (first thing in `main`, before any thread
+/// exists: see `rmod_solver::signals`). Until `install`, a signal ends the run as by default.
+pub fn take_signals() {
+    rmod_solver::signals::take_signals(on_signal);
+}
+
+/// Arms the handler for `rmod solve` (output to `output`, or stdout).
 pub fn install(output: Option<PathBuf>) {
     if let Ok(mut s) = STATE.lock() {
         s.output = output;
+        s.armed = true;
     }
-    let _ = ctrlc::set_handler(on_signal);
 }
 
 /// The latest best point (rendered as the report will show it) and its exit code.
@@ -49,15 +58,21 @@ fn on_signal() {
     let Ok(s) = STATE.lock() else {
         std::process::exit(i32::from(crate::EXIT_INTERNAL));
     };
+    if !s.armed {
+        // as the default action would: 128 + SIGINT
+        std::process::exit(130);
+    }
     if s.finishing {
         return;
     }
+    // CBC may be running with stdout pointed at stderr (rmod_solver's quiet guard)
+    rmod_solver::restore_stdout();
     let mut err = std::io::stderr().lock();
     let code = match &s.pending {
         Some((text, code)) => {
             let _ = writeln!(
                 err,
-                "rmod: interrupted; writing the best point found so far (not proven optimal)"
+                "rmod: interrupted; writing the best point found so far (not proven optimal), if any"
             );
             let ok = match &s.output {
                 Some(path) => crate::write_atomically(path, text).is_ok(),

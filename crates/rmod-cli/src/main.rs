@@ -211,6 +211,14 @@ const STACK_BYTES: usize = 512 << 20;
 
 fn main() -> ExitCode {
     run_started();
+    if std::env::args().nth(1).as_deref() == Some(bounds::WORKER_ARG) {
+        // a worker dies on Ctrl-C like any process (it inherits its parent's blocked
+        // signals); the parent answers for the run
+        rmod_solver::signals::default_signals();
+        return ExitCode::from(bounds::worker());
+    }
+    // before any other thread: SIGINT and SIGTERM become messages (see `interrupt`)
+    interrupt::take_signals();
     let code = std::thread::Builder::new()
         .name("rmod".into())
         .stack_size(STACK_BYTES)
@@ -220,9 +228,6 @@ fn main() -> ExitCode {
 }
 
 fn main_thread() -> u8 {
-    if std::env::args().nth(1).as_deref() == Some(bounds::WORKER_ARG) {
-        return bounds::worker();
-    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -469,7 +474,10 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                         }),
                     unproven: match outcome {
                         Some(o) => o.unproven.clone(),
-                        None => vec!["interrupted: the best point found so far".to_string()],
+                        None => vec![
+                            "interrupted (Ctrl-C or SIGTERM): the best point found so far"
+                                .to_string(),
+                        ],
                     },
                     json_timings: *timings,
                     show_all: *all,
@@ -496,6 +504,17 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 interrupted.best_bound = None;
                 interrupt::offer(render(&interrupted, None), EXIT_LIMIT_POINT);
             };
+            // until the first point: an interrupt writes a report without one
+            let nothing = rmod_ir::Solution {
+                status: rmod_ir::Status::NoSolution,
+                objective: None,
+                best_bound: None,
+                values: Vec::new(),
+                seconds: 0.0,
+                iterations: 0,
+                split: None,
+            };
+            interrupt::offer(render(&nothing, None), EXIT_LIMIT_NO_POINT);
             let settings = rmod_solve::Settings {
                 deadline,
                 on_point: Some(&on_point),

@@ -230,7 +230,9 @@ fn clp_solve(
             // seconds of process CPU time from now
             Clp_setMaximumSeconds(p, t);
         }
+        let quiet = crate::quiet::StdoutToStderr::new();
         Clp_initialSolve(p);
+        drop(quiet);
         if Clp_isProvenOptimal(p) == 0 || Clp_getNumRows(p) != m_c {
             return None;
         }

@@ -7,7 +7,10 @@
 extern crate cbc_src;
 
 mod certified;
+mod quiet;
+pub mod signals;
 pub use certified::{certified_min, lp_point};
+pub use quiet::restore_stdout;
 
 use std::ffi::CString;
 use std::time::Instant;
@@ -133,7 +136,10 @@ fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -> Solution 
     for (k, v) in &o.cbc {
         set(&mut m, k, v);
     }
-    m.solve();
+    {
+        let _quiet = quiet::StdoutToStderr::new();
+        m.solve();
+    }
     finish(model, &m, started)
 }
 
