@@ -95,16 +95,26 @@ fn find_start(
     {
         return (None, None);
     }
-    // under a time limit, as long as what is left: CBC would start with the same LP, and
-    // when the LP alone does not fit, neither does CBC (the policy then skips it)
-    let lp_seconds = remaining(deadline).unwrap_or(START_LP_SECONDS);
+    // under a time limit, half of what is left (Clp counts CPU seconds, which run slower
+    // than the clock on a busy machine): CBC would start with the same LP, and when the LP
+    // alone does not fit, neither does CBC (the policy then skips it)
+    let lp_seconds = remaining(deadline).map_or(START_LP_SECONDS, |r| 0.5 * r);
     let lp_clock = Instant::now();
     let relaxed = if lp_seconds > 0.0 {
         rmod_solver::relaxation_point(model, lp_seconds)
     } else {
         None
     };
-    let lp_took = (lp_seconds > 0.0).then(|| lp_clock.elapsed().as_secs_f64());
+    // an LP stopped by its limit counts as one that takes longer than anything left (one
+    // that failed quickly, e.g. infeasible, as what it took: CBC then tells why)
+    let lp_took = (lp_seconds > 0.0).then(|| {
+        let t = lp_clock.elapsed().as_secs_f64();
+        if relaxed.is_none() && t >= 0.5 * lp_seconds {
+            f64::INFINITY
+        } else {
+            t
+        }
+    });
     // forward passes and a feasibility check per sample: about 2e7 coefficient evaluations in
     // all, 16 to 1024 samples
     let work = (model.n_nonzeros() + model.columns.len()).max(1);
@@ -131,10 +141,11 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let split = rmod_compiler::split_columns(&m, uses);
     let cells = split_cells(&m, &split);
     let start_values = start.as_ref().map(|i| i.values.as_slice());
-    // CBC's first step is this same LP, and CBC cannot be stopped inside it: when less time
-    // is left than the LP took, the run ends with what it has (the limit is kept)
+    // CBC's first step is this same LP (and cuts on it), and CBC cannot be stopped inside
+    // it: when less than twice the LP's time is left, or the LP did not finish, the run ends
+    // with what it has (the limit is kept)
     let left = remaining(settings.deadline);
-    let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < t) || r <= 0.0) {
+    let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < 2.0 * t) || r <= 0.0) {
         Solution {
             status: Status::NoSolution,
             objective: None,
