@@ -218,6 +218,7 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
             &|m| rmod_compiler::tighten_cell(&out.net_uses, m),
             Some(&start.values),
             10_000,
+            None,
         ),
     ]
     .into_iter()
@@ -254,6 +255,7 @@ fn split_solve(
         &|b| rmod_compiler::tighten_cell(uses, b),
         None,
         cells,
+        None,
     )
 }
 

@@ -156,12 +156,30 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
             split: None,
         }
     } else if cells > 0 && !split.is_empty() {
+        // a cell's point, made exact and checked, is the best point so far for an interrupt
+        let better = |x: &[f64]| {
+            if let Some(f) = settings.on_point {
+                let (p, _) = rmod_compiler::exact_point(model, uses, x);
+                if rmod_solver::is_feasible(model, &p) {
+                    f(&Solution {
+                        status: Status::Feasible,
+                        objective: Some(model.objective_value(&p)),
+                        best_bound: None,
+                        values: p,
+                        seconds: clock.elapsed().as_secs_f64(),
+                        iterations: 0,
+                        split: None,
+                    });
+                }
+            }
+        };
         rmod_solver::solve_split(
             &m,
             &split,
             &|b| rmod_compiler::tighten_cell(uses, b),
             start_values,
             cells as usize,
+            Some(&better),
         )
     } else {
         rmod_solver::solve(&m, start_values)

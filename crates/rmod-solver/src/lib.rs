@@ -237,12 +237,14 @@ impl Ord for Cell {
 /// incumbent as cutoff; any other is halved along its relatively widest split column. The
 /// union of the cells is the box, so the best point found is optimal when every cell was closed.
 /// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
+/// `on_better` gets every better incumbent as it is found (a cell's point, solver-feasible).
 pub fn solve_split(
     model: &Model,
     split: &[u32],
     tighten: &CellTightening,
     start: Option<&[f64]>,
     max_cells: usize,
+    on_better: Option<&dyn Fn(&[f64])>,
 ) -> Solution {
     let started = Instant::now();
     let Some(objective) = &model.objective else {
@@ -388,6 +390,9 @@ pub fn solve_split(
             Status::Optimal | Status::Feasible => {
                 let v = dir * r.objective.unwrap_or(f64::INFINITY);
                 if best.as_ref().is_none_or(|(b, _)| v < *b) {
+                    if let Some(f) = on_better {
+                        f(&r.values);
+                    }
                     best = Some((v, r.values.clone()));
                 }
                 if r.status == Status::Feasible {
