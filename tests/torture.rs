@@ -17,23 +17,7 @@ use rmod_compiler::{compile, CompileOutput, CompileRequest};
 use rmod_ir::Status;
 use serde_json::json;
 
-/// xorshift64*: deterministic cases
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, a: f64, b: f64) -> f64 {
-        a + (b - a) * self.unit()
-    }
-    fn below(&mut self, n: usize) -> usize {
-        ((self.unit() * n as f64) as usize).min(n - 1)
-    }
-}
+use rmod_relu::Rng;
 
 /// A random network as relu-net JSON, with its pathologies, over the box [-2, 2]^d.
 fn random_net(rng: &mut Rng, d: usize, max_depth: usize, max_width: usize) -> serde_json::Value {
@@ -134,7 +118,7 @@ fn forward(net: &serde_json::Value, x: &[f64]) -> f64 {
 /// `sense` = 1 for min, -1 for max.
 fn grid_best(net: &serde_json::Value, d: usize, sense: f64) -> f64 {
     if d > 2 {
-        let mut rng = Rng(0xa5a5_5a5a_0000_0001 ^ d as u64);
+        let mut rng = Rng::new(0xa5a5_5a5a_0000_0001 ^ d as u64);
         let mut best = f64::INFINITY;
         for _ in 0..20_000 {
             let x: Vec<f64> = (0..d).map(|_| rng.range(-2.0, 2.0)).collect();
@@ -300,7 +284,7 @@ fn random_pathological_networks_agree_with_grids_and_each_other() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(45);
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng::new(0x5eed_1234_abcd_0001);
     let mut t = Tally {
         solves: 0,
         failures: Vec::new(),
@@ -325,7 +309,7 @@ fn random_pathological_networks_agree_with_grids_and_each_other() {
 #[test]
 fn every_sampled_activation_satisfies_the_encoded_rows() {
     // tiny and huge weights included; LP and MILP bounds (certified LP duals, the self-check)
-    let mut rng = Rng(0xb0b0_cafe_0000_0007);
+    let mut rng = Rng::new(0xb0b0_cafe_0000_0007);
     let mut checked = 0;
     for case in 0..24 {
         let d = 1 + case % 4;

@@ -11,17 +11,7 @@ use serde_json::{json, Value};
 
 use crate::util::{code, rmod, rmod_bin, root, stderr, stdout, tmp};
 
-/// xorshift64*
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use rmod_relu::Rng;
 
 fn objective(out: &str) -> f64 {
     let doc: Value = serde_json::from_str(out).expect("json");
@@ -80,7 +70,7 @@ fn tiny_and_zeroed(share: f64, seed: u64) -> (Value, Value) {
         std::fs::read_to_string(root().join("tests/models/nets/peaks_3x32_l2.json")).expect("net");
     let mut tiny: Value = serde_json::from_str(&text).expect("json");
     let mut zero = tiny.clone();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let layers = tiny["layers"].as_array().expect("layers").len();
     for k in 0..layers {
         let rows = tiny["layers"][k]["weights"].as_array().expect("w").len();
@@ -177,7 +167,7 @@ fn tiny_weights_give_the_optimum_of_the_zeroed_network_under_every_option() {
 
 /// A random 4x256 network on 10 inputs (Styblinski-Tang's box [-5, 5]^10).
 fn wide_net() -> Value {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let mut layers = Vec::new();
     let mut width = 10;
     for k in 0..5 {

@@ -20,18 +20,6 @@ pub struct Incumbent {
 /// Feasibility tolerance for a completed point ([`Model::scaled_violation`]).
 const TOL: f64 = 1e-7;
 
-/// A small deterministic generator (xorshift64*), so the same model gives the same start.
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Tries the relaxation's point (when given) and `samples` random points of the networks'
 /// input boxes; `None` when no candidate is feasible.
 pub fn find_incumbent(
@@ -86,7 +74,7 @@ pub fn find_incumbent(
         model.objective.as_ref().map(|o| o.sense),
         Some(Sense::Maximize)
     );
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = rmod_relu::Rng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut best: Option<Incumbent> = None;
     let mut feasible = 0;
     let total = usize::from(relaxation.is_some()) + if sampled.is_empty() { 0 } else { samples };

@@ -15,6 +15,7 @@ mod hygiene;
 mod jsonspan;
 mod obbt;
 mod regions;
+mod rng;
 mod scale;
 mod selfcheck;
 
@@ -28,6 +29,7 @@ pub use encode::{
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, BoundOracle, Context};
 pub use regions::{regions_exact, regions_sampled};
+pub use rng::Rng;
 pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};
 pub use selfcheck::{self_check, CheckFailure};
 

@@ -17,18 +17,6 @@ pub struct CheckFailure {
     pub neurons: usize,
 }
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// The sample points: the centre, the corners (up to 256 of them), and `random` uniform points
 /// of the box `lo..hi`.
 fn samples(lo: &[f64], hi: &[f64], random: usize) -> Vec<Vec<f64>> {
@@ -43,7 +31,7 @@ fn samples(lo: &[f64], hi: &[f64], random: usize) -> Vec<Vec<f64>> {
             );
         }
     }
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = crate::Rng::new(0x9e37_79b9_7f4a_7c15);
     for _ in 0..random {
         out.push(
             (0..d)

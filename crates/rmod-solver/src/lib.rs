@@ -202,6 +202,9 @@ fn feasible_start<'a>(model: &Model, start: Option<&'a [f64]>) -> Option<&'a [f6
 /// cell: narrower column bounds, smaller big-M coefficients.
 pub type CellTightening<'a> = dyn Fn(&mut Model) + 'a;
 
+/// Receives each better incumbent of [`solve_split`] as it is found.
+pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
+
 /// A MILP with at most this many free binaries in a cell is handed to CBC whole.
 pub const LEAF_BINARIES: usize = 12;
 
@@ -244,7 +247,7 @@ pub fn solve_split(
     tighten: &CellTightening,
     start: Option<&[f64]>,
     max_cells: usize,
-    on_better: Option<&dyn Fn(&[f64])>,
+    on_better: Option<&BetterPoint>,
 ) -> Solution {
     let started = Instant::now();
     let Some(objective) = &model.objective else {
