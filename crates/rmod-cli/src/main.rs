@@ -505,15 +505,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
                 interrupt::offer(render(&interrupted, None), EXIT_LIMIT_POINT);
             };
             // until the first point: an interrupt writes a report without one
-            let nothing = rmod_ir::Solution {
-                status: rmod_ir::Status::NoSolution,
-                objective: None,
-                best_bound: None,
-                values: Vec::new(),
-                seconds: 0.0,
-                iterations: 0,
-                split: None,
-            };
+            let nothing = rmod_ir::Solution::without_point(rmod_ir::Status::NoSolution);
             interrupt::offer(render(&nothing, None), EXIT_LIMIT_NO_POINT);
             let settings = rmod_solve::Settings {
                 deadline,

@@ -287,6 +287,21 @@ pub struct Solution {
     pub split: Option<SplitStats>,
 }
 
+impl Solution {
+    /// A solution without a point (e.g. `NoSolution`: nothing found yet).
+    pub fn without_point(status: Status) -> Solution {
+        Solution {
+            status,
+            objective: None,
+            best_bound: None,
+            values: Vec::new(),
+            seconds: 0.0,
+            iterations: 0,
+            split: None,
+        }
+    }
+}
+
 /// The work of a solve split over cells of the networks' input box.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SplitStats {

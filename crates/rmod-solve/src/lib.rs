@@ -146,15 +146,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     // with what it has (the limit is kept)
     let left = remaining(settings.deadline);
     let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < 2.0 * t) || r <= 0.0) {
-        Solution {
-            status: Status::NoSolution,
-            objective: None,
-            best_bound: None,
-            values: Vec::new(),
-            seconds: 0.0,
-            iterations: 0,
-            split: None,
-        }
+        Solution::without_point(Status::NoSolution)
     } else if cells > 0 && !split.is_empty() {
         // a cell's point, made exact and checked, is the best point so far for an interrupt
         let better = |x: &[f64]| {

@@ -16,13 +16,10 @@ pub(crate) struct Parser<'t> {
     operands: usize,
 }
 
-/// Deepest nesting of parentheses, `sum`s, unary operators and sets: deeper input gets
-/// `rmod::syntax::too_deep` instead of overflowing the stack (the parser, the evaluator and
-/// the AST's destructor all recurse).
-pub const MAX_DEPTH: usize = 200;
-/// Most binary-operator operands in one statement (`a + b + ...`): a chain's tree is as deep
-/// as the chain, and every later phase walks it recursively.
-pub const MAX_CHAIN: usize = 2_000;
+mod errors;
+mod indexing;
+mod limits;
+pub use limits::{MAX_CHAIN, MAX_DEPTH};
 
 /// The parse failed; a diagnostic has been recorded.
 pub(crate) struct Failed;
@@ -86,86 +83,6 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn error_expected(&mut self, what: &str) -> Failed {
-        let found = self.peek().clone();
-        let span = self.span();
-        let mut d = Diagnostic::error(
-            "rmod::syntax::unexpected_token",
-            format!("expected {what}, found {}", found.describe()),
-        )
-        .with_label(span, format!("expected {what}"));
-        let prev = self.pos.checked_sub(1).map(|p| &self.toks[p].tok);
-        d = match (&found, prev) {
-            (Tok::Ident(_), Some(Tok::Number(_))) => {
-                d.with_help("write a product with `*`, e.g. `2 * x`")
-            }
-            (_, Some(Tok::Punct(_) | Tok::Ident(_) | Tok::Number(_) | Tok::Str(_)))
-                if what == "`;`" =>
-            {
-                let prev_span = self.prev_span();
-                d.labels.push(rmod_diagnostics::Label {
-                    span: prev_span,
-                    message: "the statement should end after this".into(),
-                });
-                d.with_help("end every statement with `;`")
-            }
-            (Tok::Eof, _) => d.with_help("the file ended in the middle of a statement"),
-            (Tok::Keyword(k), _) => d.with_help(format!(
-                "`{k}` is a reserved word; choose another name or check the statement before it"
-            )),
-            _ => d,
-        };
-        self.diags.push(d);
-        Failed
-    }
-
-    /// Enters one more level of nesting; an error past [`MAX_DEPTH`].
-    fn enter(&mut self) -> PResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            let d = Diagnostic::error(
-                "rmod::syntax::too_deep",
-                format!("expressions are nested more than {MAX_DEPTH} levels deep here"),
-            )
-            .with_label(self.span(), "too deep")
-            .with_help(
-                "split the expression: compute parts as parameters or constraints of their own",
-            );
-            self.diags.push(d);
-            // skip the rest of the statement: every enclosing level fails silently
-            self.pos = self.toks.len().saturating_sub(1).min(self.skip_statement());
-            return Err(Failed);
-        }
-        Ok(())
-    }
-
-    /// The position of the next `;` (or the end), without moving.
-    fn skip_statement(&self) -> usize {
-        let mut k = self.pos;
-        while k + 1 < self.toks.len() && !matches!(self.toks[k].tok, Tok::Punct(";")) {
-            k += 1;
-        }
-        k
-    }
-
-    /// Counts one more operand of a binary chain; an error past [`MAX_CHAIN`].
-    fn chain(&mut self) -> PResult<()> {
-        self.operands += 1;
-        if self.operands > MAX_CHAIN {
-            let d = Diagnostic::error(
-                "rmod::syntax::too_deep",
-                format!("a statement chains more than {MAX_CHAIN} operands with binary operators"),
-            )
-            .with_label(self.span(), "too long")
-            .with_help("write the terms as a `sum{...}` over a set, or split the expression");
-            self.diags.push(d);
-            self.pos = self.skip_statement();
-            return Err(Failed);
-        }
-        Ok(())
-    }
-
     fn expect_punct(&mut self, p: &'static str) -> PResult<Span> {
         if self.at_punct(p) {
             Ok(self.bump().span)
@@ -185,27 +102,6 @@ impl<'t> Parser<'t> {
     }
 
     /// Skips to just after the next `;` at bracket depth 0 (or to the start of an obvious statement).
-    fn recover(&mut self) {
-        let mut depth: i32 = 0;
-        loop {
-            match self.peek() {
-                Tok::Eof => return,
-                Tok::Punct("(" | "[" | "{") => depth += 1,
-                Tok::Punct(")" | "]" | "}") => depth = (depth - 1).max(0),
-                Tok::Punct(";") if depth == 0 => {
-                    self.bump();
-                    return;
-                }
-                Tok::Keyword(
-                    "set" | "param" | "var" | "net" | "subject" | "minimize" | "maximize"
-                    | "option",
-                ) if depth == 0 && self.pos > 0 => return,
-                _ => {}
-            }
-            self.bump();
-        }
-    }
-
     pub fn parse_model(&mut self) -> Ast {
         let mut ast = Ast::default();
         while !matches!(self.peek(), Tok::Eof) {
@@ -500,70 +396,6 @@ impl<'t> Parser<'t> {
             }
         }
         Ok((exprs, rels))
-    }
-
-    /// `{ item, item : filter }`
-    pub fn indexing(&mut self) -> PResult<Indexing> {
-        let open = self.expect_punct("{")?;
-        let mut items = Vec::new();
-        loop {
-            items.push(self.index_item()?);
-            if !self.eat_punct(",") {
-                break;
-            }
-        }
-        let filter = if self.eat_punct(":") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
-        let close = self.expect_punct("}")?;
-        Ok(Indexing {
-            items,
-            filter,
-            span: open.to(close),
-        })
-    }
-
-    fn index_item(&mut self) -> PResult<IndexItem> {
-        let start = self.span();
-        let mut vars = Vec::new();
-        if matches!(self.peek(), Tok::Ident(_)) && matches!(self.peek_at(1), Tok::Keyword("in")) {
-            vars.push(self.ident("an index name")?);
-            self.bump();
-        } else if self.at_punct("(") && self.is_tuple_binder() {
-            self.bump();
-            loop {
-                vars.push(self.ident("an index name")?);
-                if !self.eat_punct(",") {
-                    break;
-                }
-            }
-            self.expect_punct(")")?;
-            self.bump(); // `in`
-        }
-        let set = self.set_expr()?;
-        Ok(IndexItem {
-            vars,
-            span: start.to(set.span),
-            set,
-        })
-    }
-
-    /// `(a, b, c) in` ahead?
-    fn is_tuple_binder(&self) -> bool {
-        let mut k = 1;
-        loop {
-            if !matches!(self.peek_at(k), Tok::Ident(_)) {
-                return false;
-            }
-            k += 1;
-            match self.peek_at(k) {
-                Tok::Punct(",") => k += 1,
-                Tok::Punct(")") => return matches!(self.peek_at(k + 1), Tok::Keyword("in")),
-                _ => return false,
-            }
-        }
     }
 
     pub fn set_expr(&mut self) -> PResult<SetExpr> {
