@@ -90,3 +90,25 @@ fn every_crate_starts_with_a_doc_line() {
         );
     }
 }
+
+/// The README's options table is the one `rmod_ir::OPTIONS` renders (`RMOD_BLESS=1` rewrites it).
+#[test]
+fn readme_options_table_is_generated() {
+    let path = root().join("README.md");
+    let text = std::fs::read_to_string(&path).expect("README");
+    let start = "<!-- options table: generated from rmod_ir::OPTIONS -->\n";
+    let end = "<!-- end of options table -->";
+    let a = text.find(start).expect("start marker") + start.len();
+    let b = text.find(end).expect("end marker");
+    let want = rmod_ir::options_markdown();
+    if std::env::var("RMOD_BLESS").is_ok_and(|v| v == "1") {
+        let new = format!("{}{want}{}", &text[..a], &text[b..]);
+        std::fs::write(&path, new).expect("write README");
+        return;
+    }
+    assert_eq!(
+        &text[a..b],
+        want,
+        "README's options table differs from rmod_ir::OPTIONS; run RMOD_BLESS=1 cargo test -p rmod-tests readme_options"
+    );
+}

@@ -155,3 +155,46 @@ fn constant_positional_input_matches_the_forward_pass() {
         .fold(f64::NEG_INFINITY, f64::max);
     assert!(objective(&v) >= best - 1e-6 * (1.0 + best.abs()));
 }
+
+/// Every shipped example solves to the same optimum with CBC and with HiGHS.
+#[cfg(feature = "highs")]
+#[test]
+fn examples_agree_across_backends() {
+    let mut models: Vec<String> = std::fs::read_dir(crate::util::root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok())
+        .flat_map(|dir| std::fs::read_dir(dir.path()).into_iter().flatten())
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rmod"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    models.sort();
+    assert!(models.len() >= 4, "{models:?}");
+    for m in &models {
+        let run = |solver: &str| {
+            let o = rmod(&[
+                "solve",
+                m,
+                "--format",
+                "json",
+                "--option",
+                &format!("solver={solver}"),
+            ]);
+            assert_eq!(
+                code(&o),
+                0,
+                "{m} {solver}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+            assert_eq!(v["status"], "optimal", "{m} {solver}: {v}");
+            objective(&v)
+        };
+        let (cbc, highs) = (run("cbc"), run("highs"));
+        assert!(
+            (cbc - highs).abs() <= 1e-6 * cbc.abs().max(1.0),
+            "{m}: CBC {cbc}, HiGHS {highs}"
+        );
+    }
+}

@@ -187,7 +187,7 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
         args.join(", ")
     ));
     let mut req = CompileRequest::new("m.rmod", &text, &files);
-    req.oracle = Some(&rmod_solver::CbcBounds);
+    req.oracle = Some(&rmod_solver::SolverBounds::SERIAL);
     let out = compile(&req);
     assert!(
         !rmod_diagnostics::has_errors(&out.diagnostics),
@@ -378,10 +378,10 @@ fn obbt_bounds_contain_every_sample_and_are_never_wider_than_ia() {
         for milp in [None, Some(5.0)] {
             let tight = rmod_relu::tighten(
                 &parsed,
-                rmod_relu::Context::Network,
+                rmod_relu::Context::Network(&rmod_ir::Options::default()),
                 &lo,
                 &hi,
-                &rmod_solver::CbcBounds,
+                &rmod_solver::SolverBounds::SERIAL,
                 milp,
                 None,
             )
@@ -444,7 +444,7 @@ fn per_network_bounds_override_the_model_option() {
         maximize o: y + z;
         option bounds = "ia";"#;
     let mut req = CompileRequest::new("m.rmod", model, &files);
-    req.oracle = Some(&rmod_solver::CbcBounds);
+    req.oracle = Some(&rmod_solver::SolverBounds::SERIAL);
     let out = compile(&req);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let methods: Vec<&str> = out.net_uses.iter().map(|u| u.stats.bound_method).collect();
@@ -528,8 +528,8 @@ fn model_context_bounds_contain_every_feasible_activation() {
     let ia = net.interval_bounds(&[-3.0, -3.0], &[3.0, 3.0]);
     let mut rng = Lcg(5);
     for method in [
-        rmod_relu::BoundMethod::Lp(&rmod_solver::CbcBounds),
-        rmod_relu::BoundMethod::Milp(&rmod_solver::CbcBounds, 2.0),
+        rmod_relu::BoundMethod::Lp(&rmod_solver::SolverBounds::SERIAL),
+        rmod_relu::BoundMethod::Milp(&rmod_solver::SolverBounds::SERIAL, 2.0),
     ] {
         let b = rmod_relu::compute_bounds(&net, &m, &inputs, &boxes, &method, true, None);
         assert_eq!(b.context, "model");
@@ -643,7 +643,7 @@ fn exact_regions_match_a_known_count_and_bound_the_sampled_count() {
         .0
         .expect("valid");
     let bx = [(-1.0, 1.0), (-1.0, 1.0)];
-    let (n, _) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, 1000);
+    let (n, _) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::SolverBounds::SERIAL, 1000);
     assert_eq!(n, Some(7));
     assert_eq!(
         rmod_relu::regions_sampled(&net, &rmod_train::sample_box(20_000, &bx, true, 1)),
@@ -656,7 +656,8 @@ fn exact_regions_match_a_known_count_and_bound_the_sampled_count() {
         let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", &spec.json(2))
             .0
             .expect("valid");
-        let (exact, _) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, 100_000);
+        let (exact, _) =
+            rmod_relu::regions_exact(&net, &bx, &rmod_solver::SolverBounds::SERIAL, 100_000);
         let exact = exact.expect("count");
         let sampled =
             rmod_relu::regions_sampled(&net, &rmod_train::sample_box(50_000, &bx, true, 2));

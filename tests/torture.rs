@@ -162,7 +162,7 @@ fn model_text(d: usize, maximize: bool, options: &[(&str, &str)]) -> String {
 fn compiled(net: &serde_json::Value, text: &str) -> CompileOutput {
     let mut files = BTreeMap::new();
     files.insert("n.json".to_string(), net.to_string());
-    let oracle = rmod_solver::CbcBounds;
+    let oracle = rmod_solver::SolverBounds::SERIAL;
     let mut req = CompileRequest::new("m.rmod", text, &files);
     req.oracle = Some(&oracle);
     compile(&req)
@@ -202,6 +202,12 @@ const COMBOS: &[[(&str, &str); 3]] = &[
     ],
 ];
 
+/// The backends every case is solved with (HiGHS when the build has it): all must agree.
+#[cfg(feature = "highs")]
+const BACKENDS: &[&str] = &["\"cbc\"", "\"highs\""];
+#[cfg(not(feature = "highs"))]
+const BACKENDS: &[&str] = &["\"cbc\""];
+
 struct Tally {
     solves: usize,
     failures: Vec<String>,
@@ -220,11 +226,16 @@ fn run_case(case: usize, rng: &mut Rng, t: &mut Tally) {
         // an upper bound on the true optimum (for min) that rmod must meet
         let grid = Some(grid_best(&net, d, sense));
         let mut values = Vec::new();
-        for combo in COMBOS {
-            let text = model_text(d, maximize, combo);
+        for (solver, combo) in BACKENDS
+            .iter()
+            .flat_map(|b| COMBOS.iter().map(move |c| (b, c)))
+        {
+            let mut options = combo.to_vec();
+            options.push(("solver", solver));
+            let text = model_text(d, maximize, &options);
             let out = compiled(&net, &text);
             let label = format!(
-                "case {case} (d={d}, {}) {combo:?}",
+                "case {case} (d={d}, {}) {options:?}",
                 if maximize { "max" } else { "min" }
             );
             let Some(model) = &out.model else {

@@ -44,7 +44,7 @@ pub fn compile_file(
     let mut req = CompileRequest::new(rel, &text, &loader);
     req.overrides = overrides;
     req.options = options;
-    req.oracle = Some(&rmod_solver::CbcBounds);
+    req.oracle = Some(&rmod_solver::SolverBounds::SERIAL);
     compile(&req)
 }
 
@@ -66,6 +66,10 @@ pub fn rmod_bin() -> PathBuf {
         // unify the same way and nothing (CBC above all) is built a second time
         cmd.current_dir(root())
             .args(["build", "-q", "--workspace", "--bins", "--tests"]);
+        if cfg!(feature = "highs") {
+            // the suite runs with `--all-features` (.ci/run): the same unification
+            cmd.arg("--all-features");
+        }
         if dir.file_name().and_then(|s| s.to_str()) == Some("release") {
             cmd.arg("--release");
         }

@@ -235,15 +235,16 @@ impl ParallelBounds {
         relax: bool,
         time_limit: Option<f64>,
         deadline: Option<Instant>,
+        workers: usize,
     ) -> Option<Vec<Option<f64>>> {
         let exe = std::env::current_exe().ok()?;
         let left = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
         let mut children = Vec::new();
-        for w in 0..self.workers {
+        for w in 0..workers {
             let chunk: Vec<(usize, &Affine)> = objectives
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| i % self.workers == w)
+                .filter(|(i, _)| i % workers == w)
                 .collect();
             let batch = write_batch(model, &chunk, relax, time_limit, left);
             let mut child = spawn(&exe)?;
@@ -313,8 +314,21 @@ impl rmod_relu::BoundOracle for ParallelBounds {
         time_limit: Option<f64>,
         deadline: Option<Instant>,
     ) -> Vec<Option<f64>> {
-        if self.workers > 1 && objectives.len() >= MIN_PARALLEL {
-            if let Some(v) = self.in_workers(model, objectives, relax, time_limit, deadline) {
+        // `option threads`: the number of parallel bound problems
+        let workers = model.options.threads.map_or(self.workers, |t| t as usize);
+        if model.options.solver == rmod_ir::SolverKind::Highs {
+            // HiGHS is thread-safe: threads of this process instead of worker processes
+            let oracle = rmod_solver::SolverBounds { threads: workers };
+            let v = rmod_relu::BoundOracle::min_bounds(
+                &oracle, model, objectives, relax, time_limit, deadline,
+            );
+            self.tick(objectives.len());
+            return v;
+        }
+        if workers > 1 && objectives.len() >= MIN_PARALLEL {
+            if let Some(v) =
+                self.in_workers(model, objectives, relax, time_limit, deadline, workers)
+            {
                 return v;
             }
             // a worker failed: fall back to this process (bounds stay valid either way)

@@ -196,7 +196,8 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let net = load(file, sources)?;
             let bx = input_box(&net, bounds)?;
             if *exact {
-                let (n, lps) = rmod_relu::regions_exact(&net, &bx, &rmod_solver::CbcBounds, *limit);
+                let (n, lps) =
+                    rmod_relu::regions_exact(&net, &bx, &rmod_solver::SolverBounds::SERIAL, *limit);
                 return match n {
                     Some(n) => Ok(format!("regions    {n} (exact: activation patterns with non-empty interior in the box; {lps} LPs)\n")),
                     None => Err(vec![Diagnostic::error("rmod::relu::regions_limit", format!("more than {limit} regions (or an LP failed): no exact count"))

@@ -124,9 +124,9 @@ pub struct Evaluator<'a> {
     /// every use of a network, in model order
     pub uses: Vec<NetUse>,
     /// `relu_net(..., bounds = "...")` per network name
-    net_bounds: HashMap<String, String>,
+    net_bounds: HashMap<String, rmod_ir::BoundMethodName>,
     /// `relu_net(..., context = "...")` per network name
-    net_context: HashMap<String, String>,
+    net_context: HashMap<String, rmod_ir::BoundContext>,
     oracle: Option<&'a dyn rmod_relu::BoundOracle>,
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
@@ -1421,12 +1421,14 @@ impl Evaluator<'_> {
         )?;
         for extra in args.iter().skip(1) {
             if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
-                if n.name == "bounds" && crate::options::BOUND_METHODS.contains(&m.as_str()) {
-                    self.net_bounds.insert(d.name.name.clone(), m.clone());
+                let method = rmod_ir::BoundMethodName::from_name(m);
+                if let (true, Some(method)) = (n.name == "bounds", method) {
+                    self.net_bounds.insert(d.name.name.clone(), method);
                     continue;
                 }
-                if n.name == "context" && crate::options::BOUND_CONTEXTS.contains(&m.as_str()) {
-                    self.net_context.insert(d.name.name.clone(), m.clone());
+                let context = rmod_ir::BoundContext::from_name(m);
+                if let (true, Some(context)) = (n.name == "context", context) {
+                    self.net_context.insert(d.name.name.clone(), context);
                     continue;
                 }
             }
@@ -1679,13 +1681,13 @@ impl Evaluator<'_> {
             boxes.push((lo, hi.max(lo)));
         }
         // the network as encoded: the file's, or rescaled (the same function)
-        let encoded = match self.model.options.relu_scaling.as_deref() {
-            Some("bigm") => Arc::new(rmod_relu::scale_network(
+        let encoded = match self.model.options.relu_scaling {
+            Some(rmod_ir::ReluScaling::Bigm) => Arc::new(rmod_relu::scale_network(
                 &net,
                 &boxes,
                 rmod_relu::ReluScaling::BigM,
             )),
-            Some("balanced") => Arc::new(rmod_relu::scale_network(
+            Some(rmod_ir::ReluScaling::Balanced) => Arc::new(rmod_relu::scale_network(
                 &net,
                 &boxes,
                 rmod_relu::ReluScaling::Balanced,
@@ -1711,24 +1713,26 @@ impl Evaluator<'_> {
         } else {
             encoded
         };
-        let method_name = self
+        use rmod_ir::BoundMethodName as M;
+        let chosen = self
             .net_bounds
             .get(&net_name)
-            .cloned()
-            .or_else(|| self.model.options.bounds.clone())
+            .copied()
+            .or(self.model.options.bounds)
             // the default: LP-OBBT where a solver is at hand (BENCHMARKS.md), else interval
             // arithmetic; the report names the method used
-            .unwrap_or_else(|| if self.oracle.is_some() { "lp" } else { "ia" }.to_string());
+            .unwrap_or(if self.oracle.is_some() { M::Lp } else { M::Ia });
+        let method_name = chosen.as_str();
         let model_context = self
             .net_context
             .get(&net_name)
             .or(self.model.options.bound_context.as_ref())
-            .is_some_and(|c| c == "model");
+            .is_some_and(|c| *c == rmod_ir::BoundContext::Model);
         let time_limit = self.model.options.bound_time_limit.unwrap_or(1.0);
-        let method = match (method_name.as_str(), self.oracle) {
-            ("ia", _) => rmod_relu::BoundMethod::Ia,
-            ("lp", Some(o)) => rmod_relu::BoundMethod::Lp(o),
-            ("milp", Some(o)) => rmod_relu::BoundMethod::Milp(o, time_limit),
+        let method = match (chosen, self.oracle) {
+            (M::Ia, _) => rmod_relu::BoundMethod::Ia,
+            (M::Lp, Some(o)) => rmod_relu::BoundMethod::Lp(o),
+            (M::Milp, Some(o)) => rmod_relu::BoundMethod::Milp(o, time_limit),
             _ => {
                 return Err(self.err(
                     Diagnostic::error("rmod::relu::bounds_unavailable", format!("bounds \"{method_name}\" need a solver, and none was given to the compiler"))
@@ -1737,12 +1741,12 @@ impl Evaluator<'_> {
                 ))
             }
         };
-        let model_context = model_context && method_name != "ia";
-        let cache_key = match (self.cache, method_name.as_str()) {
-            (Some(_), "lp" | "milp") => Some(crate::cache::key(
+        let model_context = model_context && chosen != M::Ia;
+        let cache_key = match (self.cache, chosen) {
+            (Some(_), M::Lp | M::Milp) => Some(crate::cache::key(
                 &encoded,
                 &boxes,
-                &method_name,
+                method_name,
                 time_limit,
                 model_context.then_some((&self.model, inputs.as_slice())),
             )),

@@ -20,7 +20,7 @@ use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
 pub use incumbent::{find_incumbent, Incumbent};
-pub use options::{apply_option, parse_cli_value, OptValue, OPTION_KEYS};
+pub use options::{apply_option, parse_cli_value, OptValue};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {

@@ -2,6 +2,7 @@
 //!
 //! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
 
+mod options;
 mod wire;
 mod write;
 
@@ -9,6 +10,10 @@ use std::fmt;
 
 use rmod_diagnostics::Span;
 
+pub use options::{
+    option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
+    OptionSpec, OptionType, Options, ReluScaling, SolverKind, OPTIONS,
+};
 pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 
@@ -100,33 +105,6 @@ pub struct Objective {
     pub sense: Sense,
     pub coeffs: Vec<(u32, f64)>,
     pub constant: f64,
-}
-
-/// Solver-neutral options, from the model file and the command line.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Options {
-    pub time_limit: Option<f64>,
-    pub mip_gap: Option<f64>,
-    pub threads: Option<u32>,
-    pub seed: Option<i64>,
-    pub log: Option<i64>,
-    /// `cbc.KEY = "value"`, in the order given
-    pub cbc: Vec<(String, String)>,
-    /// how network pre-activation bounds are computed: "ia" (default), "lp", "milp"
-    pub bounds: Option<String>,
-    /// seconds per MILP bound-tightening problem
-    pub bound_time_limit: Option<f64>,
-    /// "network" (default): OBBT over each network alone; "model": with the model's rows
-    pub bound_context: Option<String>,
-    /// overall seconds for bound tightening; later neurons keep interval bounds
-    pub bound_budget: Option<f64>,
-    /// "auto" (default): hand CBC the best completed sample point; "off"
-    pub incumbent: Option<String>,
-    /// "off" (default), "bigm" (every big-M 1), "balanced": function-preserving neuron scaling
-    pub relu_scaling: Option<String>,
-    /// at most this many cells of the networks' input box (0: no splitting; `None`: the CLI's
-    /// default, on for networks with at most two input variables)
-    pub input_split: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -333,7 +333,7 @@ pub fn compute_bounds(
     let context = if model_context {
         crate::obbt::Context::Model(model, &h)
     } else {
-        crate::obbt::Context::Network
+        crate::obbt::Context::Network(&model.options)
     };
     crate::obbt::tighten(net, context, &lo, &hi, oracle, limit, deadline)
 }

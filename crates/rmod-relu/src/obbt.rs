@@ -125,8 +125,9 @@ pub trait BoundOracle {
 
 /// Where the OBBT problems live.
 pub enum Context<'a> {
-    /// the network alone over its input box
-    Network,
+    /// the network alone over its input box; the bound problems carry the model's options
+    /// (the oracle follows their `solver` and `threads`)
+    Network(&'a rmod_ir::Options),
     /// the model compiled so far, with the network's (scaled) inputs as expressions over its columns
     Model(&'a Model, &'a [Affine]),
 }
@@ -149,8 +150,9 @@ pub fn tighten(
     let expired = || deadline.is_some_and(|d| Instant::now() >= d);
     let mut complete = true;
     let (base, h, model_aware) = match context {
-        Context::Network => {
-            let (m, h) = box_model("obbt.x", &input_box);
+        Context::Network(options) => {
+            let (mut m, h) = box_model("obbt.x", &input_box);
+            m.options = options.clone();
             (m, h, false)
         }
         Context::Model(m, h) => {

@@ -89,7 +89,7 @@ fn find_start(
     uses: &[NetUse],
     deadline: Option<Instant>,
 ) -> (Option<Incumbent>, Option<f64>) {
-    if model.options.incumbent.as_deref() == Some("off")
+    if model.options.incumbent == Some(rmod_ir::Incumbent::Off)
         || uses.is_empty()
         || model.n_integer() == 0
     {
@@ -281,7 +281,7 @@ pub fn finish(
         solution.best_bound = solution.best_bound.filter(|_| unproven.is_empty());
     }
     let status_diag = if unproven.is_empty() || !solution.status.has_point() {
-        rmod_solver::status_diagnostic(&solution.status)
+        rmod_solver::status_diagnostic(&solution.status, model.options.solver)
     } else {
         Some(
             Diagnostic::warning(

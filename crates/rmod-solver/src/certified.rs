@@ -110,6 +110,21 @@ pub fn certified_min(
     constant: f64,
     time_limit: Option<f64>,
 ) -> Option<f64> {
+    certified_min_with(model, objective, constant, time_limit, |m, obj, t| {
+        clp_solve(m, obj, t).map(|r| r.0)
+    })
+}
+
+/// [`certified_min`] with the row multipliers from `duals` (the LP `min objective·x` over the
+/// model's rows and column bounds, solved by some backend within a time limit): whatever it
+/// returns, the bound is valid; the LP's optimal duals make it tight.
+pub(crate) fn certified_min_with(
+    model: &Model,
+    objective: &[(u32, f64)],
+    constant: f64,
+    time_limit: Option<f64>,
+    duals: impl FnOnce(&Model, &[(u32, f64)], Option<f64>) -> Option<Vec<f64>>,
+) -> Option<f64> {
     if !valid(model, objective, constant) {
         return None;
     }
@@ -131,7 +146,7 @@ pub fn certified_min(
         }
         Vec::new()
     } else {
-        clp_solve(model, objective, time_limit)?.0
+        duals(model, objective, time_limit)?
     };
     safe_bound(model, objective, constant, &y)
 }

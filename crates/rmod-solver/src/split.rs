@@ -1,0 +1,244 @@
+//! The input-split search (`option input_split`): the box of the networks' inputs cut into
+//! cells, best bound first, each cell tightened through a callback and closed by its LP bound
+//! or solved whole.
+
+use std::time::Instant;
+
+use rmod_ir::{ColKind, Model, Sense, Solution, Status};
+
+/// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
+/// cell: narrower column bounds, smaller big-M coefficients.
+pub type CellTightening<'a> = dyn Fn(&mut Model) + 'a;
+
+/// Receives each better incumbent of [`solve_split`] as it is found.
+pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
+
+/// A MILP with at most this many free binaries in a cell is handed to CBC whole.
+pub const LEAF_BINARIES: usize = 12;
+
+struct Cell {
+    /// lower bound on the cell's objective, in the minimization direction
+    bound: f64,
+    bounds: Vec<(f64, f64)>,
+}
+
+impl PartialEq for Cell {
+    fn eq(&self, o: &Self) -> bool {
+        self.bound.total_cmp(&o.bound).is_eq()
+    }
+}
+impl Eq for Cell {}
+impl PartialOrd for Cell {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Cell {
+    /// the heap pops the cell with the lowest bound first
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        o.bound.total_cmp(&self.bound)
+    }
+}
+
+/// Solves the model by splitting the box of the columns `split` (continuous, finite bounds)
+/// into cells, best bound first. In every cell `tighten` narrows the column bounds to what holds
+/// there (for networks: neurons stable in the cell lose their binary); a cell whose LP
+/// relaxation is infeasible or no better than the incumbent is closed; one with at most
+/// [`LEAF_BINARIES`] free binaries (besides those that no cell fixes: the model's own), or once `max_cells` cells exist, is solved by CBC with the
+/// incumbent as cutoff; any other is halved along its relatively widest split column. The
+/// union of the cells is the box, so the best point found is optimal when every cell was closed.
+/// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
+/// `on_better` gets every better incumbent as it is found (a cell's point, solver-feasible).
+pub fn solve_split(
+    model: &Model,
+    split: &[u32],
+    tighten: &CellTightening,
+    start: Option<&[f64]>,
+    max_cells: usize,
+    on_better: Option<&BetterPoint>,
+) -> Solution {
+    let started = Instant::now();
+    let Some(objective) = &model.objective else {
+        return crate::solve(model, start);
+    };
+    if split.is_empty() {
+        return crate::solve(model, start);
+    }
+    let dir = match objective.sense {
+        Sense::Minimize => 1.0,
+        Sense::Maximize => -1.0,
+    };
+    let deadline = model
+        .options
+        .time_limit
+        .map(|t| started + std::time::Duration::from_secs_f64(t));
+    let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
+    let gap = model.options.mip_gap.unwrap_or(0.0);
+    // closes a cell whose bound cannot beat the incumbent by more than the tolerances
+    let closes = |bound: f64, inc: f64| bound >= inc - 1e-9 * inc.abs().max(1.0) - gap * inc.abs();
+    let mut best: Option<(f64, Vec<f64>)> =
+        crate::feasible_start(model, start).map(|x| (dir * model.objective_value(x), x.to_vec()));
+    let root: Vec<(f64, f64)> = model.columns.iter().map(|c| (c.lower, c.upper)).collect();
+    let mut stats = rmod_ir::SplitStats {
+        columns: split.len(),
+        ..Default::default()
+    };
+    let mut lp = model.clone();
+    for c in &mut lp.columns {
+        c.kind = ColKind::Continuous;
+    }
+    // an infeasible or unbounded model takes the ordinary path, which tells the two apart
+    let r = crate::solve(&lp, None);
+    if !matches!(
+        r.status,
+        Status::Optimal | Status::Feasible | Status::NoSolution
+    ) {
+        return crate::solve(model, start);
+    }
+    // the model restricted to a cell and rewritten for it
+    let cell_model = |b: &[(f64, f64)]| {
+        let mut m = model.clone();
+        for (c, (l, u)) in m.columns.iter_mut().zip(b) {
+            (c.lower, c.upper) = (*l, *u);
+        }
+        tighten(&mut m);
+        m
+    };
+    let free = |m: &Model| {
+        m.columns
+            .iter()
+            .filter(|c| c.kind != ColKind::Continuous && c.lower < c.upper)
+            .count()
+    };
+    // integer columns that stay free even when every split column is fixed (the model's own
+    // integers, not the networks'): a cell is small once the rest is down to LEAF_BINARIES
+    let mut point = root.clone();
+    for c in split {
+        let (l, u) = root[*c as usize];
+        point[*c as usize] = (0.5 * (l + u), 0.5 * (l + u));
+    }
+    let own = free(&cell_model(&point));
+    let mut heap = std::collections::BinaryHeap::new();
+    heap.push(Cell {
+        bound: f64::NEG_INFINITY,
+        bounds: root.clone(),
+    });
+    stats.cells = 1;
+    let mut open_bound = f64::INFINITY;
+    let mut iterations = 0i64;
+    while let Some(cell) = heap.pop() {
+        if best.as_ref().is_some_and(|(v, _)| closes(cell.bound, *v)) {
+            stats.pruned += 1;
+            continue;
+        }
+        if remaining().is_some_and(|r| r <= 0.0) {
+            open_bound = open_bound.min(cell.bound);
+            stats.open += 1;
+            continue;
+        }
+        let m = cell_model(&cell.bounds);
+        let n_free = free(&m);
+        // the split column: widest relative to its width in the whole box
+        let (col, rel) = split
+            .iter()
+            .map(|c| {
+                let b = &m.columns[*c as usize];
+                let (p, q) = root[*c as usize];
+                (
+                    *c,
+                    if q > p {
+                        (b.upper - b.lower) / (q - p)
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .fold((split[0], -1.0), |a, b| if b.1 > a.1 { b } else { a });
+        let leaf = n_free <= own + LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
+        if !leaf {
+            let mut lp = m.clone();
+            for c in &mut lp.columns {
+                c.kind = ColKind::Continuous;
+            }
+            lp.options.time_limit = remaining();
+            let r = crate::solve(&lp, None);
+            iterations += r.iterations;
+            match r.status {
+                Status::Infeasible => {
+                    stats.pruned += 1;
+                    continue;
+                }
+                Status::Optimal => {
+                    let v = dir * r.objective.unwrap_or(f64::NEG_INFINITY);
+                    if best.as_ref().is_some_and(|(b, _)| closes(v, *b)) {
+                        stats.pruned += 1;
+                        continue;
+                    }
+                    let bounds: Vec<(f64, f64)> =
+                        m.columns.iter().map(|c| (c.lower, c.upper)).collect();
+                    let (l, u) = bounds[col as usize];
+                    let mid = 0.5 * (l + u);
+                    for half in [(l, mid), (mid, u)] {
+                        let mut b = bounds.clone();
+                        b[col as usize] = half;
+                        heap.push(Cell {
+                            bound: v.max(cell.bound),
+                            bounds: b,
+                        });
+                    }
+                    stats.cells += 2;
+                    continue;
+                }
+                // unbounded, or stopped: let CBC decide the cell as a whole
+                _ => {}
+            }
+        }
+        stats.milps += 1;
+        let cutoff = best.as_ref().map(|(v, _)| dir * v);
+        let r = crate::run(&m, cutoff, remaining());
+        iterations += r.iterations;
+        match r.status {
+            Status::Optimal | Status::Feasible => {
+                let v = dir * r.objective.unwrap_or(f64::INFINITY);
+                if best.as_ref().is_none_or(|(b, _)| v < *b) {
+                    if let Some(f) = on_better {
+                        f(&r.values);
+                    }
+                    best = Some((v, r.values.clone()));
+                }
+                if r.status == Status::Feasible {
+                    stats.open += 1;
+                    open_bound = open_bound.min(r.best_bound.map_or(cell.bound, |b| dir * b));
+                }
+            }
+            // nothing better than the cutoff in this cell (the whole box's LP relaxation is
+            // bounded, so CBC's "infeasible" is not an unbounded cell in disguise)
+            Status::Infeasible => {}
+            Status::NoSolution => {
+                stats.open += 1;
+                open_bound = open_bound.min(r.best_bound.map_or(cell.bound, |b| dir * b));
+            }
+            Status::Unbounded | Status::Error(_) => {
+                let mut r = r;
+                r.split = Some(stats);
+                return r;
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (status, objective, bound, values) = match best {
+        Some((v, x)) if stats.open == 0 => (Status::Optimal, Some(v), Some(v), x),
+        Some((v, x)) => (Status::Feasible, Some(v), Some(open_bound.min(v)), x),
+        None if stats.open == 0 => (Status::Infeasible, None, None, Vec::new()),
+        None => (Status::NoSolution, None, Some(open_bound), Vec::new()),
+    };
+    Solution {
+        status,
+        objective: objective.map(|v| dir * v),
+        best_bound: bound.filter(|b| b.is_finite()).map(|b| dir * b),
+        values,
+        seconds,
+        iterations,
+        split: Some(stats),
+    }
+}
