@@ -16,7 +16,7 @@ mod limits;
 mod stmt;
 pub use limits::{MAX_CHAIN, MAX_DEPTH};
 
-use input::{punct, PResult, SyntaxError, Tokens};
+use input::{punct, PResult, Tokens};
 
 /// Parses every statement of `toks` (the lexer's output, ending in `Eof`): the statements that
 /// parsed, and one diagnostic per statement that did not.

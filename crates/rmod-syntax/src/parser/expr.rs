@@ -4,9 +4,10 @@
 //! Each parser takes the nesting `depth` around it (see [`super::MAX_DEPTH`]).
 
 use nom::branch::alt;
-use nom::combinator::{opt, value};
+use nom::combinator::value;
 use nom::multi::separated_list1;
 use nom::{Err, Parser};
+use rmod_diagnostics::Span;
 
 use super::errors::expected;
 use super::indexing::indexing;
@@ -16,32 +17,69 @@ use super::{bin, list_until};
 use crate::ast::*;
 use crate::lexer::Tok;
 
+/// The parsers of a precedence level: `operand(input, depth)`.
+type Level = for<'a> fn(Tokens<'a>, usize) -> PResult<'a, Expr>;
+
 /// `operand (op operand)*`, left-associative; every operator counts toward the chain limit.
+/// (Plain `fn`s rather than closures: each nesting level costs fewer, smaller stack frames.)
 fn left_assoc<'a>(
     i: Tokens<'a>,
-    mut op: impl Parser<Tokens<'a>, Output = BinOp, Error = super::SyntaxError>,
-    operand: impl Fn(Tokens<'a>) -> PResult<'a, Expr>,
+    d: usize,
+    op: fn(Tokens<'a>) -> PResult<'a, BinOp>,
+    operand: Level,
 ) -> PResult<'a, Expr> {
-    let (mut i, mut lhs) = operand(i)?;
+    let (mut i, mut lhs) = operand(i, d)?;
     loop {
-        let (j, op) = match op.parse(i) {
-            Ok(r) => r,
+        // explicit matches, no `?`: fewer temporaries in this frame, which every level repeats
+        let j = match op(i).and_then(|(j, op)| Ok((chain(j)?.0, op))) {
+            Ok((j, op)) => match operand(j, d) {
+                Ok((j, rhs)) => {
+                    lhs = bin(op, lhs, rhs);
+                    j
+                }
+                Err(e) => return Err(e),
+            },
             Err(Err::Error(_)) => return Ok((i, lhs)),
             Err(e) => return Err(e),
         };
-        let (j, ()) = chain(j)?;
-        let (j, rhs) = operand(j)?;
-        lhs = bin(op, lhs, rhs);
         i = j;
     }
 }
 
+fn or_op(i: Tokens) -> PResult<BinOp> {
+    value(BinOp::Or, kw("or")).parse(i)
+}
+
+fn and_op(i: Tokens) -> PResult<BinOp> {
+    value(BinOp::And, kw("and")).parse(i)
+}
+
+fn comparison_op(i: Tokens) -> PResult<BinOp> {
+    alt((
+        value(BinOp::Lt, punct("<")),
+        value(BinOp::Le, punct("<=")),
+        value(BinOp::Gt, punct(">")),
+        value(BinOp::Ge, punct(">=")),
+        value(BinOp::Eq, punct("==")),
+        value(BinOp::Ne, punct("!=")),
+    ))
+    .parse(i)
+}
+
+fn additive_op(i: Tokens) -> PResult<BinOp> {
+    alt((value(BinOp::Add, punct("+")), value(BinOp::Sub, punct("-")))).parse(i)
+}
+
+fn multiplicative_op(i: Tokens) -> PResult<BinOp> {
+    alt((value(BinOp::Mul, punct("*")), value(BinOp::Div, punct("/")))).parse(i)
+}
+
 pub(super) fn expr(i: Tokens, d: usize) -> PResult<Expr> {
-    left_assoc(i, value(BinOp::Or, kw("or")), |i| and_expr(i, d))
+    left_assoc(i, d, or_op, and_expr)
 }
 
 fn and_expr(i: Tokens, d: usize) -> PResult<Expr> {
-    left_assoc(i, value(BinOp::And, kw("and")), |i| not_expr(i, d))
+    left_assoc(i, d, and_op, not_expr)
 }
 
 fn not_expr(i: Tokens, d: usize) -> PResult<Expr> {
@@ -62,35 +100,24 @@ fn not_expr(i: Tokens, d: usize) -> PResult<Expr> {
     ))
 }
 
+/// At most one comparison: `a < b`, not `a < b < c`.
 fn comparison(i: Tokens, d: usize) -> PResult<Expr> {
     let (i, lhs) = additive(i, d)?;
-    let op = alt((
-        value(BinOp::Lt, punct("<")),
-        value(BinOp::Le, punct("<=")),
-        value(BinOp::Gt, punct(">")),
-        value(BinOp::Ge, punct(">=")),
-        value(BinOp::Eq, punct("==")),
-        value(BinOp::Ne, punct("!=")),
-    ));
-    match opt(op).parse(i)? {
-        (i, None) => Ok((i, lhs)),
-        (i, Some(op)) => {
-            let (i, rhs) = additive(i, d)?;
-            Ok((i, bin(op, lhs, rhs)))
-        }
+    match comparison_op(i) {
+        Ok((i, op)) => additive(i, d).map(|(i, rhs)| (i, bin(op, lhs, rhs))),
+        Err(Err::Error(_)) => Ok((i, lhs)),
+        Err(e) => Err(e),
     }
 }
 
 /// Every nested expression (parentheses, subscripts, filters) passes through here once.
 pub(super) fn additive(i: Tokens, d: usize) -> PResult<Expr> {
     let d = enter(&i, d)?;
-    let op = alt((value(BinOp::Add, punct("+")), value(BinOp::Sub, punct("-"))));
-    left_assoc(i, op, |i| multiplicative(i, d))
+    left_assoc(i, d, additive_op, multiplicative)
 }
 
 fn multiplicative(i: Tokens, d: usize) -> PResult<Expr> {
-    let op = alt((value(BinOp::Mul, punct("*")), value(BinOp::Div, punct("/"))));
-    left_assoc(i, op, |i| unary(i, d))
+    left_assoc(i, d, multiplicative_op, unary)
 }
 
 fn unary(i: Tokens, d: usize) -> PResult<Expr> {
@@ -115,92 +142,88 @@ fn unary(i: Tokens, d: usize) -> PResult<Expr> {
     ))
 }
 
+/// A number, a string, a `sum`, a name (with subscripts or call arguments), or parentheses.
 pub(super) fn primary(i: Tokens, d: usize) -> PResult<Expr> {
-    let start = i.span();
+    let span = i.span();
     match i.peek() {
-        Tok::Number(v) => Ok((i.advance(1), leaf(ExprKind::Num(*v), start))),
-        Tok::Str(s) => Ok((i.advance(1), leaf(ExprKind::Str(s.clone()), start))),
-        Tok::Keyword("sum") => {
-            let i = i.advance(1);
-            if !i.at_punct("{") {
-                return Err(expected(&i, "`{` after `sum` (write `sum{i in I} x[i]`)"));
-            }
-            let (i, idx) = indexing(i, d)?;
-            let inner = enter(&i, d)?;
-            let (i, body) = multiplicative(i, inner)?;
-            let span = start.to(body.span);
-            Ok((
-                i,
-                Expr {
-                    kind: ExprKind::Sum(Box::new(idx), Box::new(body)),
-                    span,
-                },
-            ))
-        }
-        Tok::Ident(name) => {
-            let id = Ident {
-                name: name.clone(),
-                span: start,
-            };
-            let i = i.advance(1);
-            if let (i, Some(_)) = opt(punct("[")).parse(i)? {
-                let (i, subs) = separated_list1(punct(","), |i| additive(i, d)).parse(i)?;
-                let (i, close) = expect("]")(i)?;
-                return Ok((
-                    i,
-                    Expr {
-                        kind: ExprKind::Ref(id, subs),
-                        span: start.to(close),
-                    },
-                ));
-            }
-            if let (i, Some(_)) = opt(punct("(")).parse(i)? {
-                let (i, args) = list_until(i, ")", |i| argument(i, d))?;
-                let (i, close) = expect(")")(i)?;
-                return Ok((
-                    i,
-                    Expr {
-                        kind: ExprKind::Call(id, args),
-                        span: start.to(close),
-                    },
-                ));
-            }
-            Ok((
-                i,
-                Expr {
-                    kind: ExprKind::Ref(id, Vec::new()),
-                    span: start,
-                },
-            ))
-        }
-        Tok::Punct("(") => {
-            let (i, first) = expr(i.advance(1), d)?;
-            if let (i, Some(_)) = opt(punct(",")).parse(i)? {
-                let (i, mut rest) = separated_list1(punct(","), |i| expr(i, d)).parse(i)?;
-                let (i, close) = expect(")")(i)?;
-                rest.insert(0, first);
-                return Ok((
-                    i,
-                    Expr {
-                        kind: ExprKind::Tuple(rest),
-                        span: start.to(close),
-                    },
-                ));
-            }
-            let (i, close) = expect(")")(i)?;
-            Ok((
-                i,
-                Expr {
-                    kind: first.kind,
-                    span: start.to(close),
-                },
-            ))
-        }
+        Tok::Number(v) => Ok((i.advance(1), leaf(ExprKind::Num(*v), span))),
+        Tok::Str(s) => Ok((i.advance(1), leaf(ExprKind::Str(s.clone()), span))),
+        Tok::Keyword("sum") => sum(i, d),
+        Tok::Ident(_) => name(i, d),
+        Tok::Punct("(") => parenthesized(i, d),
         _ => Err(expected(&i, "an expression")),
     }
 }
 
-fn leaf(kind: ExprKind, span: rmod_diagnostics::Span) -> Expr {
+/// `sum{i in I} body`: the body binds like a product.
+fn sum(i: Tokens, d: usize) -> PResult<Expr> {
+    let (i, start) = i.bump();
+    if !i.at_punct("{") {
+        return Err(expected(&i, "`{` after `sum` (write `sum{i in I} x[i]`)"));
+    }
+    let (i, idx) = indexing(i, d)?;
+    let inner = enter(&i, d)?;
+    let (i, body) = multiplicative(i, inner)?;
+    let span = start.to(body.span);
+    Ok((
+        i,
+        Expr {
+            kind: ExprKind::Sum(Box::new(idx), Box::new(body)),
+            span,
+        },
+    ))
+}
+
+/// `x`, `x[a, b]` or `f(a, name = b)`.
+fn name(i: Tokens, d: usize) -> PResult<Expr> {
+    let (i, id) = ident("a name")(i)?;
+    let start = id.span;
+    let (i, kind, end) = if i.at_punct("[") {
+        let (i, (subs, close)) = subscripts(i.advance(1), d)?;
+        (i, ExprKind::Ref(id, subs), close)
+    } else if i.at_punct("(") {
+        let (i, args) = list_until(i.advance(1), ")", |i| argument(i, d))?;
+        let (i, close) = expect(")")(i)?;
+        (i, ExprKind::Call(id, args), close)
+    } else {
+        (i, ExprKind::Ref(id, Vec::new()), start)
+    };
+    Ok((
+        i,
+        Expr {
+            kind,
+            span: start.to(end),
+        },
+    ))
+}
+
+/// `a, b]` after a `[`.
+fn subscripts(i: Tokens, d: usize) -> PResult<(Vec<Expr>, Span)> {
+    (separated_list1(punct(","), |i| additive(i, d)), expect("]")).parse(i)
+}
+
+/// `(e)` or a tuple `(a, b, ...)`.
+fn parenthesized(i: Tokens, d: usize) -> PResult<Expr> {
+    let (i, start) = i.bump();
+    let (i, first) = expr(i, d)?;
+    let (i, kind) = if i.at_punct(",") {
+        let (i, mut elems) = separated_list1(punct(","), |i| expr(i, d)).parse(i.advance(1))?;
+        elems.insert(0, first);
+        (i, ExprKind::Tuple(elems))
+    } else {
+        (i, first.kind)
+    };
+    let (i, close) = expect(")")(i)?;
+    Ok((
+        i,
+        Expr {
+            kind,
+            span: start.to(close),
+        },
+    ))
+}
+
+fn leaf(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
 
