@@ -9,8 +9,6 @@
 
 pub mod ast;
 mod lexer;
-#[cfg(test)]
-mod old;
 mod parser;
 
 pub use ast::*;

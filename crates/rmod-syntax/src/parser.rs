@@ -14,6 +14,8 @@ mod indexing;
 mod input;
 mod limits;
 mod stmt;
+#[cfg(test)]
+mod tests;
 pub use limits::{MAX_CHAIN, MAX_DEPTH};
 
 use input::{punct, PResult, Tokens};
