@@ -97,17 +97,20 @@ impl<'a> Tokens<'a> {
     }
 }
 
+/// nom's view of the input: the tokens from the position on (`Eof` included).
 impl<'a> Input for Tokens<'a> {
     type Item = &'a Token;
     type Iter = Iter<'a, Token>;
     type IterIndices = Enumerate<Iter<'a, Token>>;
 
     fn input_len(&self) -> usize {
-        self.toks.len() - self.pos
+        self.toks.len().saturating_sub(self.pos)
     }
+    /// The first `index` tokens (without the `Eof` of the whole stream).
     fn take(&self, index: usize) -> Self {
+        let end = (self.pos + index).min(self.toks.len());
         Tokens {
-            toks: &self.toks[..self.pos + index],
+            toks: &self.toks[..end],
             ..*self
         }
     }
@@ -121,10 +124,10 @@ impl<'a> Input for Tokens<'a> {
     where
         P: Fn(Self::Item) -> bool,
     {
-        self.toks[self.pos..].iter().position(predicate)
+        self.iter_elements().position(predicate)
     }
     fn iter_elements(&self) -> Self::Iter {
-        self.toks[self.pos..].iter()
+        self.toks.get(self.pos..).unwrap_or_default().iter()
     }
     fn iter_indices(&self) -> Self::IterIndices {
         self.iter_elements().enumerate()
