@@ -20,9 +20,8 @@ use rmod_diagnostics::{Diagnostic, FileId};
 /// Parses one file. The AST holds every statement that parsed; the diagnostics hold one error per failed statement.
 pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
     let (toks, mut diags) = lexer::lex(file, text);
-    let mut p = parser::Parser::new(&toks);
-    let ast = p.parse_model();
-    diags.extend(p.diags);
+    let (ast, parse_diags) = parser::parse_model(&toks);
+    diags.extend(parse_diags);
     diags.sort_by_key(|d| d.primary_span().map(|s| s.start));
     (ast, diags)
 }

@@ -1,71 +1,172 @@
-//! Indexing expressions: `{i in I, (a, b) in P : filter}`.
+//! Set expressions (`A * B`, `1..n`, `{"a", "b"}`, `{i in I: ...}`) and indexing expressions
+//! `{i in I, (a, b) in P : filter}`.
 
-use super::{PResult, Parser};
+use nom::combinator::opt;
+use nom::multi::{many0, separated_list1};
+use nom::sequence::preceded;
+use nom::Parser;
+use rmod_diagnostics::Diagnostic;
+
+use super::expr::{additive, expr};
+use super::input::{expect, ident, punct, PResult, SyntaxError, Tokens};
+use super::limits::enter;
+use super::list_until;
 use crate::ast::*;
 use crate::lexer::Tok;
 
-impl Parser<'_> {
-    /// `{ item, item : filter }`
-    pub fn indexing(&mut self) -> PResult<Indexing> {
-        let open = self.expect_punct("{")?;
-        let mut items = Vec::new();
-        loop {
-            items.push(self.index_item()?);
-            if !self.eat_punct(",") {
-                break;
-            }
-        }
-        let filter = if self.eat_punct(":") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
-        let close = self.expect_punct("}")?;
-        Ok(Indexing {
+/// `{ item, item : filter }`
+pub(super) fn indexing(i: Tokens, d: usize) -> PResult<Indexing> {
+    let (i, open) = expect("{")(i)?;
+    let (i, items) = separated_list1(punct(","), |i| index_item(i, d)).parse(i)?;
+    let (i, filter) = opt(preceded(punct(":"), |i| expr(i, d))).parse(i)?;
+    let (i, close) = expect("}")(i)?;
+    Ok((
+        i,
+        Indexing {
             items,
             filter,
             span: open.to(close),
-        })
-    }
+        },
+    ))
+}
 
-    fn index_item(&mut self) -> PResult<IndexItem> {
-        let start = self.span();
-        let mut vars = Vec::new();
-        if matches!(self.peek(), Tok::Ident(_)) && matches!(self.peek_at(1), Tok::Keyword("in")) {
-            vars.push(self.ident("an index name")?);
-            self.bump();
-        } else if self.at_punct("(") && self.is_tuple_binder() {
-            self.bump();
-            loop {
-                vars.push(self.ident("an index name")?);
-                if !self.eat_punct(",") {
-                    break;
-                }
-            }
-            self.expect_punct(")")?;
-            self.bump(); // `in`
-        }
-        let set = self.set_expr()?;
-        Ok(IndexItem {
+/// `i in S`, `(a, b) in S` or an anonymous `S`.
+fn index_item(i: Tokens, d: usize) -> PResult<IndexItem> {
+    let start = i.span();
+    let (i, vars) = if matches!(i.peek(), Tok::Ident(_)) && i.peek_at(1) == &Tok::Keyword("in") {
+        let (i, v) = ident("an index name")(i)?;
+        (i.advance(1), vec![v])
+    } else if i.at_punct("(") && is_tuple_binder(&i) {
+        let (i, vars) = separated_list1(punct(","), ident("an index name")).parse(i.advance(1))?;
+        let (i, _) = expect(")")(i)?;
+        (i.advance(1), vars) // `in`
+    } else {
+        (i, Vec::new())
+    };
+    let (i, set) = set_expr(i, d)?;
+    Ok((
+        i,
+        IndexItem {
             vars,
             span: start.to(set.span),
             set,
-        })
-    }
+        },
+    ))
+}
 
-    /// `(a, b, c) in` ahead?
-    pub(super) fn is_tuple_binder(&self) -> bool {
-        let mut k = 1;
-        loop {
-            if !matches!(self.peek_at(k), Tok::Ident(_)) {
-                return false;
-            }
-            k += 1;
-            match self.peek_at(k) {
-                Tok::Punct(",") => k += 1,
-                Tok::Punct(")") => return matches!(self.peek_at(k + 1), Tok::Keyword("in")),
-                _ => return false,
-            }
+/// `(a, b, c) in` ahead? (`i` is at the `(`)
+fn is_tuple_binder(i: &Tokens) -> bool {
+    let mut k = 1;
+    loop {
+        if !matches!(i.peek_at(k), Tok::Ident(_)) {
+            return false;
         }
+        k += 1;
+        match i.peek_at(k) {
+            Tok::Punct(",") => k += 1,
+            Tok::Punct(")") => return matches!(i.peek_at(k + 1), Tok::Keyword("in")),
+            _ => return false,
+        }
+    }
+}
+
+/// `term (* term)*`
+pub(super) fn set_expr(i: Tokens, d: usize) -> PResult<SetExpr> {
+    let (i, first) = set_term(i, d)?;
+    let (i, rest) = many0(preceded(punct("*"), |i| set_term(i, d))).parse(i)?;
+    if rest.is_empty() {
+        return Ok((i, first));
+    }
+    let mut parts = vec![first];
+    parts.extend(rest);
+    let span = parts[0].span.to(parts[parts.len() - 1].span);
+    Ok((
+        i,
+        SetExpr {
+            kind: SetExprKind::Product(parts),
+            span,
+        },
+    ))
+}
+
+fn set_term(i: Tokens, d: usize) -> PResult<SetExpr> {
+    let d = enter(&i, d)?;
+    if i.at_punct("{") {
+        let is_comprehension = match (i.peek_at(1), i.peek_at(2)) {
+            (Tok::Ident(_), Tok::Keyword("in")) => true,
+            (Tok::Punct("("), _) => is_tuple_binder(&i.advance(1)),
+            _ => false,
+        };
+        if is_comprehension {
+            let (i, idx) = indexing(i, d)?;
+            let span = idx.span;
+            return Ok((
+                i,
+                SetExpr {
+                    kind: SetExprKind::Comprehension(Box::new(idx)),
+                    span,
+                },
+            ));
+        }
+        let (i, open) = i.bump();
+        let (i, elems) = list_until(i, "}", |i| additive(i, d))?;
+        let (i, close) = expect("}")(i)?;
+        return Ok((
+            i,
+            SetExpr {
+                kind: SetExprKind::Literal(elems),
+                span: open.to(close),
+            },
+        ));
+    }
+    let (i, e) = additive(i, d)?;
+    if let (i, Some(_)) = opt(punct("..")).parse(i)? {
+        let (i, hi) = additive(i, d)?;
+        let span = e.span.to(hi.span);
+        return Ok((
+            i,
+            SetExpr {
+                kind: SetExprKind::Range(Box::new(e), Box::new(hi)),
+                span,
+            },
+        ));
+    }
+    let set = expr_to_set(&i, e)?;
+    Ok((i, set))
+}
+
+/// A set written as an expression: a name, or a product of names (`A * B` parses as a product).
+fn expr_to_set(i: &Tokens, e: Expr) -> Result<SetExpr, nom::Err<SyntaxError>> {
+    match e.kind {
+        ExprKind::Ref(id, subs) if subs.is_empty() => Ok(SetExpr {
+            span: id.span,
+            kind: SetExprKind::Named(id),
+        }),
+        ExprKind::Bin(BinOp::Mul, a, b) => {
+            let a = expr_to_set(i, *a)?;
+            let b = expr_to_set(i, *b)?;
+            let mut parts = Vec::new();
+            for s in [a, b] {
+                match s.kind {
+                    SetExprKind::Product(p) => parts.extend(p),
+                    k => parts.push(SetExpr {
+                        kind: k,
+                        span: s.span,
+                    }),
+                }
+            }
+            Ok(SetExpr {
+                kind: SetExprKind::Product(parts),
+                span: e.span,
+            })
+        }
+        _ => Err(SyntaxError::fail(
+            Diagnostic::error("rmod::syntax::expected_set", "expected a set")
+                .with_label(e.span, "this is not a set")
+                .with_help(
+                    "write a set name, a range `1..n`, a literal `{\"a\", \"b\"}` or a product `A * B`",
+                ),
+            i.pos(),
+        )),
     }
 }

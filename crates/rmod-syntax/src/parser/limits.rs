@@ -3,8 +3,7 @@
 
 use rmod_diagnostics::Diagnostic;
 
-use super::{Failed, PResult, Parser};
-use crate::lexer::Tok;
+use super::input::{PResult, SyntaxError, Tokens};
 
 /// Deepest nesting of parentheses, `sum`s, unary operators and sets: deeper input gets
 /// `rmod::syntax::too_deep` instead of overflowing the stack (the parser, the evaluator and
@@ -14,51 +13,31 @@ pub const MAX_DEPTH: usize = 200;
 /// as the chain, and every later phase walks it recursively.
 pub const MAX_CHAIN: usize = 2_000;
 
-impl Parser<'_> {
-    /// Enters one more level of nesting; an error past [`MAX_DEPTH`].
-    pub(super) fn enter(&mut self) -> PResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            let d = Diagnostic::error(
-                "rmod::syntax::too_deep",
-                format!("expressions are nested more than {MAX_DEPTH} levels deep here"),
-            )
-            .with_label(self.span(), "too deep")
-            .with_help(
-                "split the expression: compute parts as parameters or constraints of their own",
-            );
-            self.diags.push(d);
-            // skip the rest of the statement: every enclosing level fails silently
-            self.pos = self.toks.len().saturating_sub(1).min(self.skip_statement());
-            return Err(Failed);
-        }
-        Ok(())
+/// Enters one more level of nesting below `depth`: the new depth, or an error past [`MAX_DEPTH`]
+/// that skips the rest of the statement (every enclosing level then fails with it).
+pub(super) fn enter(i: &Tokens, depth: usize) -> Result<usize, nom::Err<SyntaxError>> {
+    if depth < MAX_DEPTH {
+        return Ok(depth + 1);
     }
+    let d = Diagnostic::error(
+        "rmod::syntax::too_deep",
+        format!("expressions are nested more than {MAX_DEPTH} levels deep here"),
+    )
+    .with_label(i.span(), "too deep")
+    .with_help("split the expression: compute parts as parameters or constraints of their own");
+    Err(SyntaxError::fail(d, i.next_semicolon()))
+}
 
-    /// The position of the next `;` (or the end), without moving.
-    fn skip_statement(&self) -> usize {
-        let mut k = self.pos;
-        while k + 1 < self.toks.len() && !matches!(self.toks[k].tok, Tok::Punct(";")) {
-            k += 1;
-        }
-        k
+/// A parser that counts one more operand of a binary chain; an error past [`MAX_CHAIN`].
+pub(super) fn chain(i: Tokens) -> PResult<()> {
+    if i.operands() < MAX_CHAIN {
+        return Ok((i.with_operands(i.operands() + 1), ()));
     }
-
-    /// Counts one more operand of a binary chain; an error past [`MAX_CHAIN`].
-    pub(super) fn chain(&mut self) -> PResult<()> {
-        self.operands += 1;
-        if self.operands > MAX_CHAIN {
-            let d = Diagnostic::error(
-                "rmod::syntax::too_deep",
-                format!("a statement chains more than {MAX_CHAIN} operands with binary operators"),
-            )
-            .with_label(self.span(), "too long")
-            .with_help("write the terms as a `sum{...}` over a set, or split the expression");
-            self.diags.push(d);
-            self.pos = self.skip_statement();
-            return Err(Failed);
-        }
-        Ok(())
-    }
+    let d = Diagnostic::error(
+        "rmod::syntax::too_deep",
+        format!("a statement chains more than {MAX_CHAIN} operands with binary operators"),
+    )
+    .with_label(i.span(), "too long")
+    .with_help("write the terms as a `sum{...}` over a set, or split the expression");
+    Err(SyntaxError::fail(d, i.next_semicolon()))
 }
