@@ -19,7 +19,7 @@ pub fn command(cli: &Cli, m: &ModelArgs, name: &String, p: &mut Printer) -> u8 {
     let rows: Vec<_> = model
         .rows
         .iter()
-        .filter(|r| r.origin.decl.split('.').next() == Some(name.as_str()))
+        .filter(|r| r.origin.model_decl() == name)
         .collect();
     if let Some(o) = model.objective.as_ref().filter(|o| o.name == *name) {
         let row = rmod_ir::Row {
@@ -47,7 +47,7 @@ pub fn command(cli: &Cli, m: &ModelArgs, name: &String, p: &mut Printer) -> u8 {
     if rows.is_empty() {
         let mut names: Vec<&str> = Vec::new();
         for r in &model.rows {
-            let decl = r.origin.decl.split('.').next().unwrap_or("");
+            let decl = r.origin.model_decl();
             if !names.contains(&decl) {
                 names.push(decl);
             }
