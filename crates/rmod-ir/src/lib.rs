@@ -2,6 +2,7 @@
 //!
 //! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
 
+mod affine;
 mod wire;
 mod write;
 
@@ -9,6 +10,7 @@ use std::fmt;
 
 use rmod_diagnostics::Span;
 
+pub use affine::Affine;
 pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 

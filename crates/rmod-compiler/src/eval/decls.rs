@@ -5,10 +5,9 @@ use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
-use rmod_ir::{ColKind, Column, Objective, Origin, Row};
+use rmod_ir::{Affine, ColKind, Column, Objective, Origin, Row};
 use rmod_syntax::*;
 
-use super::linear::{normalize, Lin};
 use super::values::{key_not_in_set, show_key, ParamVal, SetVal, VarVal};
 use super::{Evaluator, R};
 use crate::options::{apply_option, OptValue};
@@ -356,14 +355,14 @@ impl Evaluator<'_> {
                 let mut bounds = [0.0; 2];
                 for (k, e) in [&d.exprs[0], &d.exprs[2]].into_iter().enumerate() {
                     let l = self.lin(e, env)?;
-                    if !l.terms.is_empty() {
+                    if !l.coeffs.is_empty() {
                         return Err(self.err(
                             Diagnostic::error("rmod::linear::variable_in_data", "the outer parts of a ranged constraint must be constant")
                                 .with_label(e.span, "contains variables")
                                 .with_help("write `lo <= expression <= hi` with data in `lo` and `hi`, or split it into two constraints"),
                         ));
                     }
-                    bounds[k] = l.c;
+                    bounds[k] = l.constant;
                 }
                 let mid = self.lin(&d.exprs[1], env)?;
                 let (lo, hi) = if d.rels[0].0 == RelOp::Le {
@@ -372,27 +371,27 @@ impl Evaluator<'_> {
                     (bounds[1], bounds[0])
                 };
                 (
-                    Lin {
-                        terms: mid.terms,
-                        c: 0.0,
+                    Affine {
+                        coeffs: mid.coeffs,
+                        constant: 0.0,
                     },
-                    lo - mid.c,
-                    hi - mid.c,
+                    lo - mid.constant,
+                    hi - mid.constant,
                 )
             } else {
-                let a = self.lin(&d.exprs[0], env)?;
+                let mut l = self.lin(&d.exprs[0], env)?;
                 let b = self.lin(&d.exprs[1], env)?;
-                let l = a.add(b, -1.0);
-                let c = l.c;
+                l.add_scaled(&b, -1.0);
+                let c = l.constant;
                 let (lo, hi) = match d.rels[0].0 {
                     RelOp::Le => (f64::NEG_INFINITY, -c),
                     RelOp::Ge => (-c, f64::INFINITY),
                     RelOp::Eq => (-c, -c),
                 };
                 (
-                    Lin {
-                        terms: l.terms,
-                        c: 0.0,
+                    Affine {
+                        coeffs: l.coeffs,
+                        constant: 0.0,
                     },
                     lo,
                     hi,
@@ -400,7 +399,7 @@ impl Evaluator<'_> {
             };
             // `+ 0.0` turns -0 into 0 so that output never shows `-0`
             let (lo, hi) = (lo + 0.0, hi + 0.0);
-            let coeffs = normalize(lin.terms);
+            let coeffs = lin.normalized().coeffs;
             if coeffs.is_empty() {
                 let tol = 1e-9 * (1.0 + lo.abs().min(hi.abs()).min(1e12));
                 if lo > tol || hi < -tol {
@@ -449,15 +448,15 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn objective(&mut self, d: &ObjDecl) -> R<()> {
-        let l = self.lin(&d.expr, &Vec::new())?;
+        let l = self.lin(&d.expr, &Vec::new())?.normalized();
         self.model.objective = Some(Objective {
             name: d.name.name.clone(),
             sense: match d.sense {
                 Sense::Minimize => rmod_ir::Sense::Minimize,
                 Sense::Maximize => rmod_ir::Sense::Maximize,
             },
-            coeffs: normalize(l.terms),
-            constant: l.c,
+            coeffs: l.coeffs,
+            constant: l.constant,
         });
         Ok(())
     }

@@ -1,60 +1,18 @@
-//! Linear expressions: compiling an expression into terms over columns plus a constant, and
-//! checking that it is linear.
+//! Linear expressions: compiling an expression into an [`Affine`] (terms over columns, a column
+//! may repeat, plus a constant), and checking that it is linear.
 
 use rmod_diagnostics::Diagnostic;
+use rmod_ir::Affine;
 use rmod_syntax::*;
 
 use super::values::{preview, show_key};
 use super::{Env, Evaluator, Reported, R};
 use crate::resolve::Kind;
 
-/// A linear expression: terms (a column may repeat) plus a constant.
-#[derive(Default)]
-pub(super) struct Lin {
-    pub(super) terms: Vec<(u32, f64)>,
-    pub(super) c: f64,
-}
-
-impl Lin {
-    fn constant(c: f64) -> Lin {
-        Lin {
-            terms: Vec::new(),
-            c,
-        }
-    }
-    fn scale(mut self, k: f64) -> Lin {
-        for t in &mut self.terms {
-            t.1 *= k;
-        }
-        self.c *= k;
-        self
-    }
-    pub(super) fn add(mut self, other: Lin, sign: f64) -> Lin {
-        self.terms
-            .extend(other.terms.into_iter().map(|(c, a)| (c, a * sign)));
-        self.c += other.c * sign;
-        self
-    }
-}
-
-/// Sorts terms by column, merges repeats and drops zeros.
-pub(super) fn normalize(mut terms: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
-    terms.sort_by_key(|t| t.0);
-    let mut out: Vec<(u32, f64)> = Vec::with_capacity(terms.len());
-    for (c, a) in terms {
-        match out.last_mut() {
-            Some(last) if last.0 == c => last.1 += a,
-            _ => out.push((c, a)),
-        }
-    }
-    out.retain(|t| t.1 != 0.0);
-    out
-}
-
 impl Evaluator<'_> {
-    pub(super) fn lin(&mut self, e: &Expr, env: &Env) -> R<Lin> {
+    pub(super) fn lin(&mut self, e: &Expr, env: &Env) -> R<Affine> {
         match &e.kind {
-            ExprKind::Num(v) => Ok(Lin::constant(*v)),
+            ExprKind::Num(v) => Ok(Affine::constant(*v)),
             ExprKind::Ref(id, subs) if self.syms.get(&id.name).map(|s| s.kind) == Some(Kind::Var) && !env.iter().any(|(n, _)| *n == id.name) => {
                 let key = self.subscripts(subs, env)?;
                 if self.poisoned.contains(&id.name) {
@@ -62,7 +20,7 @@ impl Evaluator<'_> {
                 }
                 let Some(var) = self.vars.get(&id.name) else { return Err(Reported) };
                 match var.cols.get(&key) {
-                    Some(c) => Ok(Lin { terms: vec![(*c, 1.0)], c: 0.0 }),
+                    Some(c) => Ok(Affine::var(*c)),
                     None => {
                         let (decl, index) = (var.span, var.index.clone());
                         Err(self.err(
@@ -74,31 +32,32 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            ExprKind::Ref(..) | ExprKind::Str(_) => Ok(Lin::constant(self.num(e, env)?)),
-            ExprKind::Neg(a) => Ok(self.lin(a, env)?.scale(-1.0)),
+            ExprKind::Ref(..) | ExprKind::Str(_) => Ok(Affine::constant(self.num(e, env)?)),
+            ExprKind::Neg(a) => Ok(self.lin(a, env)?.scaled(-1.0)),
             ExprKind::Sum(idx, body) => {
                 let binds = self.bindings(idx, env)?;
                 if binds.is_empty() {
                     self.empty_sum(e.span);
                 }
-                let mut acc = Lin::default();
+                let mut acc = Affine::default();
                 for (_, env) in &binds {
                     let l = self.lin(body, env)?;
-                    acc = acc.add(l, 1.0);
+                    acc.add_scaled(&l, 1.0);
                 }
                 Ok(acc)
             }
             ExprKind::Bin(op @ (BinOp::Add | BinOp::Sub), a, b) => {
-                let x = self.lin(a, env)?;
+                let mut x = self.lin(a, env)?;
                 let y = self.lin(b, env)?;
-                Ok(x.add(y, if *op == BinOp::Add { 1.0 } else { -1.0 }))
+                x.add_scaled(&y, if *op == BinOp::Add { 1.0 } else { -1.0 });
+                Ok(x)
             }
             ExprKind::Bin(BinOp::Mul, a, b) => {
                 let x = self.lin(a, env)?;
                 let y = self.lin(b, env)?;
-                match (x.terms.is_empty(), y.terms.is_empty()) {
-                    (_, true) => Ok(x.scale(y.c)),
-                    (true, false) => Ok(y.scale(x.c)),
+                match (x.coeffs.is_empty(), y.coeffs.is_empty()) {
+                    (_, true) => Ok(x.scaled(y.constant)),
+                    (true, false) => Ok(y.scaled(x.constant)),
                     (false, false) => Err(self.err(
                         Diagnostic::error("rmod::linear::product_of_variables", "product of two expressions with variables is not linear")
                             .with_label(a.span, "this factor contains variables")
@@ -110,17 +69,17 @@ impl Evaluator<'_> {
             ExprKind::Bin(BinOp::Div, a, b) => {
                 let x = self.lin(a, env)?;
                 let y = self.lin(b, env)?;
-                if !y.terms.is_empty() {
+                if !y.coeffs.is_empty() {
                     return Err(self.err(
                         Diagnostic::error("rmod::linear::division_by_variable", "division by an expression with variables is not linear")
                             .with_label(b.span, "the divisor contains variables")
                             .with_help("multiply both sides of the constraint by the divisor, or make the divisor a parameter"),
                     ));
                 }
-                if y.c == 0.0 {
+                if y.constant == 0.0 {
                     return Err(self.err(Diagnostic::error("rmod::data::division_by_zero", "division by zero").with_label(b.span, "this evaluates to 0").with_help("check the data, or exclude the zero case with a filter")));
                 }
-                Ok(x.scale(1.0 / y.c))
+                Ok(x.scaled(1.0 / y.constant))
             }
             ExprKind::Bin(op, ..) => Err(self.err(
                 Diagnostic::error("rmod::linear::relation_in_expression", format!("`{}` is not an arithmetic operator", op.symbol()))

@@ -8,7 +8,6 @@ use rmod_ir::Elem;
 use rmod_relu::{Affine, Network};
 use rmod_syntax::*;
 
-use super::linear::normalize;
 use super::{Env, Evaluator, Reported, R};
 use crate::resolve::Kind;
 
@@ -208,8 +207,8 @@ impl Evaluator<'_> {
         let mut out_cols = Vec::with_capacity(n_out);
         for e in &lhs {
             let l = self.lin(e, env)?;
-            match l.terms.as_slice() {
-                [(c, a)] if *a == 1.0 && l.c == 0.0 => out_cols.push(*c),
+            match l.coeffs.as_slice() {
+                [(c, a)] if *a == 1.0 && l.constant == 0.0 => out_cols.push(*c),
                 _ => {
                     return Err(self.err(
                         Diagnostic::error("rmod::relu::output_not_variable", "a network output must be a single variable")
@@ -223,11 +222,7 @@ impl Evaluator<'_> {
         let mut inputs = Vec::with_capacity(n_in);
         for e in &slots {
             let e = e.ok_or(Reported)?;
-            let l = self.lin(e, env)?;
-            let aff = Affine {
-                coeffs: normalize(l.terms),
-                constant: l.c,
-            };
+            let aff = self.lin(e, env)?.normalized();
             inputs.push((aff, e.span));
         }
         self.pending.push(PendingUse {
