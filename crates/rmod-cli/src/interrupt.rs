@@ -75,7 +75,7 @@ fn on_signal() {
                 "rmod: interrupted; writing the best point found so far (not proven optimal), if any"
             );
             let ok = match &s.output {
-                Some(path) => crate::write_atomically(path, text).is_ok(),
+                Some(path) => crate::output::write_atomically(path, text).is_ok(),
                 None => std::io::stdout().lock().write_all(text.as_bytes()).is_ok(),
             };
             if ok {

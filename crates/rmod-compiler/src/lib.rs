@@ -202,7 +202,7 @@ fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
         if hi / lo <= MAX_COEFFICIENT_RANGE {
             continue;
         }
-        let decl = r.origin.decl.split('.').next().unwrap_or("").to_string();
+        let decl = r.origin.model_decl().to_string();
         match worst.iter_mut().find(|w| w.0 == decl) {
             Some(w) if w.1 >= hi / lo => {}
             Some(w) => {
@@ -295,11 +295,6 @@ pub struct Verification {
     pub max_violation: f64,
 }
 
-/// A row or column the model declared (not one generated for a network).
-pub fn is_model_origin(o: &rmod_ir::Origin) -> bool {
-    !o.decl.contains('.')
-}
-
 /// The model columns worth splitting the input space on (`option input_split`): continuous
 /// columns with finite bounds that appear in some network's inputs, in column order.
 pub fn split_columns(model: &Model, uses: &[NetUse]) -> Vec<u32> {
@@ -360,7 +355,7 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
         .as_ref()
         .map(|o| o.constant + rmod_ir::dot(&o.coeffs, &exact));
     let mut worst: f64 = 0.0;
-    for r in model.rows.iter().filter(|r| is_model_origin(&r.origin)) {
+    for r in model.rows.iter().filter(|r| r.origin.is_model()) {
         let a = rmod_ir::dot(&r.coeffs, &exact);
         worst = worst.max(r.lower - a).max(a - r.upper);
     }
@@ -368,7 +363,7 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
         .columns
         .iter()
         .zip(&exact)
-        .filter(|(c, _)| is_model_origin(&c.origin))
+        .filter(|(c, _)| c.origin.is_model())
     {
         worst = worst.max(c.lower - val).max(val - c.upper);
     }

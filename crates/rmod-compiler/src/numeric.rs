@@ -20,7 +20,7 @@
 use rmod_diagnostics::Diagnostic;
 use rmod_ir::Model;
 
-use crate::{is_model_origin, NetUse};
+use crate::NetUse;
 
 pub const MAX_MAGNITUDE: f64 = 1e12;
 pub const MAX_ROW_RANGE: f64 = 1e12;
@@ -37,7 +37,7 @@ pub fn drop_negligible(model: &mut Model) -> Vec<Diagnostic> {
         .map(|c| c.lower.abs().max(c.upper.abs()))
         .collect();
     let mut dropped: Vec<(String, usize, f64, rmod_diagnostics::Span)> = Vec::new();
-    for r in model.rows.iter_mut().filter(|r| is_model_origin(&r.origin)) {
+    for r in model.rows.iter_mut().filter(|r| r.origin.is_model()) {
         let term = |(c, a): &(u32, f64)| a.abs() * mag[*c as usize];
         let mut scale: f64 = 0.0;
         for b in [r.lower, r.upper] {
@@ -109,7 +109,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
         }
     };
     let what = |o: &rmod_ir::Origin| {
-        if is_model_origin(o) {
+        if o.is_model() {
             format!("`{}`", o.display())
         } else {
             format!("`{}` (generated for a network use)", o.display())
@@ -125,7 +125,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
                         format!("variable {} has the bound {b:e}, beyond {MAX_MAGNITUDE:e}", what(&c.origin)),
                     )
                     .with_label(c.origin.span, "declared here")
-                    .with_help(if is_model_origin(&c.origin) {
+                    .with_help(if c.origin.is_model() {
                         "CBC cannot solve reliably with such magnitudes: leave the side unbounded (e.g. `var y >= 0`) or rescale the variable's units"
                     } else {
                         "the network's values reach this magnitude over its input box: narrow the box (`input_bounds`, the variables' bounds) or rescale the network's outputs"
@@ -166,7 +166,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
                     format!("row {} has {p}", what(&r.origin)),
                 )
                 .with_label(r.origin.span, "this constraint")
-                .with_help(if is_model_origin(&r.origin) {
+                .with_help(if r.origin.is_model() {
                     "CBC cannot solve this row reliably: rescale the units of its variables so that coefficients and sides lie within 1e-6..1e6 of each other"
                 } else {
                     "the network's weights or scaling reach this magnitude: rescale the network (`rmod net scale`, `option relu_scaling = \"bigm\"`) or its output scaling"

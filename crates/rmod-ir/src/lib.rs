@@ -2,6 +2,7 @@
 //!
 //! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
 
+mod affine;
 mod options;
 mod wire;
 mod write;
@@ -10,6 +11,7 @@ use std::fmt;
 
 use rmod_diagnostics::Span;
 
+pub use affine::Affine;
 pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
     OptionSpec, OptionType, Options, ReluScaling, SolverKind, OPTIONS,
@@ -66,6 +68,27 @@ impl Origin {
     pub fn index_key(&self) -> String {
         let parts: Vec<String> = self.index.iter().map(Elem::to_string).collect();
         parts.join(",")
+    }
+    /// A row or column the model declared. Generated ones (a network use's encoding, its input
+    /// box and output links) have a `.` in their declaration name: `c.st.h` for a use in `c`.
+    ///
+    /// ```
+    /// # use rmod_ir::Origin;
+    /// let o = |decl: &str| Origin { decl: decl.into(), index: vec![], span: Default::default() };
+    /// assert!(o("c").is_model() && !o("c.st.h").is_model());
+    /// ```
+    pub fn is_model(&self) -> bool {
+        !self.decl.contains('.')
+    }
+    /// The model's declaration a row or column belongs to: `c` for `c` and for `c.st.h`.
+    ///
+    /// ```
+    /// # use rmod_ir::Origin;
+    /// let o = |decl: &str| Origin { decl: decl.into(), index: vec![], span: Default::default() };
+    /// assert_eq!((o("c").model_decl(), o("c.st.h").model_decl()), ("c", "c"));
+    /// ```
+    pub fn model_decl(&self) -> &str {
+        self.decl.split('.').next().unwrap_or("")
     }
 }
 

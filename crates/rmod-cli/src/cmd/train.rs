@@ -8,6 +8,9 @@ use rmod_diagnostics::{Diagnostic, Sources};
 use rmod_train::{Config, Function, Hidden, Penalties};
 use serde_json::json;
 
+use crate::output::{text_or_diagnostics, write_output, Printer};
+use crate::{EXIT_COMPILE, EXIT_INTERNAL};
+
 #[derive(clap::Args)]
 pub struct TrainArgs {
     /// CSV file with a header row
@@ -333,4 +336,30 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
         100.0 * tr.stable_share,
         tr.mean_width,
     ))
+}
+
+/// `rmod train`: the summary on stdout, or the diagnostic.
+pub fn train_command(a: &TrainArgs, p: &mut Printer) -> u8 {
+    let mut sources = Sources::default();
+    let res = train(a, &mut sources).map_err(|d| vec![d]);
+    text_or_diagnostics(res, &sources, p)
+}
+
+/// `rmod sample`: the samples as CSV on stdout or in `-o`, or the diagnostic.
+pub fn sample_command(a: &SampleArgs, p: &mut Printer) -> u8 {
+    match sample(a) {
+        Ok(text) => {
+            if write_output(a.output.as_deref(), &text, p) {
+                0
+            } else {
+                EXIT_INTERNAL
+            }
+        }
+        Err(d) => {
+            let sources = Sources::default();
+            p.emit(&[d], &sources);
+            p.finish(&sources);
+            EXIT_COMPILE
+        }
+    }
 }

@@ -4,6 +4,8 @@ use rmod_diagnostics::{Diagnostic, Sources};
 use rmod_relu::{Activation, BoundMethod, Network};
 use serde_json::json;
 
+use crate::output::{text_or_diagnostics, Printer};
+
 #[derive(clap::Subcommand)]
 pub enum NetCmd {
     /// Layers, parameters, activations, names, bounds and scaling of a network file
@@ -87,7 +89,7 @@ fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Di
 /// The box of `--box`, or the file's input_bounds.
 fn input_box(net: &Network, bounds: &Option<String>) -> Result<Vec<(f64, f64)>, Vec<Diagnostic>> {
     let bx = match (bounds, &net.input_bounds) {
-        (Some(b), _) => crate::train_cmd::parse_box(b).map_err(|d| vec![d])?,
+        (Some(b), _) => super::train::parse_box(b).map_err(|d| vec![d])?,
         (None, Some(b)) => b.clone(),
         (None, None) => {
             return Err(vec![Diagnostic::error(
@@ -370,4 +372,11 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             Ok(out)
         }
     }
+}
+
+/// `rmod net ...`: the text on stdout, or the diagnostics.
+pub fn command(cmd: &NetCmd, p: &mut Printer) -> u8 {
+    let mut sources = Sources::default();
+    let res = run(cmd, &mut sources);
+    text_or_diagnostics(res, &sources, p)
 }

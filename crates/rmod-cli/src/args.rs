@@ -1,0 +1,109 @@
+//! The command line: clap's description of `rmod` and its commands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::cmd::{net, train};
+
+#[derive(Parser)]
+#[command(
+    name = "rmod",
+    version,
+    about = "Optimization models with trained ReLU networks, solved with CBC"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Cmd,
+    /// How diagnostics are printed (on stderr)
+    #[arg(long, value_enum, default_value = "human", global = true)]
+    pub message_format: MessageFormat,
+    /// Treat warnings as errors
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct ModelArgs {
+    /// The model file (.rmod)
+    pub model: PathBuf,
+    /// Override an option of the model: --option time_limit=30
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
+    /// Override a scalar parameter: -D feed_avail=80
+    #[arg(short = 'D', value_name = "PARAM=VALUE")]
+    pub defines: Vec<String>,
+    /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the
+    /// model, or `$RMOD_CACHE_DIR`)
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Compile only: print every diagnostic and the model statistics
+    Check {
+        #[command(flatten)]
+        m: ModelArgs,
+    },
+    /// Compile and solve with CBC
+    Solve {
+        #[command(flatten)]
+        m: ModelArgs,
+        /// Output format of the solution
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the solution to a file instead of stdout
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Show variables at zero in the table
+        #[arg(long)]
+        all: bool,
+        /// Include phase timings in JSON output (they differ between runs)
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Write the compiled MILP as LP and/or MPS
+    Export {
+        #[command(flatten)]
+        m: ModelArgs,
+        #[arg(long)]
+        lp: Option<PathBuf>,
+        #[arg(long)]
+        mps: Option<PathBuf>,
+        /// Write the map from legal names back to model names (CSV)
+        #[arg(long)]
+        names: Option<PathBuf>,
+    },
+    /// Print the generated rows of one constraint
+    Expand {
+        #[command(flatten)]
+        m: ModelArgs,
+        /// The constraint (or objective) name
+        name: String,
+    },
+    /// Explain a diagnostic code; without a code, list all codes
+    Explain { code: Option<String> },
+    /// Train a ReLU network on CSV data and write it as a relu-net file
+    Train(train::TrainArgs),
+    /// Sample a standard test function into CSV (columns x1..xd, y)
+    Sample(train::SampleArgs),
+    /// Inspect a network file: info, bounds, eval
+    Net {
+        #[command(subcommand)]
+        cmd: net::NetCmd,
+    },
+}

@@ -1,0 +1,9 @@
+//! One module per command; each `command` function runs one and returns its exit code.
+
+pub mod check;
+pub mod expand;
+pub mod explain;
+pub mod export;
+pub mod net;
+pub mod solve;
+pub mod train;

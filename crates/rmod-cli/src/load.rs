@@ -1,0 +1,108 @@
+//! Loading a model: the file-system `Loader`, `--option` and `-D` pairs, the bound oracle and
+//! cache, and the compilation with its diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rmod_compiler::{compile, CompileOutput, CompileRequest, Loader};
+use rmod_diagnostics::{Diagnostic, Sources};
+
+use crate::args::{Cli, ModelArgs};
+use crate::output::Printer;
+use crate::{bounds, run_started};
+
+pub struct FsLoader {
+    pub base: PathBuf,
+}
+
+impl Loader for FsLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
+    }
+    fn display_name(&self, path: &str) -> String {
+        self.base.join(path).display().to_string()
+    }
+}
+
+pub fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for it in items {
+        match it.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.push((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => {
+                let code = if flag == "-D" {
+                    "rmod::resolve::unknown_override"
+                } else {
+                    "rmod::resolve::unknown_option"
+                };
+                let d =
+                    Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE"))
+                        .with_help(format!("write e.g. `{flag} time_limit=30`"));
+                p.emit(&[d], &Sources::default());
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Reads and compiles a model, printing diagnostics; `None` when it did not compile (or warnings are denied).
+pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutput, f64)> {
+    let started = Instant::now();
+    let text = match std::fs::read_to_string(&m.model) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(
+                "rmod::data::file",
+                format!("cannot read model file `{}`: {e}", m.model.display()),
+            )
+            .with_help("check the path; run rmod from the folder the path is relative to");
+            p.emit(&[d], &Sources::default());
+            return None;
+        }
+    };
+    let options = parse_pairs(&m.options, "--option", p)?;
+    let defines = parse_pairs(&m.defines, "-D", p)?;
+    let mut overrides = Vec::new();
+    for (k, v) in defines {
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => overrides.push((k, x)),
+            _ => {
+                let d = Diagnostic::error(
+                    "rmod::resolve::unknown_override",
+                    format!("`-D {k}={v}`: `{v}` is not a finite number"),
+                )
+                .with_help("parameters take numbers, e.g. `-D feed_avail=80`");
+                p.emit(&[d], &Sources::default());
+                return None;
+            }
+        }
+    }
+    let base = m.model.parent().map(Path::to_path_buf).unwrap_or_default();
+    let cache = bounds::DirCache {
+        dir: std::env::var_os("RMOD_CACHE_DIR")
+            .map_or_else(|| base.join(".rmod-cache"), PathBuf::from),
+    };
+    let loader = FsLoader { base };
+    let oracle = bounds::ParallelBounds::new();
+    let name = m.model.display().to_string();
+    let mut req = CompileRequest::new(&name, &text, &loader);
+    req.overrides = overrides;
+    req.options = options;
+    req.oracle = Some(&oracle);
+    req.run_started = Some(run_started());
+    if !m.no_cache {
+        req.cache = Some(&cache);
+    }
+    let out = compile(&req);
+    oracle.finish();
+    let secs = started.elapsed().as_secs_f64();
+    p.emit(&out.diagnostics, &out.sources);
+    if out.model.is_none() || (cli.deny_warnings && p.n_warnings > 0) {
+        p.finish(&out.sources);
+        return None;
+    }
+    Some((out, secs))
+}

@@ -1,0 +1,489 @@
+//! Declarations: sets, parameters (with their checks), variables, constraints, the objective and
+//! options; and the files a declaration names.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::rc::Rc;
+
+use rmod_diagnostics::{Diagnostic, FileId, Span};
+use rmod_ir::{Affine, ColKind, Column, Objective, Origin, Row};
+use rmod_syntax::*;
+
+use super::values::{key_not_in_set, show_key, ParamVal, SetVal, VarVal};
+use super::{Evaluator, R};
+use crate::options::{apply_option, OptValue};
+
+impl Evaluator<'_> {
+    /// The first argument of `csv(...)` or `relu_net(...)`: a path in quotes.
+    pub(super) fn path_arg(
+        &mut self,
+        args: &[Arg],
+        call: Span,
+        code: &'static str,
+        msg: &str,
+        usage: &str,
+    ) -> R<(String, Span)> {
+        match args.first() {
+            Some(Arg {
+                name: None,
+                value:
+                    Expr {
+                        kind: ExprKind::Str(s),
+                        span,
+                    },
+            }) => Ok((s.clone(), *span)),
+            _ => Err(self.err(
+                Diagnostic::error(code, msg)
+                    .with_label(call, "no path")
+                    .with_help(usage),
+            )),
+        }
+    }
+
+    /// Reads a file named in the model (relative to it) and registers it for diagnostics;
+    /// returns its id, its display name and its text.
+    pub(super) fn read_file(
+        &mut self,
+        path: &str,
+        span: Span,
+        what: &str,
+    ) -> R<(FileId, String, String)> {
+        match self.loader.load(path) {
+            Ok(text) => {
+                let shown = self.loader.display_name(path);
+                let file = self.sources.add(shown.clone(), text.clone());
+                Ok((file, shown, text))
+            }
+            Err(e) => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::file",
+                    format!("cannot read {what} `{path}`: {e}"),
+                )
+                .with_label(span, "this file")
+                .with_help("paths are relative to the model file; check the name and location"),
+            )),
+        }
+    }
+
+    pub(super) fn set_decl(&mut self, d: &SetDecl) -> R<()> {
+        let s = self.set_expr(&d.value, &Vec::new())?;
+        if s.tuples.is_empty() {
+            self.warn_once(
+                Diagnostic::warning(
+                    "rmod::data::empty_set",
+                    format!("set `{}` is empty", d.name.name),
+                )
+                .with_label(d.value.span, "evaluates to no elements")
+                .with_help("declarations indexed over an empty set create nothing; check the data"),
+            );
+        }
+        self.sets.insert(d.name.name.clone(), s);
+        Ok(())
+    }
+
+    pub(super) fn param_decl(&mut self, d: &ParamDecl) -> R<()> {
+        let name = &d.name.name;
+        let env = Vec::new();
+        let default = match &d.default {
+            Some(e) => Some(self.num(e, &env)?),
+            None => None,
+        };
+        let override_val = self
+            .overrides
+            .iter_mut()
+            .find(|(n, _, _)| n == name)
+            .map(|o| {
+                o.2 = true;
+                o.1
+            });
+        let mut p = ParamVal {
+            scalar: None,
+            map: HashMap::default(),
+            default,
+            index: None,
+            span: d.name.span,
+        };
+        match &d.indexing {
+            None => {
+                if let Some(v) = override_val {
+                    p.scalar = Some(v);
+                } else {
+                    p.scalar = match &d.value {
+                        Some(ParamValue::Expr(e)) if is_call(e, "csv") => return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::data::csv_call",
+                                "`csv(...)` needs an indexed parameter",
+                            )
+                            .with_label(e.span, "a scalar parameter has one value")
+                            .with_help(
+                                "declare the parameter with an index set: `param p{S} = csv(...)`",
+                            ),
+                        )),
+                        Some(ParamValue::Expr(e)) => Some(self.num(e, &env)?),
+                        Some(ParamValue::Map(_, span)) => {
+                            return Err(self.err(
+                                Diagnostic::error(
+                                    "rmod::resolve::index_arity",
+                                    format!(
+                                        "scalar parameter `{name}` cannot take a map of values"
+                                    ),
+                                )
+                                .with_label(*span, "a map needs an indexed parameter")
+                                .with_help(format!(
+                                    "declare it indexed, e.g. `param {name}{{S}} = {{...}}`"
+                                )),
+                            ))
+                        }
+                        None => default,
+                    };
+                    if p.scalar.is_none() {
+                        return Err(self.err(
+                            Diagnostic::error("rmod::data::missing_value", format!("parameter `{name}` has no value"))
+                                .with_label(d.name.span, "declared without a value or default")
+                                .with_help(format!("write `param {name} = VALUE;`, add `default VALUE`, or pass `-D {name}=VALUE`")),
+                        ));
+                    }
+                }
+                if let Some(v) = p.scalar {
+                    self.check_param(d, v, d.name.span)?;
+                }
+            }
+            Some(idx) => {
+                if override_val.is_some() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            "rmod::resolve::unknown_override",
+                            format!("`-D {name}=...` overrides an indexed parameter"),
+                        )
+                        .with_label(d.name.span, "indexed parameter")
+                        .with_help("`-D` sets scalar parameters only"),
+                    ));
+                }
+                let binds = self.bindings(idx, &env)?;
+                let dim = binds.first().map_or(0, |b| b.0.len());
+                let index = Rc::new(SetVal::new(
+                    dim,
+                    binds.iter().map(|b| b.0.clone()).collect(),
+                ));
+                match &d.value {
+                    Some(ParamValue::Expr(e)) if is_call(e, "csv") => {
+                        self.csv_param(e, &index, &mut p)?
+                    }
+                    Some(ParamValue::Expr(e)) => {
+                        for (key, env) in &binds {
+                            let v = self.num(e, env)?;
+                            p.map.insert(key.clone(), v);
+                        }
+                    }
+                    Some(ParamValue::Map(entries, _)) => {
+                        for en in entries {
+                            let key = self.key_of(&en.key)?;
+                            if key.len() != index.dim && !index.tuples.is_empty() {
+                                return Err(self.err(
+                                    Diagnostic::error(
+                                        "rmod::resolve::index_arity",
+                                        format!(
+                                            "key has {} element(s), `{name}` is indexed over {}",
+                                            key.len(),
+                                            index.dim
+                                        ),
+                                    )
+                                    .with_label(en.key.span, "wrong key size")
+                                    .with_help(
+                                        if index.dim > 1 {
+                                            "write keys as tuples, e.g. (\"a\", \"b\")"
+                                        } else {
+                                            "write keys as single elements, e.g. \"R1\""
+                                        },
+                                    ),
+                                ));
+                            }
+                            if !index.members.contains(&key) {
+                                return Err(self.err(key_not_in_set(
+                                    &key,
+                                    en.key.span,
+                                    name,
+                                    &index,
+                                )));
+                            }
+                            let v = self.num(&en.value, &env)?;
+                            if p.map.insert(key.clone(), v).is_some() {
+                                return Err(self.err(
+                                    Diagnostic::error(
+                                        "rmod::data::duplicate_element",
+                                        format!("key {} is given twice", show_key(&key)),
+                                    )
+                                    .with_label(en.key.span, "second value for this key")
+                                    .with_help("remove one of the two entries"),
+                                ));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+                let values: Vec<f64> = index
+                    .tuples
+                    .iter()
+                    .filter_map(|k| p.map.get(k).copied())
+                    .collect();
+                for v in values {
+                    self.check_param(d, v, d.name.span)?;
+                }
+                p.index = Some(index);
+            }
+        }
+        self.params.insert(name.clone(), p);
+        Ok(())
+    }
+
+    fn check_param(&mut self, d: &ParamDecl, v: f64, span: Span) -> R<()> {
+        for (op, e) in &d.checks {
+            let bound = self.num(e, &Vec::new())?;
+            let ok = match op {
+                RelOp::Ge => v >= bound,
+                RelOp::Le => v <= bound,
+                RelOp::Eq => v == bound,
+            };
+            if !ok {
+                let sym = if *op == RelOp::Ge { ">=" } else { "<=" };
+                return Err(self.err(
+                    Diagnostic::error(
+                        "rmod::data::check_failed",
+                        format!(
+                            "parameter `{}` has value {v}, which violates `{sym} {bound}`",
+                            d.name.name
+                        ),
+                    )
+                    .with_label(span, "value given for this parameter")
+                    .with_label(e.span, "check declared here")
+                    .with_help("fix the data or relax the check"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn var_decl(&mut self, d: &VarDecl) -> R<()> {
+        let env = Vec::new();
+        let binds = match &d.indexing {
+            None => vec![(Vec::new(), Vec::new())],
+            Some(idx) => self.bindings(idx, &env)?,
+        };
+        let dim = binds.first().map_or(0, |b| b.0.len());
+        let mut cols = HashMap::with_capacity_and_hasher(binds.len(), Default::default());
+        for (key, env) in &binds {
+            let mut lo = match &d.lower {
+                Some(e) => self.num(e, env)?,
+                None => f64::NEG_INFINITY,
+            };
+            let mut hi = match &d.upper {
+                Some(e) => self.num(e, env)?,
+                None => f64::INFINITY,
+            };
+            let kind = match d.kind {
+                VarKind::Continuous => ColKind::Continuous,
+                VarKind::Integer => ColKind::Integer,
+                VarKind::Binary => {
+                    lo = lo.max(0.0);
+                    hi = hi.min(1.0);
+                    ColKind::Binary
+                }
+            };
+            if lo > hi {
+                let origin = Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                };
+                let mut diag = Diagnostic::error(
+                    "rmod::data::empty_bounds",
+                    format!(
+                        "variable {} has lower bound {lo} above upper bound {hi}",
+                        origin.display()
+                    ),
+                )
+                .with_label(d.name.span, "no value satisfies these bounds");
+                for e in d.lower.iter().chain(d.upper.iter()) {
+                    diag = diag.with_label(e.span, "bound");
+                }
+                return Err(
+                    self.err(diag.with_help("fix the bounds or the data they are computed from"))
+                );
+            }
+            let col = self.model.columns.len() as u32;
+            self.model.columns.push(Column {
+                origin: Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                },
+                lower: lo,
+                upper: hi,
+                kind,
+            });
+            cols.insert(key.clone(), col);
+        }
+        let index = Rc::new(SetVal::new(dim, binds.into_iter().map(|b| b.0).collect()));
+        self.vars.insert(
+            d.name.name.clone(),
+            VarVal {
+                cols,
+                index,
+                span: d.name.span,
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn constraint(&mut self, d: &ConDecl) -> R<()> {
+        let binds = match &d.indexing {
+            None => vec![(Vec::new(), Vec::new())],
+            Some(idx) => self.bindings(idx, &Vec::new())?,
+        };
+        if let Some((net_id, args)) = self.net_call(d) {
+            for (key, env) in &binds {
+                self.net_constraint(d, net_id, args, key, env)?;
+            }
+            return Ok(());
+        }
+        for (key, env) in &binds {
+            let origin = Origin {
+                decl: d.name.name.clone(),
+                index: key.clone(),
+                span: d.name.span,
+            };
+            let (lin, lo, hi) = if d.exprs.len() == 3 {
+                let mut bounds = [0.0; 2];
+                for (k, e) in [&d.exprs[0], &d.exprs[2]].into_iter().enumerate() {
+                    let l = self.lin(e, env)?;
+                    if !l.coeffs.is_empty() {
+                        return Err(self.err(
+                            Diagnostic::error("rmod::linear::variable_in_data", "the outer parts of a ranged constraint must be constant")
+                                .with_label(e.span, "contains variables")
+                                .with_help("write `lo <= expression <= hi` with data in `lo` and `hi`, or split it into two constraints"),
+                        ));
+                    }
+                    bounds[k] = l.constant;
+                }
+                let mid = self.lin(&d.exprs[1], env)?;
+                let (lo, hi) = if d.rels[0].0 == RelOp::Le {
+                    (bounds[0], bounds[1])
+                } else {
+                    (bounds[1], bounds[0])
+                };
+                (
+                    Affine {
+                        coeffs: mid.coeffs,
+                        constant: 0.0,
+                    },
+                    lo - mid.constant,
+                    hi - mid.constant,
+                )
+            } else {
+                let mut l = self.lin(&d.exprs[0], env)?;
+                let b = self.lin(&d.exprs[1], env)?;
+                l.add_scaled(&b, -1.0);
+                let c = l.constant;
+                let (lo, hi) = match d.rels[0].0 {
+                    RelOp::Le => (f64::NEG_INFINITY, -c),
+                    RelOp::Ge => (-c, f64::INFINITY),
+                    RelOp::Eq => (-c, -c),
+                };
+                (
+                    Affine {
+                        coeffs: l.coeffs,
+                        constant: 0.0,
+                    },
+                    lo,
+                    hi,
+                )
+            };
+            // `+ 0.0` turns -0 into 0 so that output never shows `-0`
+            let (lo, hi) = (lo + 0.0, hi + 0.0);
+            let coeffs = lin.normalized().coeffs;
+            if coeffs.is_empty() {
+                let tol = 1e-9 * (1.0 + lo.abs().min(hi.abs()).min(1e12));
+                if lo > tol || hi < -tol {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            "rmod::data::infeasible_constant",
+                            format!(
+                                "constraint {} has no variables and is false",
+                                origin.display()
+                            ),
+                        )
+                        .with_label(
+                            d.span,
+                            format!("needs {lo} <= 0 <= {hi} after moving constants"),
+                        )
+                        .with_help(
+                            "the model is infeasible as written; check the data of this constraint",
+                        ),
+                    ));
+                }
+                continue;
+            }
+            for (_, a) in &coeffs {
+                if !a.is_finite() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            "rmod::data::non_finite",
+                            format!(
+                                "constraint {} has a non-finite coefficient",
+                                origin.display()
+                            ),
+                        )
+                        .with_label(d.span, "here")
+                        .with_help("check the data for overflow"),
+                    ));
+                }
+            }
+            self.model.rows.push(Row {
+                origin,
+                coeffs,
+                lower: lo,
+                upper: hi,
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn objective(&mut self, d: &ObjDecl) -> R<()> {
+        let l = self.lin(&d.expr, &Vec::new())?.normalized();
+        self.model.objective = Some(Objective {
+            name: d.name.name.clone(),
+            sense: match d.sense {
+                Sense::Minimize => rmod_ir::Sense::Minimize,
+                Sense::Maximize => rmod_ir::Sense::Maximize,
+            },
+            coeffs: l.coeffs,
+            constant: l.constant,
+        });
+        Ok(())
+    }
+
+    pub(super) fn option(&mut self, d: &OptionStmt) -> R<()> {
+        let value = match &d.value.kind {
+            ExprKind::Str(s) => OptValue::Str(s.clone()),
+            ExprKind::Ref(id, subs) if subs.is_empty() && self.syms.get(&id.name).is_none() => {
+                OptValue::Str(id.name.clone())
+            }
+            _ => OptValue::Num(self.num(&d.value, &Vec::new())?),
+        };
+        apply_option(&mut self.model.options, &d.key, &value).map_err(|(msg, help, code)| {
+            let span = if code == "rmod::resolve::unknown_option" {
+                d.key_span
+            } else {
+                d.value.span
+            };
+            self.err(
+                Diagnostic::error(code, msg)
+                    .with_label(span, "in this option")
+                    .with_help(help),
+            )
+        })
+    }
+}
+
+fn is_call(e: &Expr, name: &str) -> bool {
+    matches!(&e.kind, ExprKind::Call(f, _) if f.name == name)
+}

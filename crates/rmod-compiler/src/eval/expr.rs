@@ -1,0 +1,381 @@
+//! Set expressions, indexings and data expressions (they recurse into each other), and parameter
+//! lookup.
+
+use rustc_hash::FxHashSet as HashSet;
+use std::rc::Rc;
+
+use rmod_diagnostics::{Diagnostic, Span};
+use rmod_ir::Elem;
+use rmod_syntax::*;
+
+use super::values::{preview, show_key, SetVal, Val};
+use super::{Env, Evaluator, Reported, R};
+
+impl Evaluator<'_> {
+    pub(super) fn set_expr(&mut self, s: &SetExpr, env: &Env) -> R<Rc<SetVal>> {
+        match &s.kind {
+            SetExprKind::Named(id) => {
+                if self.poisoned.contains(&id.name) {
+                    return Err(Reported);
+                }
+                self.sets.get(&id.name).cloned().ok_or(Reported)
+            }
+            SetExprKind::Range(a, b) => {
+                let lo = self.int(a, env)?;
+                let hi = self.int(b, env)?;
+                if hi.saturating_sub(lo) > 50_000_000 {
+                    return Err(self.err(
+                        Diagnostic::error("rmod::data::not_an_element", "range is too large")
+                            .with_label(s.span, "more than 50 million elements")
+                            .with_help("use a smaller range"),
+                    ));
+                }
+                Ok(Rc::new(SetVal::new(
+                    1,
+                    (lo..=hi).map(|i| vec![Elem::Int(i)]).collect(),
+                )))
+            }
+            SetExprKind::Literal(elems) => {
+                let mut tuples = Vec::with_capacity(elems.len());
+                let mut seen = HashSet::default();
+                let mut dim = None;
+                for e in elems {
+                    let key = self.key_of_env(e, env)?;
+                    match dim {
+                        None => dim = Some(key.len()),
+                        Some(d) if d != key.len() => {
+                            return Err(self.err(
+                                Diagnostic::error(
+                                    "rmod::resolve::index_arity",
+                                    format!(
+                                        "set elements of different sizes ({d} and {})",
+                                        key.len()
+                                    ),
+                                )
+                                .with_label(e.span, "this element has another size")
+                                .with_help("all elements of a set are tuples of the same size"),
+                            ))
+                        }
+                        _ => {}
+                    }
+                    if !seen.insert(key.clone()) {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::data::duplicate_element",
+                                format!("element {} is listed twice", show_key(&key)),
+                            )
+                            .with_label(e.span, "repeated element")
+                            .with_help("remove the repetition"),
+                        ));
+                    }
+                    tuples.push(key);
+                }
+                Ok(Rc::new(SetVal {
+                    dim: dim.unwrap_or(1),
+                    tuples,
+                    members: seen,
+                }))
+            }
+            SetExprKind::Product(parts) => {
+                let mut acc: Vec<Vec<Elem>> = vec![Vec::new()];
+                let mut dim = 0;
+                for p in parts {
+                    let s = self.set_expr(p, env)?;
+                    dim += s.dim;
+                    let mut next = Vec::with_capacity(acc.len() * s.tuples.len());
+                    for a in &acc {
+                        for t in &s.tuples {
+                            let mut k = a.clone();
+                            k.extend(t.iter().cloned());
+                            next.push(k);
+                        }
+                    }
+                    acc = next;
+                }
+                Ok(Rc::new(SetVal::new(dim, acc)))
+            }
+            SetExprKind::Comprehension(idx) => {
+                let binds = self.bindings(idx, env)?;
+                let dim = binds.first().map_or(0, |b| b.0.len());
+                Ok(Rc::new(SetVal::new(
+                    dim,
+                    binds.into_iter().map(|b| b.0).collect(),
+                )))
+            }
+        }
+    }
+
+    /// Every tuple of an indexing (after its filter), with the environment that binds its dummies.
+    pub(super) fn bindings<'x>(
+        &mut self,
+        idx: &'x Indexing,
+        env: &Env<'x>,
+    ) -> R<Vec<(Vec<Elem>, Env<'x>)>> {
+        let mut out = Vec::new();
+        let mut env = env.clone();
+        let mut key = Vec::new();
+        self.expand(
+            &idx.items,
+            &mut env,
+            &mut key,
+            idx.filter.as_ref(),
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    fn expand<'x>(
+        &mut self,
+        items: &'x [IndexItem],
+        env: &mut Env<'x>,
+        key: &mut Vec<Elem>,
+        filter: Option<&Expr>,
+        out: &mut Vec<(Vec<Elem>, Env<'x>)>,
+    ) -> R<()> {
+        let Some((item, rest)) = items.split_first() else {
+            if let Some(f) = filter {
+                if !self.truth(f, env)? {
+                    return Ok(());
+                }
+            }
+            out.push((key.clone(), env.clone()));
+            return Ok(());
+        };
+        let set = self.set_expr(&item.set, env)?;
+        for t in &set.tuples {
+            let n_env = env.len();
+            let n_key = key.len();
+            for (v, e) in item.vars.iter().zip(t) {
+                env.push((v.name.as_str(), e.clone()));
+            }
+            key.extend(t.iter().cloned());
+            self.expand(rest, env, key, filter, out)?;
+            env.truncate(n_env);
+            key.truncate(n_key);
+        }
+        Ok(())
+    }
+
+    fn truth(&mut self, e: &Expr, env: &Env) -> R<bool> {
+        Ok(self.num(e, env)? != 0.0)
+    }
+
+    pub(super) fn num(&mut self, e: &Expr, env: &Env) -> R<f64> {
+        match self.data(e, env)? {
+            Val::Num(v) => Ok(v),
+            Val::Elem(Elem::Int(i)) => Ok(i as f64),
+            Val::Elem(Elem::Str(s)) => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::not_a_number",
+                    format!("\"{s}\" is an element, not a number"),
+                )
+                .with_label(e.span, "expected a number")
+                .with_help("use a parameter indexed by this element, e.g. `cap[r]`"),
+            )),
+            Val::Tuple(_) => Err(self.err(
+                Diagnostic::error("rmod::data::not_a_number", "a tuple is not a number")
+                    .with_label(e.span, "expected a number")
+                    .with_help("tuples are only allowed as set elements and keys"),
+            )),
+        }
+    }
+
+    fn int(&mut self, e: &Expr, env: &Env) -> R<i64> {
+        let v = self.num(e, env)?;
+        if v.fract() != 0.0 || v.abs() > 1e15 {
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::not_an_element",
+                    format!("{v} is not an integer"),
+                )
+                .with_label(e.span, "expected an integer")
+                .with_help("ranges and numeric elements are integers"),
+            ));
+        }
+        Ok(v as i64)
+    }
+
+    fn elem(&mut self, e: &Expr, env: &Env) -> R<Elem> {
+        match self.data(e, env)? {
+            Val::Elem(x) => Ok(x),
+            Val::Num(v) if v.fract() == 0.0 && v.abs() <= 1e15 => Ok(Elem::Int(v as i64)),
+            Val::Num(v) => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::not_an_element",
+                    format!("{v} is not a set element"),
+                )
+                .with_label(e.span, "not a string or an integer")
+                .with_help("set elements are quoted strings or integers"),
+            )),
+            Val::Tuple(_) => Err(self.err(
+                Diagnostic::error("rmod::data::not_an_element", "a tuple is not one element")
+                    .with_label(e.span, "expected one element")
+                    .with_help("write the components as separate subscripts: `x[a, b]`"),
+            )),
+        }
+    }
+
+    pub(super) fn key_of(&mut self, e: &Expr) -> R<Vec<Elem>> {
+        self.key_of_env(e, &Vec::new())
+    }
+
+    fn key_of_env(&mut self, e: &Expr, env: &Env) -> R<Vec<Elem>> {
+        match &e.kind {
+            ExprKind::Tuple(parts) => parts.iter().map(|p| self.elem(p, env)).collect(),
+            _ => Ok(vec![self.elem(e, env)?]),
+        }
+    }
+
+    fn data(&mut self, e: &Expr, env: &Env) -> R<Val> {
+        let v = match &e.kind {
+            ExprKind::Num(v) => Val::Num(*v),
+            ExprKind::Str(s) => Val::Elem(Elem::Str(s.clone())),
+            ExprKind::Ref(id, subs) => {
+                if subs.is_empty() {
+                    if let Some((_, v)) = env.iter().rev().find(|(n, _)| *n == id.name) {
+                        return Ok(Val::Elem(v.clone()));
+                    }
+                }
+                Val::Num(self.param(id, subs, e.span, env)?)
+            }
+            ExprKind::Call(f, _) => {
+                return Err(self.err(
+                    Diagnostic::error("rmod::linear::misplaced_call", format!("`{}(...)` cannot be used inside a data expression", f.name))
+                        .with_label(e.span, "not allowed here")
+                        .with_help("a network call must be the whole right-hand side of a constraint `y = net(...)`"),
+                ))
+            }
+            ExprKind::Neg(a) => Val::Num(-self.num(a, env)?),
+            ExprKind::Not(a) => Val::Num(f64::from(!self.truth(a, env)?)),
+            ExprKind::Tuple(parts) => Val::Tuple(parts.iter().map(|p| self.elem(p, env)).collect::<R<Vec<_>>>()?),
+            ExprKind::Sum(idx, body) => {
+                let binds = self.bindings(idx, env)?;
+                if binds.is_empty() {
+                    self.empty_sum(e.span);
+                }
+                let mut total = 0.0;
+                for (_, env) in &binds {
+                    total += self.num(body, env)?;
+                }
+                Val::Num(total)
+            }
+            ExprKind::Bin(op, a, b) => match op {
+                BinOp::And => Val::Num(f64::from(self.truth(a, env)? && self.truth(b, env)?)),
+                BinOp::Or => Val::Num(f64::from(self.truth(a, env)? || self.truth(b, env)?)),
+                BinOp::Eq | BinOp::Ne => {
+                    let x = self.data(a, env)?;
+                    let y = self.data(b, env)?;
+                    let eq = match (x, y) {
+                        (Val::Num(p), Val::Num(q)) => p == q,
+                        (Val::Elem(Elem::Int(i)), Val::Num(q)) | (Val::Num(q), Val::Elem(Elem::Int(i))) => i as f64 == q,
+                        (Val::Elem(p), Val::Elem(q)) => p == q,
+                        (Val::Tuple(p), Val::Tuple(q)) => p == q,
+                        _ => false,
+                    };
+                    Val::Num(f64::from(if *op == BinOp::Eq { eq } else { !eq }))
+                }
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    let x = self.num(a, env)?;
+                    let y = self.num(b, env)?;
+                    Val::Num(f64::from(match op {
+                        BinOp::Lt => x < y,
+                        BinOp::Le => x <= y,
+                        BinOp::Gt => x > y,
+                        _ => x >= y,
+                    }))
+                }
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                    let x = self.num(a, env)?;
+                    let y = self.num(b, env)?;
+                    match op {
+                        BinOp::Add => Val::Num(x + y),
+                        BinOp::Sub => Val::Num(x - y),
+                        BinOp::Mul => Val::Num(x * y),
+                        _ => {
+                            if y == 0.0 {
+                                return Err(self.err(
+                                    Diagnostic::error("rmod::data::division_by_zero", "division by zero")
+                                        .with_label(b.span, "this evaluates to 0")
+                                        .with_help("check the data, or exclude the zero case with a filter"),
+                                ));
+                            }
+                            Val::Num(x / y)
+                        }
+                    }
+                }
+            },
+        };
+        if let Val::Num(x) = v {
+            if !x.is_finite() {
+                return Err(self.err(
+                    Diagnostic::error("rmod::data::non_finite", "the value is not finite")
+                        .with_label(e.span, "overflows to infinity")
+                        .with_help("check the magnitudes of the data"),
+                ));
+            }
+        }
+        Ok(v)
+    }
+
+    pub(super) fn empty_sum(&mut self, span: Span) {
+        self.warn_once(
+            Diagnostic::warning("rmod::data::empty_sum", "this sum runs over no elements")
+                .with_label(span, "evaluates to 0")
+                .with_help("check the index set and the filter of the sum"),
+        );
+    }
+
+    pub(super) fn subscripts(&mut self, subs: &[Expr], env: &Env) -> R<Vec<Elem>> {
+        subs.iter().map(|s| self.elem(s, env)).collect()
+    }
+
+    fn param(&mut self, id: &Ident, subs: &[Expr], span: Span, env: &Env) -> R<f64> {
+        if self.poisoned.contains(&id.name) {
+            return Err(Reported);
+        }
+        let key = self.subscripts(subs, env)?;
+        let Some(p) = self.params.get(&id.name) else {
+            return Err(Reported);
+        };
+        if let Some(v) = p.scalar {
+            return Ok(v);
+        }
+        if let Some(v) = p.map.get(&key) {
+            return Ok(*v);
+        }
+        let in_index = p.index.as_ref().is_none_or(|i| i.members.contains(&key));
+        let (default, decl) = (p.default, p.span);
+        if !in_index {
+            let index = p.index.clone();
+            let mut d = Diagnostic::error(
+                "rmod::data::out_of_set",
+                format!(
+                    "{} is not in the index set of `{}`",
+                    show_key(&key),
+                    id.name
+                ),
+            )
+            .with_label(span, "subscript outside the index set")
+            .with_label(decl, "declared here");
+            if let Some(i) = index {
+                d = d.with_help(format!("valid subscripts include {}", preview(&i)));
+            }
+            return Err(self.err(d));
+        }
+        match default {
+            Some(v) => Ok(v),
+            None => Err(self.err(
+                Diagnostic::error(
+                    "rmod::data::missing_value",
+                    format!("`{}` has no value for {}", id.name, show_key(&key)),
+                )
+                .with_label(span, "value needed here")
+                .with_label(decl, "declared here")
+                .with_help(format!(
+                    "give a value for {} or declare a `default`",
+                    show_key(&key)
+                )),
+            )),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Network declarations (`net N = relu_net(...)`) and calls (`y = N(args)`): arguments bound to
+//! inputs, outputs to variables; the use then waits to be encoded.
+
+use std::sync::Arc;
+
+use rmod_diagnostics::{Diagnostic, Span};
+use rmod_ir::Elem;
+use rmod_relu::{Affine, Network};
+use rmod_syntax::*;
+
+use super::{Env, Evaluator, Reported, R};
+use crate::resolve::Kind;
+
+impl Evaluator<'_> {
+    pub(super) fn net_decl(&mut self, d: &NetDecl) -> R<()> {
+        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (relative to the model file), optionally with `bounds = \"lp\"`";
+        let ExprKind::Call(_, args) = &d.value.kind else {
+            return Err(Reported);
+        };
+        let (path, path_span) = self.path_arg(
+            args,
+            d.value.span,
+            "rmod::relu::invalid_call",
+            "`relu_net` needs the path of a network file",
+            usage,
+        )?;
+        for extra in args.iter().skip(1) {
+            if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
+                let method = rmod_ir::BoundMethodName::from_name(m);
+                if let (true, Some(method)) = (n.name == "bounds", method) {
+                    self.net_bounds.insert(d.name.name.clone(), method);
+                    continue;
+                }
+                let context = rmod_ir::BoundContext::from_name(m);
+                if let (true, Some(context)) = (n.name == "context", context) {
+                    self.net_context.insert(d.name.name.clone(), context);
+                    continue;
+                }
+            }
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::relu::invalid_call",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
+                )
+                .with_label(extra.value.span, "unexpected argument")
+                .with_help(usage),
+            ));
+        }
+        let net = match self.by_path.get(&path) {
+            Some(n) => n.clone(),
+            None => {
+                let (file, shown, text) = self.read_file(&path, path_span, "network file")?;
+                let (net, mut diags) = rmod_relu::parse(file, &shown, &text);
+                for diag in &mut diags {
+                    diag.labels.push(rmod_diagnostics::Label {
+                        span: path_span,
+                        message: "network loaded here".into(),
+                    });
+                }
+                self.diags.extend(diags);
+                let Some(net) = net else { return Err(Reported) };
+                let net = Arc::new(net);
+                self.by_path.insert(path.clone(), net.clone());
+                net
+            }
+        };
+        self.networks.push((d.name.name.clone(), path, net));
+        Ok(())
+    }
+
+    /// `lhs = NET(args)` with NET a declared network?
+    pub(super) fn net_call<'d>(&self, d: &'d ConDecl) -> Option<(&'d Ident, &'d [Arg])> {
+        if d.exprs.len() != 2 || d.rels[0].0 != RelOp::Eq {
+            return None;
+        }
+        match &d.exprs[1].kind {
+            ExprKind::Call(f, args)
+                if self.syms.get(&f.name).map(|s| s.kind) == Some(Kind::Net) =>
+            {
+                Some((f, args))
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn net_constraint(
+        &mut self,
+        d: &ConDecl,
+        f: &Ident,
+        args: &[Arg],
+        key: &[Elem],
+        env: &Env,
+    ) -> R<()> {
+        if self.poisoned.contains(&f.name) {
+            return Err(Reported);
+        }
+        let Some((_, path, net)) = self.networks.iter().find(|(n, _, _)| *n == f.name).cloned()
+        else {
+            return Err(Reported);
+        };
+        let n_in = net.n_inputs();
+        let n_out = net.n_outputs();
+        let names: Vec<String> = (0..n_in).map(|i| net.input_name(i)).collect();
+        // match arguments to inputs
+        let mut slots: Vec<Option<&Expr>> = vec![None; n_in];
+        let mut positional = 0;
+        for a in args {
+            match &a.name {
+                None => {
+                    if positional >= n_in {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::relu::arity",
+                                format!("network `{}` takes {n_in} input(s), found more", f.name),
+                            )
+                            .with_label(a.value.span, "extra argument")
+                            .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+                        ));
+                    }
+                    slots[positional] = Some(&a.value);
+                    positional += 1;
+                }
+                Some(n) => {
+                    let Some(i) = net
+                        .inputs
+                        .as_ref()
+                        .and_then(|v| v.iter().position(|x| *x == n.name))
+                    else {
+                        let mut diag = Diagnostic::error(
+                            "rmod::relu::unknown_input",
+                            format!("network `{}` has no input named `{}`", f.name, n.name),
+                        )
+                        .with_label(n.span, format!("not an input of {path}"));
+                        diag = match (
+                            &net.inputs,
+                            rmod_diagnostics::did_you_mean(
+                                &n.name,
+                                names.iter().map(String::as_str),
+                            ),
+                        ) {
+                            (None, _) => diag.with_help(format!(
+                                "{path} names no inputs: pass the {n_in} argument(s) by position"
+                            )),
+                            (Some(_), Some(s)) => diag.with_help(format!(
+                                "the file declares inputs {}; did you mean `{s}`?",
+                                quoted(&names)
+                            )),
+                            (Some(_), None) => diag
+                                .with_help(format!("the file declares inputs {}", quoted(&names))),
+                        };
+                        return Err(self.err(diag));
+                    };
+                    if slots[i].is_some() {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                "rmod::relu::arity",
+                                format!("input `{}` is given twice", n.name),
+                            )
+                            .with_label(n.span, "second value")
+                            .with_help("give each input once"),
+                        ));
+                    }
+                    slots[i] = Some(&a.value);
+                }
+            }
+        }
+        if let Some(i) = slots.iter().position(Option::is_none) {
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::relu::arity",
+                    format!(
+                        "network `{}` takes {n_in} input(s); `{}` is missing",
+                        f.name, names[i]
+                    ),
+                )
+                .with_label(d.exprs[1].span, "incomplete call")
+                .with_help(format!("{path} declares the inputs {}", names.join(", "))),
+            ));
+        }
+        // outputs: variables
+        let lhs: Vec<&Expr> = match &d.exprs[0].kind {
+            ExprKind::Tuple(items) => items.iter().collect(),
+            _ => vec![&d.exprs[0]],
+        };
+        if lhs.len() != n_out {
+            return Err(self.err(
+                Diagnostic::error(
+                    "rmod::relu::arity",
+                    format!(
+                        "network `{}` has {n_out} output(s), the left side has {}",
+                        f.name,
+                        lhs.len()
+                    ),
+                )
+                .with_label(d.exprs[0].span, format!("{} value(s)", lhs.len()))
+                .with_help(if n_out == 1 {
+                    "write `y = net(...)`".to_string()
+                } else {
+                    format!(
+                        "write a tuple of {n_out} variables: `({}) = net(...)`",
+                        (1..=n_out)
+                            .map(|k| format!("y{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+            ));
+        }
+        let mut out_cols = Vec::with_capacity(n_out);
+        for e in &lhs {
+            let l = self.lin(e, env)?;
+            match l.coeffs.as_slice() {
+                [(c, a)] if *a == 1.0 && l.constant == 0.0 => out_cols.push(*c),
+                _ => {
+                    return Err(self.err(
+                        Diagnostic::error("rmod::relu::output_not_variable", "a network output must be a single variable")
+                            .with_label(e.span, "not a plain variable")
+                            .with_help("introduce a variable for the output and use it here, e.g. `y = net(x)` and then constraints on `y`"),
+                    ))
+                }
+            }
+        }
+        // inputs: affine expressions, bounded when the network is encoded
+        let mut inputs = Vec::with_capacity(n_in);
+        for e in &slots {
+            let e = e.ok_or(Reported)?;
+            let aff = self.lin(e, env)?.normalized();
+            inputs.push((aff, e.span));
+        }
+        self.pending.push(PendingUse {
+            net_name: f.name.clone(),
+            path,
+            net,
+            names,
+            inputs,
+            out_cols,
+            base: format!("{}.{}", d.name.name, f.name),
+            key: key.to_vec(),
+            span: d.name.span,
+        });
+        Ok(())
+    }
+}
+
+/// A network use whose arguments are compiled and whose encoding waits for the whole model.
+pub(super) struct PendingUse {
+    pub(super) net_name: String,
+    pub(super) path: String,
+    pub(super) net: Arc<Network>,
+    pub(super) names: Vec<String>,
+    /// argument expressions (model units) and their spans
+    pub(super) inputs: Vec<(Affine, Span)>,
+    pub(super) out_cols: Vec<u32>,
+    pub(super) base: String,
+    pub(super) key: Vec<Elem>,
+    pub(super) span: Span,
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
