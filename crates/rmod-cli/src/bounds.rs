@@ -9,8 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rmod_ir::Model;
-use rmod_relu::Affine;
+use rmod_ir::{Affine, Model};
 
 /// The hidden subcommand a worker process runs.
 pub const WORKER_ARG: &str = "__bounds-worker";
@@ -305,7 +304,7 @@ fn spawn(exe: &PathBuf) -> Option<std::process::Child> {
         .ok()
 }
 
-impl rmod_relu::BoundOracle for ParallelBounds {
+impl rmod_ir::BoundOracle for ParallelBounds {
     fn min_bounds(
         &self,
         model: &Model,
@@ -319,7 +318,7 @@ impl rmod_relu::BoundOracle for ParallelBounds {
         if model.options.solver == rmod_ir::SolverKind::Highs {
             // HiGHS is thread-safe: threads of this process instead of worker processes
             let oracle = rmod_solver::SolverBounds { threads: workers };
-            let v = rmod_relu::BoundOracle::min_bounds(
+            let v = rmod_ir::BoundOracle::min_bounds(
                 &oracle, model, objectives, relax, time_limit, deadline,
             );
             self.tick(objectives.len());

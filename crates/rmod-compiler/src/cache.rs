@@ -1,7 +1,7 @@
 //! Keys of the bound cache: a SHA-256 over everything tightened bounds depend on.
 
-use rmod_ir::{ColKind, Model};
-use rmod_relu::{Activation, Affine, Network};
+use rmod_ir::{Affine, ColKind, Model};
+use rmod_relu::{Activation, Network};
 use sha2::{Digest, Sha256};
 
 fn f(h: &mut Sha256, v: f64) {

@@ -58,7 +58,7 @@ pub struct Evaluator<'a> {
     net_bounds: HashMap<String, rmod_ir::BoundMethodName>,
     /// `relu_net(..., context = "...")` per network name
     net_context: HashMap<String, rmod_ir::BoundContext>,
-    oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+    oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
     pending: Vec<PendingUse>,
@@ -76,7 +76,7 @@ impl<'a> Evaluator<'a> {
         loader: &'a dyn Loader,
         overrides: &[(String, f64)],
         cli_options: &[(String, String)],
-        oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+        oracle: Option<&'a dyn rmod_ir::BoundOracle>,
         cache: Option<&'a dyn crate::BoundCache>,
     ) -> Self {
         Evaluator {

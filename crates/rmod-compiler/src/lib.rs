@@ -65,7 +65,7 @@ pub struct CompileRequest<'a> {
     /// `--option key=value`, applied after the model's own options
     pub options: Vec<(String, String)>,
     /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
-    pub oracle: Option<&'a dyn rmod_relu::BoundOracle>,
+    pub oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     /// reuses tightened bounds across runs
     pub cache: Option<&'a dyn BoundCache>,
     /// when the run started: with `option time_limit`, bound tightening ends by
@@ -106,7 +106,7 @@ pub struct NetUse {
     /// the network as encoded: the same, or rescaled by `option relu_scaling`
     pub encoded: std::sync::Arc<rmod_relu::Network>,
     /// the argument expressions (model units)
-    pub inputs: Vec<rmod_relu::Affine>,
+    pub inputs: Vec<rmod_ir::Affine>,
     /// the output columns (model units)
     pub outputs: Vec<u32>,
     /// the (y, z) columns of every neuron's ReLU pieces (see [`rmod_relu::Encoded::columns`])

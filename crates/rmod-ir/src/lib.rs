@@ -4,6 +4,7 @@
 
 mod affine;
 mod options;
+mod oracle;
 mod wire;
 mod write;
 
@@ -16,6 +17,7 @@ pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
     OptionSpec, OptionType, Options, ReluScaling, SolverKind, OPTIONS,
 };
+pub use oracle::BoundOracle;
 pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 
@@ -316,6 +318,21 @@ pub struct SplitStats {
     pub milps: usize,
     /// left unproven at the time limit
     pub open: usize,
+}
+
+/// One hidden layer of a network use's bounds: interval arithmetic against the bounds used.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerStats {
+    /// 1-based
+    pub layer: usize,
+    pub neurons: usize,
+    pub ia_unstable: usize,
+    pub unstable: usize,
+    pub ia_mean_width: f64,
+    pub mean_width: f64,
+    /// time spent tightening this layer, and the problems solved for it
+    pub seconds: f64,
+    pub problems: usize,
 }
 
 fn _assert_send() {

@@ -14,10 +14,7 @@
 
 use std::time::Instant;
 
-pub use crate::obbt::BoundOracle;
-pub use rmod_ir::Affine;
-
-use rmod_ir::{ColKind, Column, Elem, Model, Origin, Row};
+use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, LayerStats, Model, Origin, Row};
 
 use crate::{Activation, Network};
 
@@ -84,21 +81,6 @@ pub enum BoundMethod<'a> {
     Lp(&'a dyn BoundOracle),
     /// the same with the earlier layers' binaries kept integer, each problem under a time limit
     Milp(&'a dyn BoundOracle, f64),
-}
-
-/// One hidden layer: interval arithmetic against the bounds used.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LayerStats {
-    /// 1-based
-    pub layer: usize,
-    pub neurons: usize,
-    pub ia_unstable: usize,
-    pub unstable: usize,
-    pub ia_mean_width: f64,
-    pub mean_width: f64,
-    /// time spent tightening this layer, and the problems solved for it
-    pub seconds: f64,
-    pub problems: usize,
 }
 
 /// Pre-activation bounds of every layer (scaled units, one entry per neuron) and their provenance.

@@ -23,11 +23,11 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use serde_json::Value;
 
 pub use encode::{
-    complete_point, compute_bounds, encode, scale_inputs, tighten_cell, Affine, BoundMethod,
-    Bounds, Encoded, LayerStats, NeuronColumns, NeuronStats, UseName, UseStats,
+    complete_point, compute_bounds, encode, scale_inputs, tighten_cell, BoundMethod, Bounds,
+    Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
 };
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
-pub use obbt::{box_model, tighten, BoundOracle, Context};
+pub use obbt::{box_model, tighten, Context};
 pub use regions::{regions_exact, regions_sampled};
 pub use rng::Rng;
 pub use scale::{apply_scaling, scale_factors, scale_network, ReluScaling};

@@ -13,9 +13,9 @@
 use std::time::Instant;
 
 use rmod_diagnostics::Span;
-use rmod_ir::{ColKind, Column, Elem, Model, Origin};
+use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, LayerStats, Model, Origin};
 
-use crate::encode::{encode, Affine, Bounds, LayerStats, UseName};
+use crate::encode::{encode, Bounds, UseName};
 use crate::{Activation, Network};
 
 fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
@@ -103,24 +103,6 @@ fn widen_by(v: f64, down: bool) -> f64 {
     } else {
         v + eps
     }
-}
-
-/// A valid lower bound on the minimum of each objective over a model (a relaxation's optimum or
-/// a branch-and-bound best bound; never an incumbent). Implemented by the solver crate and, with
-/// worker processes, by the command line.
-pub trait BoundOracle {
-    /// `relax`: drop integrality (LPs); `time_limit`: seconds per problem; past `deadline`
-    /// remaining problems are skipped. `None` where nothing valid is known.
-    fn min_bounds(
-        &self,
-        model: &Model,
-        objectives: &[Affine],
-        relax: bool,
-        time_limit: Option<f64>,
-        deadline: Option<Instant>,
-    ) -> Vec<Option<f64>>;
-    /// Called before each layer's batch: layer (1-based), layers, problems in the batch.
-    fn layer_started(&self, _layer: usize, _layers: usize, _problems: usize) {}
 }
 
 /// Where the OBBT problems live.

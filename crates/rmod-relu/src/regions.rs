@@ -2,10 +2,10 @@
 //! neuron: off / on, and for a clipped ReLU also clipped) whose set of inputs in the box has a
 //! non-empty interior; the network is affine on each.
 
-use rmod_ir::{Model, Row};
+use rmod_ir::{Affine, BoundOracle, Model, Row};
 
-use crate::obbt::{box_model, BoundOracle};
-use crate::{Activation, Affine, Network};
+use crate::obbt::box_model;
+use crate::{Activation, Network};
 
 /// The pieces of an activation: breakpoints at 0 (and c).
 fn breakpoints(act: Activation) -> Vec<f64> {

@@ -132,7 +132,7 @@ pub fn apply_scaling(net: &Network, s: &[Vec<f64>]) -> Network {
 pub fn scale_network(net: &Network, input_box: &[(f64, f64)], scaling: ReluScaling) -> Network {
     let (_, lo, hi) = crate::scale_inputs(
         net,
-        &vec![crate::Affine::constant(0.0); input_box.len()],
+        &vec![rmod_ir::Affine::constant(0.0); input_box.len()],
         input_box,
     );
     apply_scaling(net, &scale_factors(net, &lo, &hi, scaling))

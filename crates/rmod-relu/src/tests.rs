@@ -1,5 +1,5 @@
 use rmod_diagnostics::{FileId, Span};
-use rmod_ir::{Elem, Model};
+use rmod_ir::{Affine, Elem, Model};
 
 use super::*;
 

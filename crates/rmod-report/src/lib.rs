@@ -38,7 +38,7 @@ pub struct NetLine {
     /// false when the bound budget ran out for some use
     pub complete: bool,
     /// per hidden layer (summed over uses)
-    pub per_layer: Vec<rmod_relu::LayerStats>,
+    pub per_layer: Vec<rmod_ir::LayerStats>,
 }
 
 impl NetLine {

@@ -1,5 +1,5 @@
 //! Bound problems for network bound tightening: `min_bound` (a certified LP bound or a MILP's
-//! best bound) with the backend the model names, and the [`rmod_relu::BoundOracle`] that
+//! best bound) with the backend the model names, and the [`rmod_ir::BoundOracle`] that
 //! solves a batch of them (one after the other for CBC, whose C library is not thread-safe; on
 //! threads for HiGHS).
 
@@ -30,7 +30,7 @@ impl SolverBounds {
 /// solve catch what that misses.
 pub fn min_bound(
     model: &Model,
-    objective: &rmod_relu::Affine,
+    objective: &rmod_ir::Affine,
     relax: bool,
     time_limit: Option<f64>,
 ) -> Option<f64> {
@@ -72,7 +72,7 @@ pub fn min_bound(
 #[cfg(feature = "highs")]
 fn highs_certified_min(
     model: &Model,
-    objective: &rmod_relu::Affine,
+    objective: &rmod_ir::Affine,
     time_limit: Option<f64>,
 ) -> Option<f64> {
     crate::certified::certified_min_with(
@@ -87,7 +87,7 @@ fn highs_certified_min(
 #[cfg(not(feature = "highs"))]
 fn highs_certified_min(
     _model: &Model,
-    _objective: &rmod_relu::Affine,
+    _objective: &rmod_ir::Affine,
     _time_limit: Option<f64>,
 ) -> Option<f64> {
     None
@@ -105,16 +105,16 @@ pub fn problem_time_limit(limit: Option<f64>, deadline: Option<Instant>) -> Opti
     }
 }
 
-impl rmod_relu::BoundOracle for SolverBounds {
+impl rmod_ir::BoundOracle for SolverBounds {
     fn min_bounds(
         &self,
         model: &Model,
-        objectives: &[rmod_relu::Affine],
+        objectives: &[rmod_ir::Affine],
         relax: bool,
         time_limit: Option<f64>,
         deadline: Option<Instant>,
     ) -> Vec<Option<f64>> {
-        let one = |o: &rmod_relu::Affine| {
+        let one = |o: &rmod_ir::Affine| {
             problem_time_limit(time_limit, deadline)
                 .and_then(|limit| min_bound(model, o, relax, limit))
         };

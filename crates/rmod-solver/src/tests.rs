@@ -148,7 +148,7 @@ fn ranged_and_equality_rows_and_certified_bounds() {
         let s = solve(&m, None);
         assert_eq!(s.status, Status::Optimal, "{backend:?}");
         assert!((s.objective.unwrap_or(0.0) - 1.25).abs() < 1e-9, "{s:?}");
-        let obj = rmod_relu::Affine {
+        let obj = rmod_ir::Affine {
             coeffs: vec![(0, 1.0), (1, 2.0)],
             constant: 0.5,
         };
@@ -170,7 +170,7 @@ fn ranged_and_equality_rows_and_certified_bounds() {
 /// threads), and a MILP bound never above the MILP optimum.
 #[test]
 fn oracle_threads_agree() {
-    use rmod_relu::BoundOracle;
+    use rmod_ir::BoundOracle;
     for backend in backends() {
         let mut m = Model {
             columns: vec![
@@ -187,8 +187,8 @@ fn oracle_threads_agree() {
             options: Options::default(),
         };
         m.options.solver = backend;
-        let objs: Vec<rmod_relu::Affine> = (0..7)
-            .map(|k| rmod_relu::Affine {
+        let objs: Vec<rmod_ir::Affine> = (0..7)
+            .map(|k| rmod_ir::Affine {
                 coeffs: vec![(0, -5.0 + k as f64), (1, -4.0), (2, -3.0)],
                 constant: 0.0,
             })

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use rmod_diagnostics::{Diagnostic, Span};
-use rmod_ir::Elem;
-use rmod_relu::{Affine, Network};
+use rmod_ir::{Affine, Elem};
+use rmod_relu::Network;
 use rmod_syntax::*;
 
 use super::{Env, Evaluator, Reported, R};

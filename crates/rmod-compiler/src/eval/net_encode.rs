@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use rmod_diagnostics::Diagnostic;
-use rmod_ir::{Elem, Origin, Row};
-use rmod_relu::Affine;
+use rmod_ir::{Affine, Elem, Origin, Row};
 
 use super::net_calls::PendingUse;
 use super::{Evaluator, R};
