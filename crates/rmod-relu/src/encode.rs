@@ -12,11 +12,10 @@
 //! only for the breakpoints (0 and c) that lie strictly inside `[l, u]`: none when the interval
 //! lies within one piece, one per breakpoint inside it. The encoding is exact.
 
-use std::time::Instant;
+use rmod_ir::{Affine, ColKind, Column, Elem, LayerStats, Model, Origin, Row};
 
-use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, LayerStats, Model, Origin, Row};
-
-use crate::{Activation, Network};
+use crate::bounds::{unstable_and_width, Bounds};
+use crate::{scale_inputs, Activation, Network};
 
 /// Per use of a network: the paper's "stable neurons" indicator and the big-M values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,187 +70,6 @@ pub struct UseName<'a> {
     pub index: &'a [Elem],
     /// the model statement the use comes from
     pub span: rmod_diagnostics::Span,
-}
-
-/// How pre-activation bounds are computed.
-pub enum BoundMethod<'a> {
-    /// interval arithmetic
-    Ia,
-    /// optimization-based bound tightening over the LP relaxation of the earlier layers
-    Lp(&'a dyn BoundOracle),
-    /// the same with the earlier layers' binaries kept integer, each problem under a time limit
-    Milp(&'a dyn BoundOracle, f64),
-}
-
-/// Pre-activation bounds of every layer (scaled units, one entry per neuron) and their provenance.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Bounds {
-    pub pre: Vec<Vec<(f64, f64)>>,
-    /// interval arithmetic over the input box, for comparison
-    pub ia: Vec<Vec<(f64, f64)>>,
-    /// "ia", "lp" or "milp"
-    pub method: &'static str,
-    /// "network" (the network over its box) or "model" (with the model's rows)
-    pub context: &'static str,
-    pub seconds: f64,
-    /// read from the bound cache instead of computed
-    pub cached: bool,
-    /// false when the bound budget ran out and some neurons kept interval bounds
-    pub complete: bool,
-    pub layers: Vec<LayerStats>,
-}
-
-impl Bounds {
-    /// The cache format: a header line, `method`, `context`, `seconds`, then per layer a line
-    /// `layer K SECONDS PROBLEMS` followed by one `LOWER UPPER` line per neuron (exact decimal
-    /// round-trip of every f64).
-    pub fn to_text(&self) -> String {
-        let mut out = format!(
-            "rmod-bounds 1\nmethod {}\ncontext {}\nseconds {:?}\n",
-            self.method, self.context, self.seconds
-        );
-        for (k, layer) in self.pre.iter().enumerate() {
-            let st = self.layers.iter().find(|l| l.layer == k + 1);
-            out.push_str(&format!(
-                "layer {} {:?} {}\n",
-                k + 1,
-                st.map_or(0.0, |s| s.seconds),
-                st.map_or(0, |s| s.problems)
-            ));
-            for (l, u) in layer {
-                out.push_str(&format!("{l:?} {u:?}\n"));
-            }
-        }
-        out
-    }
-
-    /// Reads [`Bounds::to_text`]; `None` unless the text matches the network's shape.
-    /// `input_box` (model units) recomputes the interval-arithmetic comparison.
-    pub fn from_text(net: &Network, text: &str, input_box: &[(f64, f64)]) -> Option<Bounds> {
-        let mut lines = text.lines();
-        if lines.next()? != "rmod-bounds 1" {
-            return None;
-        }
-        let mut field = |name: &str| -> Option<String> {
-            lines
-                .next()?
-                .strip_prefix(name)
-                .map(|s| s.trim().to_string())
-        };
-        let method = match field("method")?.as_str() {
-            "lp" => "lp",
-            "milp" => "milp",
-            _ => return None,
-        };
-        let context = match field("context")?.as_str() {
-            "network" => "network",
-            "model" => "model",
-            _ => return None,
-        };
-        let seconds: f64 = field("seconds")?.parse().ok()?;
-        let mut pre = Vec::with_capacity(net.layers.len());
-        let mut secs = Vec::new();
-        let mut problems = Vec::new();
-        for (k, layer) in net.layers.iter().enumerate() {
-            let head = lines.next()?;
-            let mut parts = head.split(' ');
-            if parts.next()? != "layer" || parts.next()?.parse::<usize>().ok()? != k + 1 {
-                return None;
-            }
-            secs.push(parts.next()?.parse::<f64>().ok()?);
-            problems.push(parts.next()?.parse::<usize>().ok()?);
-            let mut b = Vec::with_capacity(layer.bias.len());
-            for _ in 0..layer.bias.len() {
-                let (l, u) = lines.next()?.split_once(' ')?;
-                let (l, u): (f64, f64) = (l.parse().ok()?, u.parse().ok()?);
-                if l.is_nan() || u.is_nan() || l > u {
-                    return None;
-                }
-                b.push((l, u));
-            }
-            pre.push(b);
-        }
-        if lines.next().is_some() {
-            return None;
-        }
-        let (_, lo, hi) = scale_inputs(
-            net,
-            &vec![Affine::constant(0.0); input_box.len()],
-            input_box,
-        );
-        let ia = net.interval_bounds(&lo, &hi);
-        Some(Bounds {
-            layers: crate::obbt::layer_stats(net, &ia, &pre, &secs, &problems),
-            pre,
-            ia,
-            method,
-            context,
-            seconds,
-            cached: true,
-            complete: true,
-        })
-    }
-}
-
-/// The network's inputs in scaled units: expressions and box.
-pub fn scale_inputs(
-    net: &Network,
-    inputs: &[Affine],
-    input_box: &[(f64, f64)],
-) -> (Vec<Affine>, Vec<f64>, Vec<f64>) {
-    let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
-    let mut lo = Vec::with_capacity(inputs.len());
-    let mut hi = Vec::with_capacity(inputs.len());
-    for (i, (x, (p, q))) in inputs.iter().zip(input_box).enumerate() {
-        let (off, sc) = net
-            .input_scaling
-            .as_ref()
-            .map_or((0.0, 1.0), |s| (s.offset[i], s.scale[i]));
-        let mut e = Affine::constant(-off / sc);
-        e.add_scaled(x, 1.0 / sc);
-        h.push(e.normalized());
-        lo.push((p - off) / sc);
-        hi.push((q - off) / sc);
-    }
-    (h, lo, hi)
-}
-
-/// Bounds for one use of `net` whose inputs (model units) are `inputs` with box `input_box`.
-/// `model`: the model compiled so far, used as the OBBT context when `model_context` is set.
-pub fn compute_bounds(
-    net: &Network,
-    model: &Model,
-    inputs: &[Affine],
-    input_box: &[(f64, f64)],
-    method: &BoundMethod,
-    model_context: bool,
-    deadline: Option<Instant>,
-) -> Bounds {
-    let started = Instant::now();
-    let (h, lo, hi) = scale_inputs(net, inputs, input_box);
-    let (oracle, limit) = match method {
-        BoundMethod::Ia => {
-            let ia = net.interval_bounds(&lo, &hi);
-            return Bounds {
-                layers: crate::obbt::layer_stats(net, &ia, &ia, &[], &[]),
-                pre: ia.clone(),
-                ia,
-                method: "ia",
-                context: "network",
-                seconds: started.elapsed().as_secs_f64(),
-                cached: false,
-                complete: true,
-            };
-        }
-        BoundMethod::Lp(o) => (*o, None),
-        BoundMethod::Milp(o, t) => (*o, Some(*t)),
-    };
-    let context = if model_context {
-        crate::obbt::Context::Model(model, &h)
-    } else {
-        crate::obbt::Context::Network(&model.options)
-    };
-    crate::obbt::tighten(net, context, &lo, &hi, oracle, limit, deadline)
 }
 
 /// A neuron whose big-M exceeds the threshold.
@@ -537,8 +355,8 @@ pub fn encode(
 ) -> Encoded {
     let (base, index, span) = (name.base, name.index, name.span);
     let (mut h, _, _) = scale_inputs(net, inputs, &vec![(0.0, 0.0); inputs.len()]);
-    let (ia_unstable, ia_width) = crate::obbt::unstable_and_width(net, &bounds.ia);
-    let (unstable, width) = crate::obbt::unstable_and_width(net, &bounds.pre);
+    let (ia_unstable, ia_width) = unstable_and_width(net, &bounds.ia);
+    let (unstable, width) = unstable_and_width(net, &bounds.pre);
     let bounds_pre = &bounds.pre;
     let mut stats = UseStats {
         layers: net.layers.len(),

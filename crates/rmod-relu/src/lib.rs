@@ -10,6 +10,8 @@
 //! assert_eq!(net.unwrap().forward(&[-3.0]), vec![3.0]);
 //! ```
 
+mod bounds;
+mod compute;
 mod encode;
 mod hygiene;
 mod jsonspan;
@@ -20,11 +22,13 @@ mod scale;
 mod selfcheck;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
+use rmod_ir::Affine;
 use serde_json::Value;
 
+pub use bounds::Bounds;
+pub use compute::{compute_bounds, BoundMethod};
 pub use encode::{
-    complete_point, compute_bounds, encode, scale_inputs, tighten_cell, BoundMethod, Bounds,
-    Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
+    complete_point, encode, tighten_cell, Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
 };
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, Context};
@@ -225,6 +229,29 @@ impl Network {
         }
         out
     }
+}
+
+/// The network's inputs in scaled units: expressions and box.
+pub fn scale_inputs(
+    net: &Network,
+    inputs: &[Affine],
+    input_box: &[(f64, f64)],
+) -> (Vec<Affine>, Vec<f64>, Vec<f64>) {
+    let mut h: Vec<Affine> = Vec::with_capacity(inputs.len());
+    let mut lo = Vec::with_capacity(inputs.len());
+    let mut hi = Vec::with_capacity(inputs.len());
+    for (i, (x, (p, q))) in inputs.iter().zip(input_box).enumerate() {
+        let (off, sc) = net
+            .input_scaling
+            .as_ref()
+            .map_or((0.0, 1.0), |s| (s.offset[i], s.scale[i]));
+        let mut e = Affine::constant(-off / sc);
+        e.add_scaled(x, 1.0 / sc);
+        h.push(e.normalized());
+        lo.push((p - off) / sc);
+        hi.push((q - off) / sc);
+    }
+    (h, lo, hi)
 }
 
 struct Checker<'a> {

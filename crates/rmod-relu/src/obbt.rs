@@ -13,17 +13,14 @@
 use std::time::Instant;
 
 use rmod_diagnostics::Span;
-use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, LayerStats, Model, Origin};
+use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, Model, Origin};
 
-use crate::encode::{encode, Bounds, UseName};
+use crate::bounds::{is_open, layer_stats, Bounds};
+use crate::encode::{encode, UseName};
 use crate::{Activation, Network};
 
 fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
     (act.apply(l), act.apply(u))
-}
-
-pub(crate) fn is_open(act: Activation, lu: (f64, f64)) -> bool {
-    act.state(lu) == Some(crate::NeuronState::Unstable)
 }
 
 /// A model with one continuous column per input, bounded by the box, and the inputs as expressions.
@@ -44,56 +41,6 @@ pub fn box_model(decl: &str, input_box: &[(f64, f64)]) -> (Model, Vec<Affine>) {
         inputs.push(Affine::var(i as u32));
     }
     (m, inputs)
-}
-
-/// Hidden neurons left unstable by `bounds`, and their mean pre-activation width.
-pub fn unstable_and_width(net: &Network, bounds: &[Vec<(f64, f64)>]) -> (usize, f64) {
-    let (n, open, width) = net
-        .layers
-        .iter()
-        .zip(bounds)
-        .map(|(l, b)| layer_counts(l.activation, b))
-        .fold((0, 0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
-    (open, if n == 0 { 0.0 } else { width / n as f64 })
-}
-
-/// (hidden neurons, unstable neurons, summed width) of one layer.
-fn layer_counts(act: Activation, b: &[(f64, f64)]) -> (usize, usize, f64) {
-    if act == Activation::Linear {
-        return (0, 0, 0.0);
-    }
-    let open = b.iter().filter(|lu| is_open(act, **lu)).count();
-    (b.len(), open, b.iter().map(|lu| lu.1 - lu.0).sum())
-}
-
-/// Per-layer comparison of interval arithmetic with the bounds used.
-pub(crate) fn layer_stats(
-    net: &Network,
-    ia: &[Vec<(f64, f64)>],
-    pre: &[Vec<(f64, f64)>],
-    seconds: &[f64],
-    problems: &[usize],
-) -> Vec<LayerStats> {
-    net.layers
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.activation != Activation::Linear)
-        .map(|(k, l)| {
-            let (n, ia_open, ia_w) = layer_counts(l.activation, &ia[k]);
-            let (_, open, w) = layer_counts(l.activation, &pre[k]);
-            let mean = |w: f64| if n == 0 { 0.0 } else { w / n as f64 };
-            LayerStats {
-                layer: k + 1,
-                neurons: n,
-                ia_unstable: ia_open,
-                unstable: open,
-                ia_mean_width: mean(ia_w),
-                mean_width: mean(w),
-                seconds: seconds.get(k).copied().unwrap_or(0.0),
-                problems: problems.get(k).copied().unwrap_or(0),
-            }
-        })
-        .collect()
 }
 
 fn widen_by(v: f64, down: bool) -> f64 {
