@@ -1,6 +1,8 @@
 //! Loading a model: the file-system `Loader`, `--option` and `-D` pairs, the bound oracle and
 //! cache, and the compilation with its diagnostics.
 
+use rmod_diagnostics::code;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -33,9 +35,9 @@ pub fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<
             }
             _ => {
                 let code = if flag == "-D" {
-                    "rmod::resolve::unknown_override"
+                    code::RESOLVE_UNKNOWN_OVERRIDE
                 } else {
-                    "rmod::resolve::unknown_option"
+                    code::RESOLVE_UNKNOWN_OPTION
                 };
                 let d =
                     Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE"))
@@ -55,7 +57,7 @@ pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileO
         Ok(t) => t,
         Err(e) => {
             let d = Diagnostic::error(
-                "rmod::data::file",
+                code::DATA_FILE,
                 format!("cannot read model file `{}`: {e}", m.model.display()),
             )
             .with_help("check the path; run rmod from the folder the path is relative to");
@@ -71,7 +73,7 @@ pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileO
             Ok(x) if x.is_finite() => overrides.push((k, x)),
             _ => {
                 let d = Diagnostic::error(
-                    "rmod::resolve::unknown_override",
+                    code::RESOLVE_UNKNOWN_OVERRIDE,
                     format!("`-D {k}={v}`: `{v}` is not a finite number"),
                 )
                 .with_help("parameters take numbers, e.g. `-D feed_avail=80`");

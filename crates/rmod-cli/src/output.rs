@@ -1,6 +1,8 @@
 //! Output: `outln!` and friends (a closed pipe is not an error), diagnostics on stderr, files
 //! written atomically, and the network statistics of a report.
 
+use rmod_diagnostics::code;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -112,7 +114,7 @@ pub fn write_output(path: Option<&Path>, text: &str, p: &mut Printer) -> bool {
             Ok(()) => true,
             Err(e) => {
                 let d = Diagnostic::error(
-                    "rmod::data::file",
+                    code::DATA_FILE,
                     format!("cannot write `{}`: {e}", path.display()),
                 )
                 .with_help("check that the folder exists and is writable");

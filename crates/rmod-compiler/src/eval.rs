@@ -3,6 +3,8 @@
 //! constraints, and checks linearity; each job is a submodule. Runs only after
 //! [`crate::resolve`] found no errors, so names are known to exist.
 
+use rmod_diagnostics::code;
+
 mod csv_params;
 mod decls;
 mod expr;
@@ -174,7 +176,7 @@ impl<'a> Evaluator<'a> {
             if !used {
                 let names = self.syms.names_of(Kind::Param);
                 let mut d = Diagnostic::error(
-                    "rmod::resolve::unknown_override",
+                    code::RESOLVE_UNKNOWN_OVERRIDE,
                     format!("`-D {name}=...` names no parameter of the model"),
                 );
                 if let Some(s) = did_you_mean(&name, names) {

@@ -8,6 +8,8 @@
 //! assert_eq!(out.model.unwrap().columns.len(), 1);
 //! ```
 
+use rmod_diagnostics::code;
+
 mod cache;
 mod csv;
 mod eval;
@@ -216,7 +218,7 @@ fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(decl, ratio, span, row)| {
             Diagnostic::warning(
-                "rmod::linear::coefficient_range",
+                code::LINEAR_COEFFICIENT_RANGE,
                 format!("constraint `{decl}` has coefficients spanning {ratio:.1e} (row {row})"),
             )
             .with_label(span, "coefficients of very different magnitudes")
@@ -399,7 +401,7 @@ pub fn verification_diagnostics(v: &Verification) -> Vec<Diagnostic> {
         .iter()
         .filter(|(_, _, rel)| *rel > MISMATCH_TOL)
         .map(|(n, abs, rel)| {
-            Diagnostic::warning("rmod::relu::mismatch", format!("the solver's outputs of network `{n}` differ from a forward pass by {abs:.3e} (relative {rel:.3e})"))
+            Diagnostic::warning(code::RELU_MISMATCH, format!("the solver's outputs of network `{n}` differ from a forward pass by {abs:.3e} (relative {rel:.3e})"))
                 .with_help("the big-M rows were satisfied only within solver tolerances; rmod reports the exact point instead (every network recomputed at the solver's inputs, status `feasible`), or an error if the model's rows reject it; tighten the bounds (`option bounds = \"lp\"`) for a trustworthy solve")
         })
         .collect()

@@ -1,3 +1,4 @@
+use rmod_diagnostics::code;
 use std::collections::BTreeMap;
 
 use super::*;
@@ -45,35 +46,35 @@ fn net_errors() {
         codes(
             r#"net n = relu_net("abs.json"); var x; var y; subject to f: y = n(x); minimize o: y;"#
         ),
-        vec!["rmod::relu::unbounded_input"]
+        vec![code::RELU_UNBOUNDED_INPUT]
     );
     assert_eq!(
         codes(
             r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(z = x); minimize o: y;"#
         ),
-        vec!["rmod::relu::unknown_input"]
+        vec![code::RELU_UNKNOWN_INPUT]
     );
     assert_eq!(
         codes(
             r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x, x); minimize o: y;"#
         ),
-        vec!["rmod::relu::arity"]
+        vec![code::RELU_ARITY]
     );
     assert_eq!(
         codes(
             r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: (y, x) = n(x); minimize o: y;"#
         ),
-        vec!["rmod::relu::arity"]
+        vec![code::RELU_ARITY]
     );
     assert_eq!(
         codes(
             r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: 2 * y = n(x); minimize o: y;"#
         ),
-        vec!["rmod::relu::output_not_variable"]
+        vec![code::RELU_OUTPUT_NOT_VARIABLE]
     );
     assert_eq!(
         codes(r#"net n = relu_net("nope.json"); var x in [0, 1]; minimize o: x;"#),
-        vec!["rmod::data::file"]
+        vec![code::DATA_FILE]
     );
 }
 
@@ -83,7 +84,7 @@ fn tightening_without_a_solver_is_an_error() {
         codes(
             r#"net n = relu_net("abs.json"); var x in [0, 1]; var y; subject to f: y = n(x); minimize o: y; option bounds = "lp";"#
         ),
-        vec!["rmod::relu::bounds_unavailable"]
+        vec![code::RELU_BOUNDS_UNAVAILABLE]
     );
 }
 

@@ -17,6 +17,8 @@
 //! - [`NEGLIGIBLE`] (1e-13): a term whose largest contribution `|a| * max|x|` is below this
 //!   share of its row's scale changes no activity by more than rounding does.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::Diagnostic;
 use rmod_ir::Model;
 
@@ -88,7 +90,7 @@ pub fn drop_negligible(model: &mut Model) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(decl, n, slack, span)| {
             Diagnostic::warning(
-                "rmod::numeric::negligible",
+                code::NUMERIC_NEGLIGIBLE,
                 format!("constraint `{decl}`: {n} term(s) too small to matter in double precision were dropped (largest contribution {slack:.1e}, relative to the row below {NEGLIGIBLE:e})"),
             )
             .with_label(span, "terms dropped here")
@@ -121,7 +123,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
                 push(
                     format!("bound {}", c.origin.decl),
                     Diagnostic::error(
-                        "rmod::numeric::range",
+                        code::NUMERIC_RANGE,
                         format!("variable {} has the bound {b:e}, beyond {MAX_MAGNITUDE:e}", what(&c.origin)),
                     )
                     .with_label(c.origin.span, "declared here")
@@ -162,7 +164,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
             push(
                 format!("row {}", r.origin.decl),
                 Diagnostic::error(
-                    "rmod::numeric::range",
+                    code::NUMERIC_RANGE,
                     format!("row {} has {p}", what(&r.origin)),
                 )
                 .with_label(r.origin.span, "this constraint")
@@ -179,7 +181,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
             push(
                 "objective".into(),
                 Diagnostic::error(
-                    "rmod::numeric::range",
+                    code::NUMERIC_RANGE,
                     format!("objective `{}` has a coefficient of {a:e}, beyond {MAX_MAGNITUDE:e}", o.name),
                 )
                 .with_help("rescale the objective (e.g. divide it by a constant) or the units of its variables"),
@@ -203,7 +205,7 @@ pub fn range_guard(model: &Model, uses: &[NetUse]) -> Vec<Diagnostic> {
             push(
                 format!("bigm {}", u.constraint),
                 Diagnostic::error(
-                    "rmod::numeric::range",
+                    code::NUMERIC_RANGE,
                     format!("network `{}` in `{}`: neuron {} of layer {} needs a big-M of {m:.1e}, beyond {MAX_BIG_M:e}", u.net, u.constraint, j + 1, k + 1),
                 )
                 .with_help("the MILP would be solved only within tolerances: narrow the input box, tighten the bounds (`bounds = \"lp\"`), or rescale the network (`option relu_scaling = \"bigm\"`, `rmod net scale`)"),

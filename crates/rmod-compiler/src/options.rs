@@ -1,6 +1,8 @@
 //! Options (`option KEY = VALUE;` and `--option KEY=VALUE`) set through rmod-ir's option table,
 //! with the messages of their diagnostics.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::did_you_mean;
 pub use rmod_ir::OptValue;
 use rmod_ir::{OptionError, Options, OPTIONS};
@@ -15,12 +17,12 @@ pub fn apply_option(
     o: &mut Options,
     key: &str,
     value: &OptValue,
-) -> Result<(), (String, String, &'static str)> {
+) -> Result<(), (String, String, rmod_diagnostics::Code)> {
     let bad = |what: &str, example: &str| {
         (
             format!("option `{key}` needs {what}"),
             format!("e.g. `option {key} = {example}`"),
-            "rmod::resolve::bad_option_value",
+            code::RESOLVE_BAD_OPTION_VALUE,
         )
     };
     match o.set(key, value) {
@@ -39,7 +41,7 @@ pub fn apply_option(
             Err((
                 format!("unknown option `{key}`"),
                 help,
-                "rmod::resolve::unknown_option",
+                code::RESOLVE_UNKNOWN_OPTION,
             ))
         }
     }

@@ -2,6 +2,8 @@
 //! an index in scope), is used as the kind it is, with the right number of subscripts.
 //! All errors of a file are reported; evaluation runs only when there are none.
 
+use rmod_diagnostics::code;
+
 use std::collections::HashMap;
 
 use rmod_diagnostics::{did_you_mean, Diagnostic, Span};
@@ -90,7 +92,7 @@ pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
             if let Some(first) = objective {
                 r.diags.push(
                     Diagnostic::error(
-                        "rmod::resolve::multiple_objectives",
+                        code::RESOLVE_MULTIPLE_OBJECTIVES,
                         format!("second objective `{}`", o.name.name),
                     )
                     .with_label(o.name.span, "a model has one objective")
@@ -109,7 +111,7 @@ pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
         if !s.used && matches!(s.kind, Kind::Set | Kind::Param | Kind::Var) {
             r.diags.push(
                 Diagnostic::warning(
-                    "rmod::resolve::unused",
+                    code::RESOLVE_UNUSED,
                     format!("{} `{name}` is never used", s.kind.noun()),
                 )
                 .with_label(s.span, "declared here")
@@ -135,7 +137,7 @@ impl Resolver<'_> {
             let prev_span = prev.span;
             self.diags.push(
                 Diagnostic::error(
-                    "rmod::resolve::duplicate_declaration",
+                    code::RESOLVE_DUPLICATE_DECLARATION,
                     format!("`{}` is declared twice", name.name),
                 )
                 .with_label(name.span, "declared again here")
@@ -216,7 +218,7 @@ impl Resolver<'_> {
                                 if let Some(n) = &a.name {
                                     if !matches!(n.name.as_str(), "key" | "value") {
                                         self.diags.push(
-                                            Diagnostic::error("rmod::data::csv_call", format!("`csv` has no argument `{}`", n.name))
+                                            Diagnostic::error(code::DATA_CSV_CALL, format!("`csv` has no argument `{}`", n.name))
                                                 .with_label(n.span, "unknown argument")
                                                 .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns) and `value = \"column\"`"),
                                         );
@@ -254,7 +256,7 @@ impl Resolver<'_> {
                 }
                 self.diags.push(
                     Diagnostic::error(
-                        "rmod::resolve::unknown_function",
+                        code::RESOLVE_UNKNOWN_FUNCTION,
                         "a network is declared with `relu_net(\"file.json\")`",
                     )
                     .with_label(d.value.span, "expected `relu_net(...)`")
@@ -300,7 +302,7 @@ impl Resolver<'_> {
                         };
                         self.diags.push(
                             Diagnostic::error(
-                                "rmod::resolve::index_arity",
+                                code::RESOLVE_INDEX_ARITY,
                                 format!(
                                     "{} index name(s) bound to a set of dimension {d}",
                                     item.vars.len()
@@ -316,7 +318,7 @@ impl Resolver<'_> {
                 if self.scope.contains(&v.name) || self.syms.get(&v.name).is_some() {
                     self.diags.push(
                         Diagnostic::error(
-                            "rmod::resolve::shadowed_index",
+                            code::RESOLVE_SHADOWED_INDEX,
                             format!("index `{}` hides another name", v.name),
                         )
                         .with_label(v.span, "already declared or bound")
@@ -372,7 +374,7 @@ impl Resolver<'_> {
     fn wrong_kind(&mut self, id: &Ident, k: Kind, expected: &str) {
         let span = self.syms.get(&id.name).map(|s| s.span);
         let mut d = Diagnostic::error(
-            "rmod::resolve::wrong_kind",
+            code::RESOLVE_WRONG_KIND,
             format!("`{}` is a {}, not {expected}", id.name, k.noun()),
         )
         .with_label(id.span, format!("expected {expected}"));
@@ -401,7 +403,7 @@ impl Resolver<'_> {
             .chain(self.scope.iter().map(String::as_str))
             .collect();
         let mut d = Diagnostic::error(
-            "rmod::resolve::unknown_name",
+            code::RESOLVE_UNKNOWN_NAME,
             format!("unknown name `{}`", id.name),
         )
         .with_label(id.span, "not declared above this use");
@@ -424,7 +426,7 @@ impl Resolver<'_> {
                     if !subs.is_empty() {
                         self.diags.push(
                             Diagnostic::error(
-                                "rmod::resolve::index_arity",
+                                code::RESOLVE_INDEX_ARITY,
                                 format!("index `{}` cannot be subscripted", id.name),
                             )
                             .with_label(e.span, "an index is one element")
@@ -440,7 +442,7 @@ impl Resolver<'_> {
                     Kind::Var => {
                         let span = self.syms.get(&id.name).map(|s| s.span);
                         let mut d = Diagnostic::error(
-                            "rmod::linear::variable_in_data",
+                            code::LINEAR_VARIABLE_IN_DATA,
                             format!("variable `{}` is used where only data is allowed", id.name),
                         )
                         .with_label(id.span, "a variable has no value before the solve");
@@ -479,7 +481,7 @@ impl Resolver<'_> {
                             )
                         };
                         let decl = self.syms.get(&id.name).map(|s| s.span);
-                        let mut diag = Diagnostic::error("rmod::resolve::index_arity", msg)
+                        let mut diag = Diagnostic::error(code::RESOLVE_INDEX_ARITY, msg)
                             .with_label(e.span, "wrong number of subscripts");
                         if let Some(s) = decl {
                             diag = diag.with_label(s, "declared here");
@@ -500,7 +502,7 @@ impl Resolver<'_> {
                     None => {
                         let names = self.syms.names_of(Kind::Net);
                         let mut d = Diagnostic::error(
-                            "rmod::resolve::unknown_function",
+                            code::RESOLVE_UNKNOWN_FUNCTION,
                             format!("unknown function `{}`", f.name),
                         )
                         .with_label(f.span, "not a network or built-in function");

@@ -1,3 +1,4 @@
+use rmod_diagnostics::code;
 use std::collections::BTreeMap;
 
 use super::*;
@@ -66,7 +67,7 @@ fn resolution_errors_are_all_reported_without_cascades() {
     let c = codes("var feed >= 0; subject to a: fed <= 1; subject to b: feed * feed <= 2; subject to c: cap <= 3;");
     assert_eq!(
         c,
-        vec!["rmod::resolve::unknown_name", "rmod::resolve::unknown_name"]
+        vec![code::RESOLVE_UNKNOWN_NAME, code::RESOLVE_UNKNOWN_NAME]
     );
 }
 
@@ -74,15 +75,15 @@ fn resolution_errors_are_all_reported_without_cascades() {
 fn linearity_errors() {
     assert_eq!(
         codes("var x; var y; subject to c: x * y <= 1;"),
-        vec!["rmod::linear::product_of_variables"]
+        vec![code::LINEAR_PRODUCT_OF_VARIABLES]
     );
     assert_eq!(
         codes("var x; subject to c: 1 / x <= 1;"),
-        vec!["rmod::linear::division_by_variable"]
+        vec![code::LINEAR_DIVISION_BY_VARIABLE]
     );
     assert_eq!(
         codes("var x; param a = x;"),
-        vec!["rmod::linear::variable_in_data", "rmod::resolve::unused"]
+        vec![code::LINEAR_VARIABLE_IN_DATA, code::RESOLVE_UNUSED]
     );
 }
 
@@ -90,15 +91,15 @@ fn linearity_errors() {
 fn data_errors() {
     assert_eq!(
         codes("param a = 1 / 0; var x; minimize o: a * x;"),
-        vec!["rmod::data::division_by_zero"]
+        vec![code::DATA_DIVISION_BY_ZERO]
     );
     assert_eq!(
         codes("var x in [5, 1]; minimize o: x;"),
-        vec!["rmod::data::empty_bounds"]
+        vec![code::DATA_EMPTY_BOUNDS]
     );
     assert_eq!(
         codes("var x; subject to c: 0 * x >= 1; minimize o: x;"),
-        vec!["rmod::data::infeasible_constant"]
+        vec![code::DATA_INFEASIBLE_CONSTANT]
     );
 }
 

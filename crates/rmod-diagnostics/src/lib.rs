@@ -5,8 +5,26 @@
 mod codes;
 mod render;
 
-pub use codes::{explain, CodeInfo, CODES};
+pub use codes::{code, explain, CodeInfo, CODES};
 pub use render::{render_human, render_json, render_json_all};
+
+/// A registered diagnostic code: the registry (`codes.rs`) makes one constant per code in
+/// [`code`], and nothing else can make one, so every emitted code is registered and explained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code(&'static str);
+
+impl Code {
+    /// The code's text, e.g. `rmod::resolve::unknown_name`.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.0
+    }
+}
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -106,9 +124,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            code,
+            code: code.0,
             severity: Severity::Error,
             message: message.into(),
             labels: Vec::new(),
@@ -116,7 +134,7 @@ impl Diagnostic {
             notes: Vec::new(),
         }
     }
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)

@@ -261,7 +261,7 @@ mod tests {
     fn labels_far_along_a_long_line_render_as_notes() {
         let mut sources = Sources::default();
         let f = sources.add("m.rmod", format!("{}bad\tend\nnext\n", "x".repeat(70_000)));
-        let d = Diagnostic::error("rmod::test", "oops")
+        let d = Diagnostic::error(crate::Code("rmod::test"), "oops")
             .with_label(Span::new(f, 70_000, 70_003), "here")
             .with_label(Span::new(f, 10, 11), "and here");
         let out = render_human(&d, &sources, false, 100);
@@ -276,7 +276,7 @@ mod tests {
     fn a_huge_message_is_shortened() {
         let sources = Sources::default();
         let d = Diagnostic::error(
-            "rmod::test",
+            crate::Code("rmod::test"),
             format!("unknown field `{}`", "[".repeat(100_000)),
         );
         let out = render_human(&d, &sources, false, 100);

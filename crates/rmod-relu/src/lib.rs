@@ -10,6 +10,8 @@
 //! assert_eq!(net.unwrap().forward(&[-3.0]), vec![3.0]);
 //! ```
 
+use rmod_diagnostics::code;
+
 mod bounds;
 mod compute;
 mod encode;
@@ -269,7 +271,7 @@ impl Checker<'_> {
     fn error(&mut self, pointer: &str, msg: impl Into<String>, help: &str) {
         let msg = msg.into();
         let d = Diagnostic::error(
-            "rmod::relu::invalid_file",
+            code::RELU_INVALID_FILE,
             format!(
                 "{}: {}: {msg}",
                 self.name,
@@ -290,7 +292,7 @@ impl Checker<'_> {
             if !known.contains(&k.as_str()) {
                 let p = format!("{pointer}/{k}");
                 let mut d = Diagnostic::warning(
-                    "rmod::relu::unknown_field",
+                    code::RELU_UNKNOWN_FIELD,
                     format!("{}: {p}: unknown field `{k}` is ignored", self.name),
                 )
                 .with_label(self.span(&p), "not a field of relu-net v1");
@@ -416,7 +418,7 @@ pub fn parse(file: FileId, name: &str, text: &str) -> (Option<Network>, Vec<Diag
         Err(e) => {
             let offset = line_col_to_offset(text, e.line(), e.column());
             let d = Diagnostic::error(
-                "rmod::relu::json_syntax",
+                code::RELU_JSON_SYNTAX,
                 format!("{name}: not valid JSON: {e}"),
             )
             .with_label(

@@ -1,6 +1,8 @@
 //! The self-check of network bounds at a point: every true pre-activation must lie within the
 //! bounds its encoding used, or the encoding may have cut off the optimum.
 
+use rmod_diagnostics::code;
+
 use rmod_compiler::NetUse;
 use rmod_diagnostics::Diagnostic;
 
@@ -48,7 +50,7 @@ pub fn bound_violations(uses: &[NetUse], x: &[f64]) -> Vec<BoundViolation> {
 pub fn bound_check_diagnostic(bad: &[BoundViolation]) -> Diagnostic {
     let w = &bad[0];
     Diagnostic::warning(
-        "rmod::relu::bound_check",
+        code::RELU_BOUND_CHECK,
         format!(
             "the bounds of {} neuron(s) cut off their true activation at the reported point (worst: `{}` layer {} neuron {}: pre-activation {:.6e} outside [{:.6e}, {:.6e}])",
             bad.len(),

@@ -9,6 +9,8 @@
 //! Every point found is offered to `Settings::on_point` (the command line keeps the latest one
 //! to write when interrupted).
 
+use rmod_diagnostics::code;
+
 use std::time::Instant;
 
 use rmod_compiler::{Incumbent, NetUse, Verification};
@@ -223,7 +225,7 @@ pub fn finish(
         let v = model.scaled_violation(&solution.values);
         diagnostics.push(
             Diagnostic::warning(
-                "rmod::solve::check_failed",
+                code::SOLVE_CHECK_FAILED,
                 format!("the solver's point violates a row or bound by {v:.3e} (relative to the row's own magnitude)"),
             )
             .with_help("the point is not trustworthy; rescale the model's units or tighten the networks' bounds (`option bounds = \"lp\"`)"),
@@ -285,7 +287,7 @@ pub fn finish(
     } else {
         Some(
             Diagnostic::warning(
-                "rmod::solve::unproven",
+                code::SOLVE_UNPROVEN,
                 "the point is feasible and verified, but not proven optimal",
             )
             .with_note(unproven.join("; "))

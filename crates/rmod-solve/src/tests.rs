@@ -1,6 +1,8 @@
 //! The policy's decisions without the command line: repair, checks, the best verified point,
 //! the status, and the split default.
 
+use rmod_diagnostics::code;
+
 use std::collections::BTreeMap;
 
 use rmod_compiler::{compile, CompileOutput, CompileRequest, Incumbent};
@@ -60,7 +62,7 @@ fn a_drifted_solver_point_is_replaced_by_the_exact_point() {
     let rep = rep.expect("repaired");
     assert_eq!(rep.solver_status, "optimal");
     assert!(rep.solver_mismatch > 0.5);
-    assert_eq!(diags[0].code, "rmod::relu::mismatch");
+    assert_eq!(diags[0].code, code::RELU_MISMATCH);
     assert!(rmod_compiler::verify(model, &out.net_uses, &s.values).nets[0].2 == 0.0);
     // an exact point passes unchanged
     let (t, rep, diags) = repair(model, &out.net_uses, s.clone());
@@ -69,11 +71,8 @@ fn a_drifted_solver_point_is_replaced_by_the_exact_point() {
     let o = finish(model, &out.net_uses, drifted(model, -1.5), None);
     assert_eq!(o.solution.status, Status::Feasible);
     assert_eq!(o.unproven.len(), 1, "{:?}", o.unproven);
-    assert!(o
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "rmod::solve::unproven"));
-    assert!(!o.diagnostics.iter().any(|d| d.code == "rmod::solve::limit"));
+    assert!(o.diagnostics.iter().any(|d| d.code == code::SOLVE_UNPROVEN));
+    assert!(!o.diagnostics.iter().any(|d| d.code == code::SOLVE_LIMIT));
 }
 
 #[test]
@@ -156,7 +155,7 @@ fn a_point_that_violates_a_row_is_never_optimal() {
     assert!(o
         .diagnostics
         .iter()
-        .any(|d| d.code == "rmod::solve::check_failed"));
+        .any(|d| d.code == code::SOLVE_CHECK_FAILED));
 }
 
 #[test]
@@ -173,7 +172,7 @@ fn bounds_that_cut_off_a_true_activation_are_reported() {
     assert!(o
         .diagnostics
         .iter()
-        .any(|d| d.code == "rmod::relu::bound_check"));
+        .any(|d| d.code == code::RELU_BOUND_CHECK));
 }
 
 #[test]

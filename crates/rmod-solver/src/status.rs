@@ -1,5 +1,7 @@
 //! The diagnostic each solve status deserves.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::Diagnostic;
 use rmod_ir::{SolverKind, Status};
 
@@ -8,24 +10,21 @@ pub fn status_diagnostic(status: &Status, solver: SolverKind) -> Option<Diagnost
     Some(match status {
         Status::Optimal => return None,
         Status::Infeasible => Diagnostic::error(
-            "rmod::solve::infeasible",
+            code::SOLVE_INFEASIBLE,
             "the model is infeasible: no point satisfies every constraint",
         )
         .with_help(
             "check bounds and data; `rmod expand MODEL CONSTRAINT` shows the generated rows",
         ),
-        Status::Unbounded => {
-            Diagnostic::error("rmod::solve::unbounded", "the objective is unbounded").with_help(
-                "a variable that the objective improves is missing a bound or a constraint",
-            )
-        }
+        Status::Unbounded => Diagnostic::error(code::SOLVE_UNBOUNDED, "the objective is unbounded")
+            .with_help("a variable that the objective improves is missing a bound or a constraint"),
         Status::Feasible => Diagnostic::warning(
-            "rmod::solve::limit",
+            code::SOLVE_LIMIT,
             "the solver stopped at a limit with a feasible point (not proven optimal)",
         )
         .with_help("raise `option time_limit` (or pass --option time_limit=...)"),
         Status::NoSolution => Diagnostic::warning(
-            "rmod::solve::limit",
+            code::SOLVE_LIMIT,
             "the solver stopped at a limit without a feasible point",
         )
         .with_help("raise `option time_limit` (or pass --option time_limit=...)"),
@@ -34,7 +33,7 @@ pub fn status_diagnostic(status: &Status, solver: SolverKind) -> Option<Diagnost
                 SolverKind::Cbc => "CBC",
                 SolverKind::Highs => "HiGHS",
             };
-            Diagnostic::error("rmod::solve::solver_error", format!("{name} failed: {msg}"))
+            Diagnostic::error(code::SOLVE_SOLVER_ERROR, format!("{name} failed: {msg}"))
                 .with_help(match solver {
                     SolverKind::Cbc => "try `option cbc.presolve = \"off\"` or `option solver = \"highs\"`, or report the model",
                     SolverKind::Highs => "try `option solver = \"cbc\"`, or report the model",

@@ -1,5 +1,7 @@
 //! Turns text into tokens; never fails: bad characters become diagnostics and are skipped.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +90,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 if i + 1 >= bytes.len() {
                     diags.push(
                         Diagnostic::error(
-                            "rmod::syntax::unterminated_comment",
+                            code::SYNTAX_UNTERMINATED_COMMENT,
                             "block comment is never closed",
                         )
                         .with_label(span(start, start + 2), "comment starts here")
@@ -126,7 +128,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             if !closed {
                 diags.push(
                     Diagnostic::error(
-                        "rmod::syntax::unterminated_string",
+                        code::SYNTAX_UNTERMINATED_STRING,
                         "string literal is not closed on its line",
                     )
                     .with_label(span(start, i), "this string has no closing quote")
@@ -176,7 +178,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 _ => {
                     diags.push(
                         Diagnostic::error(
-                            "rmod::syntax::invalid_number",
+                            code::SYNTAX_INVALID_NUMBER,
                             format!("`{lit}` is not a finite number"),
                         )
                         .with_label(span(start, i), "not representable as a finite double")
@@ -233,7 +235,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             _ => "remove this character",
         };
         let mut d = Diagnostic::error(
-            "rmod::syntax::invalid_character",
+            code::SYNTAX_INVALID_CHARACTER,
             if end - start > ch.len_utf8() {
                 format!("unexpected characters starting with `{ch}`")
             } else {

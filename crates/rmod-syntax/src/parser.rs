@@ -2,6 +2,8 @@
 //! recovery: a failed statement records its one diagnostic and parsing resumes after the next `;`
 //! at bracket depth 0.
 
+use rmod_diagnostics::code;
+
 use nom::{Err, Parser};
 use rmod_diagnostics::{Diagnostic, Span};
 
@@ -58,7 +60,7 @@ pub(crate) fn parse_model(toks: &[Token]) -> (Ast, Vec<Diagnostic>) {
 
 fn missing(span: Span) -> Diagnostic {
     Diagnostic::error(
-        "rmod::syntax::unexpected_token",
+        code::SYNTAX_UNEXPECTED_TOKEN,
         "this statement does not parse",
     )
     .with_label(span, "here")

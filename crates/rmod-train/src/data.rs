@@ -1,6 +1,8 @@
 //! Training data from CSV text with a header: chosen input and output columns, every cell a
 //! finite number; errors point at the row and column.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 
 /// Selected columns of a CSV file, row-major.
@@ -13,7 +15,13 @@ pub struct Table {
     pub y: Vec<Vec<f64>>,
 }
 
-fn err(code: &'static str, msg: String, span: Span, label: &str, help: String) -> Diagnostic {
+fn err(
+    code: rmod_diagnostics::Code,
+    msg: String,
+    span: Span,
+    label: &str,
+    help: String,
+) -> Diagnostic {
     Diagnostic::error(code, msg)
         .with_label(span, label.to_string())
         .with_help(help)
@@ -37,7 +45,7 @@ pub fn read_table(
         .by_ref()
         .find(|(_, l)| !l.trim().is_empty())
         .ok_or_else(|| {
-            Diagnostic::error("rmod::data::csv_row", format!("{name} is empty"))
+            Diagnostic::error(code::DATA_CSV_ROW, format!("{name} is empty"))
                 .with_help("the first line names the columns, e.g. `feed,T,conv`")
         })?;
     let cols: Vec<(usize, &str)> = split_cells(hstart, header);
@@ -52,7 +60,7 @@ pub fn read_table(
                     None => format!("the header has {}", names.join(", ")),
                 };
                 return Err(err(
-                    "rmod::data::csv_missing_column",
+                    code::DATA_CSV_MISSING_COLUMN,
                     format!("{name} has no column `{want}`"),
                     Span::new(file, hstart, hstart + header.len()),
                     "header",
@@ -77,7 +85,7 @@ pub fn read_table(
             };
             let Some((cstart, cell)) = cells.get(*i) else {
                 return Err(err(
-                    "rmod::data::csv_row",
+                    code::DATA_CSV_ROW,
                     format!(
                         "row {} of {name} has {} cells, the header {}",
                         row + 2,
@@ -94,7 +102,7 @@ pub fn read_table(
                 Ok(v) => v,
                 Err(_) => {
                     return Err(err(
-                        "rmod::data::csv_bad_value",
+                        code::DATA_CSV_BAD_VALUE,
                         format!(
                             "row {}, column `{col}` of {name}: `{}` is not a number",
                             row + 2,
@@ -108,7 +116,7 @@ pub fn read_table(
             };
             if !v.is_finite() {
                 return Err(err(
-                    "rmod::data::csv_bad_value",
+                    code::DATA_CSV_BAD_VALUE,
                     format!("row {}, column `{col}` of {name} is {v}", row + 2),
                     span,
                     "not finite",
@@ -171,7 +179,7 @@ mod tests {
             &names(&["b"]),
         )
         .unwrap_err();
-        assert_eq!(e.code, "rmod::data::csv_bad_value");
+        assert_eq!(e.code, code::DATA_CSV_BAD_VALUE);
         assert!(e.message.contains("row 2, column `b`"), "{}", e.message);
         let e = read_table(
             FileId(1),
@@ -190,7 +198,7 @@ mod tests {
             &names(&["bb"]),
         )
         .unwrap_err();
-        assert_eq!(e.code, "rmod::data::csv_missing_column");
+        assert_eq!(e.code, code::DATA_CSV_MISSING_COLUMN);
         let e = read_table(
             FileId(1),
             "d.csv",
@@ -199,6 +207,6 @@ mod tests {
             &names(&["b"]),
         )
         .unwrap_err();
-        assert_eq!(e.code, "rmod::data::csv_row");
+        assert_eq!(e.code, code::DATA_CSV_ROW);
     }
 }

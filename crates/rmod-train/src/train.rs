@@ -1,6 +1,8 @@
 //! Training: standardization, train/validation/test split, Adam on mini-batches, dropout,
 //! early stopping with the best checkpoint, and the relu-net v1 file with its `training` record.
 
+use rmod_diagnostics::code;
+
 use ndarray::{Array1, Array2, Axis};
 use rmod_diagnostics::Diagnostic;
 use serde_json::{json, Value};
@@ -75,7 +77,7 @@ pub struct Trained {
     pub rows: (usize, usize, usize),
 }
 
-fn bad(code: &'static str, msg: String, help: &str) -> Diagnostic {
+fn bad(code: rmod_diagnostics::Code, msg: String, help: &str) -> Diagnostic {
     Diagnostic::error(code, msg).with_help(help.to_string())
 }
 
@@ -83,7 +85,7 @@ fn bad(code: &'static str, msg: String, help: &str) -> Diagnostic {
 pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     if cfg.layers.is_empty() || cfg.layers.contains(&0) {
         return Err(bad(
-            "rmod::train::bad_option",
+            code::TRAIN_BAD_OPTION,
             "every hidden layer needs at least one neuron".into(),
             "write e.g. `--layers 3x25` or `--layers 32,16`",
         ));
@@ -91,7 +93,7 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     if let Hidden::Clipped(c) = cfg.hidden {
         if !(c > 0.0 && c.is_finite()) {
             return Err(bad(
-                "rmod::train::bad_option",
+                code::TRAIN_BAD_OPTION,
                 format!("the clip value must be > 0, got {c}"),
                 "write e.g. `--activation clipped_relu:1`",
             ));
@@ -106,7 +108,7 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     ] {
         if !(v >= 0.0 && v.is_finite()) {
             return Err(bad(
-                "rmod::train::bad_option",
+                code::TRAIN_BAD_OPTION,
                 format!("{name} must be a finite number >= 0, got {v}"),
                 "e.g. `--l1 1e-4`",
             ));
@@ -114,21 +116,21 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     }
     if !(0.0..1.0).contains(&cfg.dropout) {
         return Err(bad(
-            "rmod::train::bad_option",
+            code::TRAIN_BAD_OPTION,
             format!("--dropout must be in [0, 1), got {}", cfg.dropout),
             "e.g. `--dropout 0.1`",
         ));
     }
     if !(0.0..0.5).contains(&cfg.val) {
         return Err(bad(
-            "rmod::train::bad_option",
+            code::TRAIN_BAD_OPTION,
             format!("--val must be in [0, 0.5), got {}", cfg.val),
             "e.g. `--val 0.15` (as much again is kept for the test)",
         ));
     }
     if cfg.epochs == 0 || cfg.batch == 0 {
         return Err(bad(
-            "rmod::train::bad_option",
+            code::TRAIN_BAD_OPTION,
             "--epochs and --batch must be at least 1".into(),
             "e.g. `--epochs 200 --batch 64`",
         ));
@@ -137,7 +139,7 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
     let n_eval = (cfg.val * n as f64).round() as usize;
     if n < 10 || n.saturating_sub(2 * n_eval) < 5 {
         return Err(bad(
-            "rmod::train::too_few_rows",
+            code::TRAIN_TOO_FEW_ROWS,
             format!("{n} data rows are too few to train, validate and test"),
             "give at least 10 rows (hundreds for a useful network)",
         ));
@@ -155,7 +157,7 @@ pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
             });
         if hi - lo <= 1e-12 * (1.0 + lo.abs()) {
             return Err(bad(
-                "rmod::train::constant_column",
+                code::TRAIN_CONSTANT_COLUMN,
                 format!("column `{name}` is constant ({lo}): it cannot be standardized"),
                 "drop the column from --inputs/--outputs, or give data where it varies",
             ));

@@ -1,5 +1,7 @@
 //! `rmod expand`: print the generated rows of one constraint (or the objective).
 
+use rmod_diagnostics::code;
+
 use std::io::Write;
 
 use rmod_compiler::format_row;
@@ -53,7 +55,7 @@ pub fn command(cli: &Cli, m: &ModelArgs, name: &String, p: &mut Printer) -> u8 {
             }
         }
         let mut d = Diagnostic::error(
-            "rmod::resolve::unknown_name",
+            code::RESOLVE_UNKNOWN_NAME,
             format!("no constraint named `{name}` generated rows"),
         );
         d = match rmod_diagnostics::did_you_mean(name, names.iter().copied()) {

@@ -1,5 +1,7 @@
 //! `rmod net info | bounds | eval`: look at one network file on its own.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::{Diagnostic, Sources};
 use rmod_relu::{Activation, BoundMethod, Network};
 use serde_json::json;
@@ -72,7 +74,7 @@ pub enum NetCmd {
 fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
-            "rmod::data::file",
+            code::DATA_FILE,
             format!("cannot read network file `{}`: {e}", path.display()),
         )
         .with_help("check the path")]
@@ -93,7 +95,7 @@ fn input_box(net: &Network, bounds: &Option<String>) -> Result<Vec<(f64, f64)>, 
         (None, Some(b)) => b.clone(),
         (None, None) => {
             return Err(vec![Diagnostic::error(
-                "rmod::sample::bad_box",
+                code::SAMPLE_BAD_BOX,
                 "the file has no input_bounds: give --box".to_string(),
             )
             .with_help("e.g. `--box \"[0,60]x[560,640]\"`")])
@@ -101,7 +103,7 @@ fn input_box(net: &Network, bounds: &Option<String>) -> Result<Vec<(f64, f64)>, 
     };
     if bx.len() != net.n_inputs() {
         return Err(vec![Diagnostic::error(
-            "rmod::sample::bad_box",
+            code::SAMPLE_BAD_BOX,
             format!(
                 "the network takes {} input(s); the box has {}",
                 net.n_inputs(),
@@ -202,7 +204,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                     rmod_relu::regions_exact(&net, &bx, &rmod_solver::SolverBounds::SERIAL, *limit);
                 return match n {
                     Some(n) => Ok(format!("regions    {n} (exact: activation patterns with non-empty interior in the box; {lps} LPs)\n")),
-                    None => Err(vec![Diagnostic::error("rmod::relu::regions_limit", format!("more than {limit} regions (or an LP failed): no exact count"))
+                    None => Err(vec![Diagnostic::error(code::RELU_REGIONS_LIMIT, format!("more than {limit} regions (or an LP failed): no exact count"))
                         .with_help("raise --limit, or drop --exact for a sampled lower bound")]),
                 };
             }
@@ -223,7 +225,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 "balanced" => rmod_relu::ReluScaling::Balanced,
                 _ => {
                     return Err(vec![Diagnostic::error(
-                        "rmod::resolve::bad_option_value",
+                        code::RESOLVE_BAD_OPTION_VALUE,
                         format!("unknown scaling objective `{objective}`"),
                     )
                     .with_help("use bigm or balanced")])
@@ -245,7 +247,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             out.push('\n');
             std::fs::write(output, out).map_err(|e| {
                 vec![Diagnostic::error(
-                    "rmod::data::file",
+                    code::DATA_FILE,
                     format!("cannot write `{}`: {e}", output.display()),
                 )
                 .with_help("check that the folder exists")]
@@ -259,7 +261,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let net = load(file, sources)?;
             if at.len() != net.n_inputs() {
                 return Err(vec![Diagnostic::error(
-                    "rmod::relu::arity",
+                    code::RELU_ARITY,
                     format!(
                         "the network takes {} input(s); --at gives {}",
                         net.n_inputs(),
@@ -296,7 +298,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 "milp" => BoundMethod::Milp(&oracle, *bound_time_limit),
                 _ => {
                     return Err(vec![Diagnostic::error(
-                        "rmod::resolve::bad_option_value",
+                        code::RESOLVE_BAD_OPTION_VALUE,
                         format!("unknown method `{method}`"),
                     )
                     .with_help("use ia, lp or milp")])

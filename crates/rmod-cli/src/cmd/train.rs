@@ -1,5 +1,7 @@
 //! `rmod train` and `rmod sample`: read data, call rmod-train, write the network or the samples.
 
+use rmod_diagnostics::code;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -82,7 +84,7 @@ pub struct SampleArgs {
 }
 
 fn option_error(msg: String, help: &str) -> Diagnostic {
-    Diagnostic::error("rmod::train::bad_option", msg).with_help(help.to_string())
+    Diagnostic::error(code::TRAIN_BAD_OPTION, msg).with_help(help.to_string())
 }
 
 /// `3x25` or `32,16`.
@@ -132,7 +134,7 @@ pub fn parse_activation(s: &str) -> Result<Hidden, Diagnostic> {
 /// `[a,b]x[c,d]` or `[a,b]^d`.
 pub fn parse_box(s: &str) -> Result<Vec<(f64, f64)>, Diagnostic> {
     let err = |why: &str| {
-        Diagnostic::error("rmod::sample::bad_box", format!("`--box {s}`: {why}"))
+        Diagnostic::error(code::SAMPLE_BAD_BOX, format!("`--box {s}`: {why}"))
             .with_help("write e.g. `[-2,2]x[-2,2]` or `[-2,2]^2`")
     };
     let interval = |t: &str| -> Result<(f64, f64), Diagnostic> {
@@ -180,7 +182,7 @@ fn check_dim(f: Function, d: usize, what: &str, help: &str) -> Result<(), Diagno
             .fixed_dim()
             .map_or(format!("at least {}", f.min_dim()), |k| k.to_string());
         return Err(Diagnostic::error(
-            "rmod::sample::bad_box",
+            code::SAMPLE_BAD_BOX,
             format!("{} takes {takes} input(s); {what} {d}", f.name()),
         )
         .with_help(help.to_string()));
@@ -192,7 +194,7 @@ pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
     let Some(f) = Function::parse(&args.function) else {
         let names = Function::ALL.iter().map(|f| f.name());
         let mut d = Diagnostic::error(
-            "rmod::sample::unknown_function",
+            code::SAMPLE_UNKNOWN_FUNCTION,
             format!("unknown function `{}`", args.function),
         );
         d = match rmod_diagnostics::did_you_mean(&args.function, names.clone()) {
@@ -222,11 +224,10 @@ pub fn sample(args: &SampleArgs) -> Result<String, Diagnostic> {
         "give one interval per input, e.g. `[-2,2]^2`",
     )?;
     if args.n == 0 {
-        return Err(Diagnostic::error(
-            "rmod::sample::bad_box",
-            "--n must be at least 1".to_string(),
-        )
-        .with_help("e.g. `--n 10000`"));
+        return Err(
+            Diagnostic::error(code::SAMPLE_BAD_BOX, "--n must be at least 1".to_string())
+                .with_help("e.g. `--n 10000`"),
+        );
     }
     let pts = rmod_train::sample_box(args.n, &bounds, args.lhs, args.seed);
     let mut out = String::new();
@@ -255,7 +256,7 @@ fn sha256_hex(text: &str) -> String {
 pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnostic> {
     let text = std::fs::read_to_string(&args.data).map_err(|e| {
         Diagnostic::error(
-            "rmod::data::file",
+            code::DATA_FILE,
             format!("cannot read `{}`: {e}", args.data.display()),
         )
         .with_help("check the path")
@@ -316,7 +317,7 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
     let doc = rmod_train::to_json(&tr, &table, training);
     std::fs::write(&args.output, doc).map_err(|e| {
         Diagnostic::error(
-            "rmod::data::file",
+            code::DATA_FILE,
             format!("cannot write `{}`: {e}", args.output.display()),
         )
         .with_help("check that the folder exists and is writable")

@@ -1,5 +1,7 @@
 //! Parameters read from CSV: `param p{S} = csv("file.csv", key = ..., value = ...)`.
 
+use rmod_diagnostics::code;
+
 use std::rc::Rc;
 
 use rmod_diagnostics::{did_you_mean, Diagnostic, Span};
@@ -18,7 +20,7 @@ impl Evaluator<'_> {
         let path = self.path_arg(
             args,
             call.span,
-            "rmod::data::csv_call",
+            code::DATA_CSV_CALL,
             "`csv` needs the file path as its first argument",
             usage,
         )?;
@@ -47,7 +49,7 @@ impl Evaluator<'_> {
                 }
                 _ => {
                     return Err(self.err(
-                        Diagnostic::error("rmod::data::csv_call", "unexpected argument to `csv`")
+                        Diagnostic::error(code::DATA_CSV_CALL, "unexpected argument to `csv`")
                             .with_label(a.value.span, "expected a column name in quotes")
                             .with_help(usage),
                     ))
@@ -57,7 +59,7 @@ impl Evaluator<'_> {
         let (Some((key_cols, key_span)), Some((value_col, value_span))) = (key_cols, value_col)
         else {
             return Err(self.err(
-                Diagnostic::error("rmod::data::csv_call", "`csv` needs both `key` and `value`")
+                Diagnostic::error(code::DATA_CSV_CALL, "`csv` needs both `key` and `value`")
                     .with_label(call.span, "incomplete call")
                     .with_help(usage),
             ));
@@ -65,7 +67,7 @@ impl Evaluator<'_> {
         if !index.tuples.is_empty() && key_cols.len() != index.dim {
             return Err(self.err(
                 Diagnostic::error(
-                    "rmod::data::csv_call",
+                    code::DATA_CSV_CALL,
                     format!(
                         "{} key column(s) for a parameter indexed over {} set(s)",
                         key_cols.len(),
@@ -80,7 +82,7 @@ impl Evaluator<'_> {
         let table = crate::csv::parse(file, &text);
         if table.header.is_empty() {
             return Err(self.err(
-                Diagnostic::error("rmod::data::csv_row", format!("`{}` is empty", path.0))
+                Diagnostic::error(code::DATA_CSV_ROW, format!("`{}` is empty", path.0))
                     .with_label(path.1, "this file has no header")
                     .with_help("the first line must name the columns"),
             ));
@@ -97,7 +99,7 @@ impl Evaluator<'_> {
                 Some(i) => key_idx.push(i),
                 None => {
                     let mut d = Diagnostic::error(
-                        "rmod::data::csv_missing_column",
+                        code::DATA_CSV_MISSING_COLUMN,
                         format!("`{}` has no column `{col}`", path.0),
                     )
                     .with_label(span, "not in the header")
@@ -122,7 +124,7 @@ impl Evaluator<'_> {
                 let span = cells[0].span.to(cells[cells.len() - 1].span);
                 return Err(self.err(
                     Diagnostic::error(
-                        "rmod::data::csv_row",
+                        code::DATA_CSV_ROW,
                         format!(
                             "{}: row {line} has {} cells, the header has {}",
                             path.0,
@@ -151,7 +153,7 @@ impl Evaluator<'_> {
                 _ => {
                     let (_, col) = self.sources.line_col(file, vcell.span.start);
                     return Err(self.err(
-                        Diagnostic::error("rmod::data::csv_bad_value", format!("{}: row {line}, column {col} (`{value_col}`): `{}` is not a number", path.0, vcell.text))
+                        Diagnostic::error(code::DATA_CSV_BAD_VALUE, format!("{}: row {line}, column {col} (`{value_col}`): `{}` is not a number", path.0, vcell.text))
                             .with_label(vcell.span, "expected a finite number")
                             .with_label(path.1, "read here")
                             .with_help("write the value as a decimal number, e.g. 910 or 1.5e3; leave the cell empty to use the default"),
@@ -167,7 +169,7 @@ impl Evaluator<'_> {
             if p.map.insert(key.clone(), v).is_some() {
                 return Err(self.err(
                     Diagnostic::error(
-                        "rmod::data::csv_duplicate_key",
+                        code::DATA_CSV_DUPLICATE_KEY,
                         format!(
                             "{}: key {} appears twice (row {line})",
                             path.0,

@@ -1,6 +1,8 @@
 //! Declarations: sets, parameters (with their checks), variables, constraints, the objective and
 //! options; and the files a declaration names.
 
+use rmod_diagnostics::code;
+
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
@@ -18,7 +20,7 @@ impl Evaluator<'_> {
         &mut self,
         args: &[Arg],
         call: Span,
-        code: &'static str,
+        code: rmod_diagnostics::Code,
         msg: &str,
         usage: &str,
     ) -> R<(String, Span)> {
@@ -54,12 +56,9 @@ impl Evaluator<'_> {
                 Ok((file, shown, text))
             }
             Err(e) => Err(self.err(
-                Diagnostic::error(
-                    "rmod::data::file",
-                    format!("cannot read {what} `{path}`: {e}"),
-                )
-                .with_label(span, "this file")
-                .with_help("paths are relative to the model file; check the name and location"),
+                Diagnostic::error(code::DATA_FILE, format!("cannot read {what} `{path}`: {e}"))
+                    .with_label(span, "this file")
+                    .with_help("paths are relative to the model file; check the name and location"),
             )),
         }
     }
@@ -69,7 +68,7 @@ impl Evaluator<'_> {
         if s.tuples.is_empty() {
             self.warn_once(
                 Diagnostic::warning(
-                    "rmod::data::empty_set",
+                    code::DATA_EMPTY_SET,
                     format!("set `{}` is empty", d.name.name),
                 )
                 .with_label(d.value.span, "evaluates to no elements")
@@ -110,7 +109,7 @@ impl Evaluator<'_> {
                     p.scalar = match &d.value {
                         Some(ParamValue::Expr(e)) if is_call(e, "csv") => return Err(self.err(
                             Diagnostic::error(
-                                "rmod::data::csv_call",
+                                code::DATA_CSV_CALL,
                                 "`csv(...)` needs an indexed parameter",
                             )
                             .with_label(e.span, "a scalar parameter has one value")
@@ -122,7 +121,7 @@ impl Evaluator<'_> {
                         Some(ParamValue::Map(_, span)) => {
                             return Err(self.err(
                                 Diagnostic::error(
-                                    "rmod::resolve::index_arity",
+                                    code::RESOLVE_INDEX_ARITY,
                                     format!(
                                         "scalar parameter `{name}` cannot take a map of values"
                                     ),
@@ -137,7 +136,7 @@ impl Evaluator<'_> {
                     };
                     if p.scalar.is_none() {
                         return Err(self.err(
-                            Diagnostic::error("rmod::data::missing_value", format!("parameter `{name}` has no value"))
+                            Diagnostic::error(code::DATA_MISSING_VALUE, format!("parameter `{name}` has no value"))
                                 .with_label(d.name.span, "declared without a value or default")
                                 .with_help(format!("write `param {name} = VALUE;`, add `default VALUE`, or pass `-D {name}=VALUE`")),
                         ));
@@ -151,7 +150,7 @@ impl Evaluator<'_> {
                 if override_val.is_some() {
                     return Err(self.err(
                         Diagnostic::error(
-                            "rmod::resolve::unknown_override",
+                            code::RESOLVE_UNKNOWN_OVERRIDE,
                             format!("`-D {name}=...` overrides an indexed parameter"),
                         )
                         .with_label(d.name.span, "indexed parameter")
@@ -180,7 +179,7 @@ impl Evaluator<'_> {
                             if key.len() != index.dim && !index.tuples.is_empty() {
                                 return Err(self.err(
                                     Diagnostic::error(
-                                        "rmod::resolve::index_arity",
+                                        code::RESOLVE_INDEX_ARITY,
                                         format!(
                                             "key has {} element(s), `{name}` is indexed over {}",
                                             key.len(),
@@ -209,7 +208,7 @@ impl Evaluator<'_> {
                             if p.map.insert(key.clone(), v).is_some() {
                                 return Err(self.err(
                                     Diagnostic::error(
-                                        "rmod::data::duplicate_element",
+                                        code::DATA_DUPLICATE_ELEMENT,
                                         format!("key {} is given twice", show_key(&key)),
                                     )
                                     .with_label(en.key.span, "second value for this key")
@@ -247,7 +246,7 @@ impl Evaluator<'_> {
                 let sym = if *op == RelOp::Ge { ">=" } else { "<=" };
                 return Err(self.err(
                     Diagnostic::error(
-                        "rmod::data::check_failed",
+                        code::DATA_CHECK_FAILED,
                         format!(
                             "parameter `{}` has value {v}, which violates `{sym} {bound}`",
                             d.name.name
@@ -295,7 +294,7 @@ impl Evaluator<'_> {
                     span: d.name.span,
                 };
                 let mut diag = Diagnostic::error(
-                    "rmod::data::empty_bounds",
+                    code::DATA_EMPTY_BOUNDS,
                     format!(
                         "variable {} has lower bound {lo} above upper bound {hi}",
                         origin.display()
@@ -357,7 +356,7 @@ impl Evaluator<'_> {
                     let l = self.lin(e, env)?;
                     if !l.coeffs.is_empty() {
                         return Err(self.err(
-                            Diagnostic::error("rmod::linear::variable_in_data", "the outer parts of a ranged constraint must be constant")
+                            Diagnostic::error(code::LINEAR_VARIABLE_IN_DATA, "the outer parts of a ranged constraint must be constant")
                                 .with_label(e.span, "contains variables")
                                 .with_help("write `lo <= expression <= hi` with data in `lo` and `hi`, or split it into two constraints"),
                         ));
@@ -405,7 +404,7 @@ impl Evaluator<'_> {
                 if lo > tol || hi < -tol {
                     return Err(self.err(
                         Diagnostic::error(
-                            "rmod::data::infeasible_constant",
+                            code::DATA_INFEASIBLE_CONSTANT,
                             format!(
                                 "constraint {} has no variables and is false",
                                 origin.display()
@@ -426,7 +425,7 @@ impl Evaluator<'_> {
                 if !a.is_finite() {
                     return Err(self.err(
                         Diagnostic::error(
-                            "rmod::data::non_finite",
+                            code::DATA_NON_FINITE,
                             format!(
                                 "constraint {} has a non-finite coefficient",
                                 origin.display()
@@ -470,7 +469,7 @@ impl Evaluator<'_> {
             _ => OptValue::Num(self.num(&d.value, &Vec::new())?),
         };
         apply_option(&mut self.model.options, &d.key, &value).map_err(|(msg, help, code)| {
-            let span = if code == "rmod::resolve::unknown_option" {
+            let span = if code == code::RESOLVE_UNKNOWN_OPTION {
                 d.key_span
             } else {
                 d.value.span

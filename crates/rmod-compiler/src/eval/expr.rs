@@ -1,6 +1,8 @@
 //! Set expressions, indexings and data expressions (they recurse into each other), and parameter
 //! lookup.
 
+use rmod_diagnostics::code;
+
 use rustc_hash::FxHashSet as HashSet;
 use std::rc::Rc;
 
@@ -25,7 +27,7 @@ impl Evaluator<'_> {
                 let hi = self.int(b, env)?;
                 if hi.saturating_sub(lo) > 50_000_000 {
                     return Err(self.err(
-                        Diagnostic::error("rmod::data::not_an_element", "range is too large")
+                        Diagnostic::error(code::DATA_NOT_AN_ELEMENT, "range is too large")
                             .with_label(s.span, "more than 50 million elements")
                             .with_help("use a smaller range"),
                     ));
@@ -46,7 +48,7 @@ impl Evaluator<'_> {
                         Some(d) if d != key.len() => {
                             return Err(self.err(
                                 Diagnostic::error(
-                                    "rmod::resolve::index_arity",
+                                    code::RESOLVE_INDEX_ARITY,
                                     format!(
                                         "set elements of different sizes ({d} and {})",
                                         key.len()
@@ -61,7 +63,7 @@ impl Evaluator<'_> {
                     if !seen.insert(key.clone()) {
                         return Err(self.err(
                             Diagnostic::error(
-                                "rmod::data::duplicate_element",
+                                code::DATA_DUPLICATE_ELEMENT,
                                 format!("element {} is listed twice", show_key(&key)),
                             )
                             .with_label(e.span, "repeated element")
@@ -166,14 +168,14 @@ impl Evaluator<'_> {
             Val::Elem(Elem::Int(i)) => Ok(i as f64),
             Val::Elem(Elem::Str(s)) => Err(self.err(
                 Diagnostic::error(
-                    "rmod::data::not_a_number",
+                    code::DATA_NOT_A_NUMBER,
                     format!("\"{s}\" is an element, not a number"),
                 )
                 .with_label(e.span, "expected a number")
                 .with_help("use a parameter indexed by this element, e.g. `cap[r]`"),
             )),
             Val::Tuple(_) => Err(self.err(
-                Diagnostic::error("rmod::data::not_a_number", "a tuple is not a number")
+                Diagnostic::error(code::DATA_NOT_A_NUMBER, "a tuple is not a number")
                     .with_label(e.span, "expected a number")
                     .with_help("tuples are only allowed as set elements and keys"),
             )),
@@ -184,12 +186,9 @@ impl Evaluator<'_> {
         let v = self.num(e, env)?;
         if v.fract() != 0.0 || v.abs() > 1e15 {
             return Err(self.err(
-                Diagnostic::error(
-                    "rmod::data::not_an_element",
-                    format!("{v} is not an integer"),
-                )
-                .with_label(e.span, "expected an integer")
-                .with_help("ranges and numeric elements are integers"),
+                Diagnostic::error(code::DATA_NOT_AN_ELEMENT, format!("{v} is not an integer"))
+                    .with_label(e.span, "expected an integer")
+                    .with_help("ranges and numeric elements are integers"),
             ));
         }
         Ok(v as i64)
@@ -201,14 +200,14 @@ impl Evaluator<'_> {
             Val::Num(v) if v.fract() == 0.0 && v.abs() <= 1e15 => Ok(Elem::Int(v as i64)),
             Val::Num(v) => Err(self.err(
                 Diagnostic::error(
-                    "rmod::data::not_an_element",
+                    code::DATA_NOT_AN_ELEMENT,
                     format!("{v} is not a set element"),
                 )
                 .with_label(e.span, "not a string or an integer")
                 .with_help("set elements are quoted strings or integers"),
             )),
             Val::Tuple(_) => Err(self.err(
-                Diagnostic::error("rmod::data::not_an_element", "a tuple is not one element")
+                Diagnostic::error(code::DATA_NOT_AN_ELEMENT, "a tuple is not one element")
                     .with_label(e.span, "expected one element")
                     .with_help("write the components as separate subscripts: `x[a, b]`"),
             )),
@@ -240,7 +239,7 @@ impl Evaluator<'_> {
             }
             ExprKind::Call(f, _) => {
                 return Err(self.err(
-                    Diagnostic::error("rmod::linear::misplaced_call", format!("`{}(...)` cannot be used inside a data expression", f.name))
+                    Diagnostic::error(code::LINEAR_MISPLACED_CALL, format!("`{}(...)` cannot be used inside a data expression", f.name))
                         .with_label(e.span, "not allowed here")
                         .with_help("a network call must be the whole right-hand side of a constraint `y = net(...)`"),
                 ))
@@ -294,7 +293,7 @@ impl Evaluator<'_> {
                         _ => {
                             if y == 0.0 {
                                 return Err(self.err(
-                                    Diagnostic::error("rmod::data::division_by_zero", "division by zero")
+                                    Diagnostic::error(code::DATA_DIVISION_BY_ZERO, "division by zero")
                                         .with_label(b.span, "this evaluates to 0")
                                         .with_help("check the data, or exclude the zero case with a filter"),
                                 ));
@@ -308,7 +307,7 @@ impl Evaluator<'_> {
         if let Val::Num(x) = v {
             if !x.is_finite() {
                 return Err(self.err(
-                    Diagnostic::error("rmod::data::non_finite", "the value is not finite")
+                    Diagnostic::error(code::DATA_NON_FINITE, "the value is not finite")
                         .with_label(e.span, "overflows to infinity")
                         .with_help("check the magnitudes of the data"),
                 ));
@@ -319,7 +318,7 @@ impl Evaluator<'_> {
 
     pub(super) fn empty_sum(&mut self, span: Span) {
         self.warn_once(
-            Diagnostic::warning("rmod::data::empty_sum", "this sum runs over no elements")
+            Diagnostic::warning(code::DATA_EMPTY_SUM, "this sum runs over no elements")
                 .with_label(span, "evaluates to 0")
                 .with_help("check the index set and the filter of the sum"),
         );
@@ -348,7 +347,7 @@ impl Evaluator<'_> {
         if !in_index {
             let index = p.index.clone();
             let mut d = Diagnostic::error(
-                "rmod::data::out_of_set",
+                code::DATA_OUT_OF_SET,
                 format!(
                     "{} is not in the index set of `{}`",
                     show_key(&key),
@@ -366,7 +365,7 @@ impl Evaluator<'_> {
             Some(v) => Ok(v),
             None => Err(self.err(
                 Diagnostic::error(
-                    "rmod::data::missing_value",
+                    code::DATA_MISSING_VALUE,
                     format!("`{}` has no value for {}", id.name, show_key(&key)),
                 )
                 .with_label(span, "value needed here")

@@ -1,6 +1,8 @@
 //! Linear expressions: compiling an expression into an [`Affine`] (terms over columns, a column
 //! may repeat, plus a constant), and checking that it is linear.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::Diagnostic;
 use rmod_ir::Affine;
 use rmod_syntax::*;
@@ -24,7 +26,7 @@ impl Evaluator<'_> {
                     None => {
                         let (decl, index) = (var.span, var.index.clone());
                         Err(self.err(
-                            Diagnostic::error("rmod::data::out_of_set", format!("{} is not in the index set of variable `{}`", show_key(&key), id.name))
+                            Diagnostic::error(code::DATA_OUT_OF_SET, format!("{} is not in the index set of variable `{}`", show_key(&key), id.name))
                                 .with_label(e.span, "no such variable")
                                 .with_label(decl, "declared here")
                                 .with_help(format!("valid subscripts include {}", preview(&index))),
@@ -59,7 +61,7 @@ impl Evaluator<'_> {
                     (_, true) => Ok(x.scaled(y.constant)),
                     (true, false) => Ok(y.scaled(x.constant)),
                     (false, false) => Err(self.err(
-                        Diagnostic::error("rmod::linear::product_of_variables", "product of two expressions with variables is not linear")
+                        Diagnostic::error(code::LINEAR_PRODUCT_OF_VARIABLES, "product of two expressions with variables is not linear")
                             .with_label(a.span, "this factor contains variables")
                             .with_label(b.span, "and so does this one")
                             .with_help("make one factor a parameter, or linearize the product (e.g. with a binary and big-M constraints)"),
@@ -71,29 +73,29 @@ impl Evaluator<'_> {
                 let y = self.lin(b, env)?;
                 if !y.coeffs.is_empty() {
                     return Err(self.err(
-                        Diagnostic::error("rmod::linear::division_by_variable", "division by an expression with variables is not linear")
+                        Diagnostic::error(code::LINEAR_DIVISION_BY_VARIABLE, "division by an expression with variables is not linear")
                             .with_label(b.span, "the divisor contains variables")
                             .with_help("multiply both sides of the constraint by the divisor, or make the divisor a parameter"),
                     ));
                 }
                 if y.constant == 0.0 {
-                    return Err(self.err(Diagnostic::error("rmod::data::division_by_zero", "division by zero").with_label(b.span, "this evaluates to 0").with_help("check the data, or exclude the zero case with a filter")));
+                    return Err(self.err(Diagnostic::error(code::DATA_DIVISION_BY_ZERO, "division by zero").with_label(b.span, "this evaluates to 0").with_help("check the data, or exclude the zero case with a filter")));
                 }
                 Ok(x.scaled(1.0 / y.constant))
             }
             ExprKind::Bin(op, ..) => Err(self.err(
-                Diagnostic::error("rmod::linear::relation_in_expression", format!("`{}` is not an arithmetic operator", op.symbol()))
+                Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, format!("`{}` is not an arithmetic operator", op.symbol()))
                     .with_label(e.span, "comparison inside an expression")
                     .with_help("comparisons belong in filters, e.g. `sum{i in I: a[i] > 0} x[i]`"),
             )),
-            ExprKind::Not(_) => Err(self.err(Diagnostic::error("rmod::linear::relation_in_expression", "`not` is not an arithmetic operator").with_label(e.span, "logic inside an expression").with_help("logic belongs in filters"))),
+            ExprKind::Not(_) => Err(self.err(Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`not` is not an arithmetic operator").with_label(e.span, "logic inside an expression").with_help("logic belongs in filters"))),
             ExprKind::Call(f, _) => Err(self.err(
-                Diagnostic::error("rmod::linear::misplaced_call", format!("`{}(...)` cannot be part of a larger expression", f.name))
+                Diagnostic::error(code::LINEAR_MISPLACED_CALL, format!("`{}(...)` cannot be part of a larger expression", f.name))
                     .with_label(e.span, "not allowed here")
                     .with_help("a network call must be the whole right-hand side of a constraint: `y = net(...)`"),
             )),
             ExprKind::Tuple(_) => Err(self.err(
-                Diagnostic::error("rmod::linear::misplaced_call", "a tuple cannot be part of an expression")
+                Diagnostic::error(code::LINEAR_MISPLACED_CALL, "a tuple cannot be part of an expression")
                     .with_label(e.span, "tuple")
                     .with_help("tuples of variables are only allowed on the left of a network call: `(a, b) = net(...)`"),
             )),

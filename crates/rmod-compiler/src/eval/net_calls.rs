@@ -1,6 +1,8 @@
 //! Network declarations (`net N = relu_net(...)`) and calls (`y = N(args)`): arguments bound to
 //! inputs, outputs to variables; the use then waits to be encoded.
 
+use rmod_diagnostics::code;
+
 use std::sync::Arc;
 
 use rmod_diagnostics::{Diagnostic, Span};
@@ -20,7 +22,7 @@ impl Evaluator<'_> {
         let (path, path_span) = self.path_arg(
             args,
             d.value.span,
-            "rmod::relu::invalid_call",
+            code::RELU_INVALID_CALL,
             "`relu_net` needs the path of a network file",
             usage,
         )?;
@@ -39,7 +41,7 @@ impl Evaluator<'_> {
             }
             return Err(self.err(
                 Diagnostic::error(
-                    "rmod::relu::invalid_call",
+                    code::RELU_INVALID_CALL,
                     "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
                 )
                 .with_label(extra.value.span, "unexpected argument")
@@ -110,7 +112,7 @@ impl Evaluator<'_> {
                     if positional >= n_in {
                         return Err(self.err(
                             Diagnostic::error(
-                                "rmod::relu::arity",
+                                code::RELU_ARITY,
                                 format!("network `{}` takes {n_in} input(s), found more", f.name),
                             )
                             .with_label(a.value.span, "extra argument")
@@ -127,7 +129,7 @@ impl Evaluator<'_> {
                         .and_then(|v| v.iter().position(|x| *x == n.name))
                     else {
                         let mut diag = Diagnostic::error(
-                            "rmod::relu::unknown_input",
+                            code::RELU_UNKNOWN_INPUT,
                             format!("network `{}` has no input named `{}`", f.name, n.name),
                         )
                         .with_label(n.span, format!("not an input of {path}"));
@@ -153,7 +155,7 @@ impl Evaluator<'_> {
                     if slots[i].is_some() {
                         return Err(self.err(
                             Diagnostic::error(
-                                "rmod::relu::arity",
+                                code::RELU_ARITY,
                                 format!("input `{}` is given twice", n.name),
                             )
                             .with_label(n.span, "second value")
@@ -167,7 +169,7 @@ impl Evaluator<'_> {
         if let Some(i) = slots.iter().position(Option::is_none) {
             return Err(self.err(
                 Diagnostic::error(
-                    "rmod::relu::arity",
+                    code::RELU_ARITY,
                     format!(
                         "network `{}` takes {n_in} input(s); `{}` is missing",
                         f.name, names[i]
@@ -185,7 +187,7 @@ impl Evaluator<'_> {
         if lhs.len() != n_out {
             return Err(self.err(
                 Diagnostic::error(
-                    "rmod::relu::arity",
+                    code::RELU_ARITY,
                     format!(
                         "network `{}` has {n_out} output(s), the left side has {}",
                         f.name,
@@ -213,7 +215,7 @@ impl Evaluator<'_> {
                 [(c, a)] if *a == 1.0 && l.constant == 0.0 => out_cols.push(*c),
                 _ => {
                     return Err(self.err(
-                        Diagnostic::error("rmod::relu::output_not_variable", "a network output must be a single variable")
+                        Diagnostic::error(code::RELU_OUTPUT_NOT_VARIABLE, "a network output must be a single variable")
                             .with_label(e.span, "not a plain variable")
                             .with_help("introduce a variable for the output and use it here, e.g. `y = net(x)` and then constraints on `y`"),
                     ))

@@ -1,6 +1,8 @@
 //! Encoding one network use after the last statement: the input box, bounds (cache, method,
 //! context, self-check), the big-M rows and the output link.
 
+use rmod_diagnostics::code;
+
 use std::sync::Arc;
 
 use rmod_diagnostics::Diagnostic;
@@ -35,14 +37,14 @@ impl Evaluator<'_> {
             }
             if !lo.is_finite() || !hi.is_finite() {
                 return Err(self.err(
-                    Diagnostic::error("rmod::relu::unbounded_input", format!("input `{}` of network `{net_name}` is unbounded", names[i]))
+                    Diagnostic::error(code::RELU_UNBOUNDED_INPUT, format!("input `{}` of network `{net_name}` is unbounded", names[i]))
                         .with_label(e_span, format!("this expression has bounds [{lo}, {hi}]"))
                         .with_help(format!("bound the variables in this expression (e.g. `var x in [lo, hi]`) or give `input_bounds` in {path}")),
                 ));
             }
             if lo > hi + 1e-9 * (1.0 + hi.abs()) {
                 return Err(self.err(
-                    Diagnostic::error("rmod::relu::empty_input_box", format!("input `{}` of network `{net_name}` has no feasible value", names[i]))
+                    Diagnostic::error(code::RELU_EMPTY_INPUT_BOX, format!("input `{}` of network `{net_name}` has no feasible value", names[i]))
                         .with_label(e_span, format!("bounds intersect to [{lo}, {hi}]"))
                         .with_help(format!("the model's bounds on this expression do not meet the `input_bounds` of {path}")),
                 ));
@@ -71,7 +73,7 @@ impl Evaluator<'_> {
         let encoded = if hygiene.dropped > 0 {
             self.warn_once(
                 Diagnostic::warning(
-                    "rmod::relu::negligible_weights",
+                    code::RELU_NEGLIGIBLE_WEIGHTS,
                     format!(
                         "network `{net_name}`: {} weight(s) too small to matter in double precision over its input box were dropped (largest contribution {:.1e})",
                         hygiene.dropped, hygiene.largest
@@ -106,7 +108,7 @@ impl Evaluator<'_> {
             (M::Milp, Some(o)) => rmod_relu::BoundMethod::Milp(o, time_limit),
             _ => {
                 return Err(self.err(
-                    Diagnostic::error("rmod::relu::bounds_unavailable", format!("bounds \"{method_name}\" need a solver, and none was given to the compiler"))
+                    Diagnostic::error(code::RELU_BOUNDS_UNAVAILABLE, format!("bounds \"{method_name}\" need a solver, and none was given to the compiler"))
                         .with_label(span, "network use")
                         .with_help("run through the `rmod` command, which provides CBC, or use `option bounds = \"ia\";`"),
                 ))
@@ -155,7 +157,7 @@ impl Evaluator<'_> {
             if let Some(f) = rmod_relu::self_check(&encoded, &mut bounds.pre, &slo, &shi, 512) {
                 self.warn_once(
                     Diagnostic::warning(
-                        "rmod::relu::bound_check",
+                        code::RELU_BOUND_CHECK,
                         format!(
                             "network `{net_name}`: {} bound(s) cut off a true activation at a sample point (first: layer {} neuron {}, pre-activation {:.6e} outside [{:.6e}, {:.6e}]); from layer {} on, interval bounds are used",
                             f.neurons, f.layer + 1, f.neuron + 1, f.value, f.bounds.0, f.bounds.1, f.layer + 1
@@ -196,7 +198,7 @@ impl Evaluator<'_> {
         if !enc.large_m.is_empty() {
             let worst = enc.large_m.iter().map(|n| n.m).fold(0.0, f64::max);
             self.warn_once(
-                Diagnostic::warning("rmod::relu::large_big_m", format!("{} neuron(s) of network `{net_name}` have big-M values above 1e4 (largest {worst:.3e})", enc.large_m.len()))
+                Diagnostic::warning(code::RELU_LARGE_BIG_M, format!("{} neuron(s) of network `{net_name}` have big-M values above 1e4 (largest {worst:.3e})", enc.large_m.len()))
                     .with_label(span, "in this use")
                     .with_help("tighten the input bounds, or retrain with regularization; large M values make CBC slow and numerically fragile"),
             );

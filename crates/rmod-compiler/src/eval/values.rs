@@ -1,6 +1,8 @@
 //! The values evaluation computes (sets, parameters, variables, data) and how keys and sets are
 //! shown in diagnostics.
 
+use rmod_diagnostics::code;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
@@ -67,7 +69,7 @@ pub(super) fn preview(set: &SetVal) -> String {
 
 pub(super) fn key_not_in_set(key: &[Elem], span: Span, name: &str, index: &SetVal) -> Diagnostic {
     Diagnostic::error(
-        "rmod::data::key_not_in_set",
+        code::DATA_KEY_NOT_IN_SET,
         format!(
             "key {} is not in the index set of {}",
             show_key(key),

@@ -1,6 +1,8 @@
 //! Syntax errors and recovery: the `unexpected_token` diagnostic with its helps, and skipping to
 //! the next statement.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::{Diagnostic, Label};
 
 use super::input::{SyntaxError, Tokens};
@@ -15,7 +17,7 @@ pub(super) fn expected(i: &Tokens, what: &str) -> nom::Err<SyntaxError> {
 pub(super) fn expected_diag(i: &Tokens, what: &str) -> Diagnostic {
     let found = i.peek();
     let d = Diagnostic::error(
-        "rmod::syntax::unexpected_token",
+        code::SYNTAX_UNEXPECTED_TOKEN,
         format!("expected {what}, found {}", found.describe()),
     )
     .with_label(i.span(), format!("expected {what}"));

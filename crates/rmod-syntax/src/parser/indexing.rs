@@ -1,6 +1,8 @@
 //! Set expressions (`A * B`, `1..n`, `{"a", "b"}`, `{i in I: ...}`) and indexing expressions
 //! `{i in I, (a, b) in P : filter}`.
 
+use rmod_diagnostics::code;
+
 use nom::combinator::opt;
 use nom::multi::{many0, separated_list1};
 use nom::sequence::preceded;
@@ -161,7 +163,7 @@ fn expr_to_set(i: &Tokens, e: Expr) -> Result<SetExpr, nom::Err<SyntaxError>> {
             })
         }
         _ => Err(SyntaxError::fail(
-            Diagnostic::error("rmod::syntax::expected_set", "expected a set")
+            Diagnostic::error(code::SYNTAX_EXPECTED_SET, "expected a set")
                 .with_label(e.span, "this is not a set")
                 .with_help(
                     "write a set name, a range `1..n`, a literal `{\"a\", \"b\"}` or a product `A * B`",

@@ -1,6 +1,8 @@
 //! The parser's nesting and chain limits: deeper input gets `rmod::syntax::too_deep` instead of
 //! overflowing the stack.
 
+use rmod_diagnostics::code;
+
 use rmod_diagnostics::Diagnostic;
 
 use super::input::{PResult, SyntaxError, Tokens};
@@ -20,7 +22,7 @@ pub(super) fn enter(i: &Tokens, depth: usize) -> Result<usize, nom::Err<SyntaxEr
         return Ok(depth + 1);
     }
     let d = Diagnostic::error(
-        "rmod::syntax::too_deep",
+        code::SYNTAX_TOO_DEEP,
         format!("expressions are nested more than {MAX_DEPTH} levels deep here"),
     )
     .with_label(i.span(), "too deep")
@@ -34,7 +36,7 @@ pub(super) fn chain(i: Tokens) -> PResult<()> {
         return Ok((i.with_operands(i.operands() + 1), ()));
     }
     let d = Diagnostic::error(
-        "rmod::syntax::too_deep",
+        code::SYNTAX_TOO_DEEP,
         format!("a statement chains more than {MAX_CHAIN} operands with binary operators"),
     )
     .with_label(i.span(), "too long")

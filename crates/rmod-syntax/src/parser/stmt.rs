@@ -1,6 +1,8 @@
 //! Statements: `set`, `param`, `var`, `net`, `subject to` (with its relation chain), `minimize`,
 //! `maximize` and `option`, each ended by `;`.
 
+use rmod_diagnostics::code;
+
 use nom::branch::alt;
 use nom::combinator::{cut, map, value};
 use nom::multi::many0;
@@ -48,7 +50,7 @@ pub(super) fn statement(i: Tokens) -> PResult<Stmt> {
 fn not_a_statement(i: Tokens) -> PResult<Stmt> {
     let d = match i.peek() {
         Tok::Ident(word) => Diagnostic::error(
-            "rmod::syntax::unexpected_token",
+            code::SYNTAX_UNEXPECTED_TOKEN,
             format!("expected a statement, found identifier `{word}`"),
         )
         .with_label(i.span(), "not the start of a statement")
@@ -260,7 +262,7 @@ fn relation(i: Tokens) -> PResult<(RelOp, Span)> {
         Tok::Punct("=" | "==") => RelOp::Eq,
         Tok::Punct(p @ ("<" | ">")) => {
             let d = Diagnostic::error(
-                "rmod::syntax::strict_inequality",
+                code::SYNTAX_STRICT_INEQUALITY,
                 format!("strict inequality `{p}` in a constraint"),
             )
             .with_label(i.span(), "a solver cannot enforce a strict inequality")
@@ -279,14 +281,14 @@ fn check_chain(i: &Tokens, rels: &[(RelOp, Span)]) -> Result<(), Err<SyntaxError
         [] => return Err(expected(i, "`<=`, `>=` or `=`")),
         [_] | [(RelOp::Le, _), (RelOp::Le, _)] | [(RelOp::Ge, _), (RelOp::Ge, _)] => return Ok(()),
         [(_, a), (_, b)] => Diagnostic::error(
-            "rmod::syntax::relation_chain",
+            code::SYNTAX_RELATION_CHAIN,
             "a ranged constraint needs two `<=` or two `>=`",
         )
         .with_label(*a, "first relation")
         .with_label(*b, "second relation")
         .with_help("write `lo <= expr <= hi`"),
         [_, _, (_, third), ..] => Diagnostic::error(
-            "rmod::syntax::relation_chain",
+            code::SYNTAX_RELATION_CHAIN,
             "a constraint has at most two relations",
         )
         .with_label(*third, "third relation")
