@@ -534,3 +534,20 @@ fn input_split_solves_the_same_model_and_says_what_it_did() {
     ]);
     assert!(stdout(&table).contains("split      "), "{}", stdout(&table));
 }
+
+#[test]
+fn explain_lists_every_option_of_the_table() {
+    let o = rmod(&["explain", "options"]);
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    for spec in rmod_ir::OPTIONS {
+        assert!(
+            text.contains(&format!("option {} = ", spec.name)),
+            "{}",
+            spec.name
+        );
+        let one = rmod(&["explain", spec.name]);
+        assert_eq!(code(&one), 0, "{}", spec.name);
+        assert!(stdout(&one).contains(spec.doc), "{}", spec.name);
+    }
+}

@@ -112,3 +112,25 @@ fn readme_options_table_is_generated() {
         "README's options table differs from rmod_ir::OPTIONS; run RMOD_BLESS=1 cargo test -p rmod-tests readme_options"
     );
 }
+
+/// Every path that ARCHITECTURE.md's "Where to change what" names exists (the newcomer test
+/// of the README stays true).
+#[test]
+fn architecture_paths_exist() {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE");
+    let section = &text[text.find("## Where to change what").expect("section")..];
+    let mut n = 0;
+    for (i, part) in section.split('`').enumerate() {
+        let looks_like_path = part.starts_with("crates/")
+            || part.starts_with("grammar/")
+            || part.starts_with("tests/");
+        if i % 2 == 1 && looks_like_path {
+            assert!(
+                root().join(part).exists(),
+                "ARCHITECTURE.md names `{part}`, which does not exist"
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 20, "only {n} paths found");
+}

@@ -95,6 +95,7 @@ pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileO
     req.options = options;
     req.oracle = Some(&oracle);
     req.run_started = Some(run_started());
+    req.backends = rmod_solver::BACKENDS;
     if !m.no_cache {
         req.cache = Some(&cache);
     }

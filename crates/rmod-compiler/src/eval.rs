@@ -68,6 +68,8 @@ pub struct Evaluator<'a> {
     deadline: Option<Instant>,
     /// when the run started (see [`crate::CompileRequest::run_started`])
     pub run_started: Option<Instant>,
+    /// the backends the caller can run (see `CompileRequest::backends`)
+    pub backends: &'a [rmod_ir::SolverKind],
     cli_options: Vec<(String, String)>,
 }
 
@@ -106,6 +108,7 @@ impl<'a> Evaluator<'a> {
             pending: Vec::new(),
             deadline: None,
             run_started: None,
+            backends: rmod_ir::SolverKind::ALL,
             cli_options: cli_options.to_vec(),
         }
     }

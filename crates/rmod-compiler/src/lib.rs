@@ -73,6 +73,9 @@ pub struct CompileRequest<'a> {
     /// when the run started: with `option time_limit`, bound tightening ends by
     /// [`BOUND_SHARE`] of it (unless `option bound_budget` ends it sooner)
     pub run_started: Option<std::time::Instant>,
+    /// the solver backends the caller can run (`option solver` naming another is an error);
+    /// every backend by default (a library user without a solver never runs one)
+    pub backends: &'a [rmod_ir::SolverKind],
 }
 
 /// The share of `option time_limit` that bound tightening may use by default (counted from the
@@ -90,6 +93,7 @@ impl<'a> CompileRequest<'a> {
             oracle: None,
             cache: None,
             run_started: None,
+            backends: rmod_ir::SolverKind::ALL,
         }
     }
 }
@@ -143,7 +147,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     // cheap option checks before evaluation
     for (k, v) in &req.options {
         let mut scratch = rmod_ir::Options::default();
-        if let Err((msg, help, code)) = apply_option(&mut scratch, k, &parse_cli_value(v)) {
+        let checked = apply_option(&mut scratch, k, &parse_cli_value(v))
+            .and_then(|()| options::check_backend(&scratch, req.backends));
+        if let Err((msg, help, code)) = checked {
             rdiags
                 .push(Diagnostic::error(code, format!("--option {k}={v}: {msg}")).with_help(help));
         }
@@ -162,6 +168,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         req.cache,
     );
     ev.run_started = req.run_started;
+    ev.backends = req.backends;
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
     let net_uses = std::mem::take(&mut ev.uses);

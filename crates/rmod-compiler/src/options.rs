@@ -46,3 +46,22 @@ pub fn apply_option(
         }
     }
 }
+
+/// An error when `options` name a solver backend that is not among `backends` (the ones the
+/// caller can run: HiGHS needs the `highs` build feature).
+pub fn check_backend(
+    options: &Options,
+    backends: &[rmod_ir::SolverKind],
+) -> Result<(), (String, String, rmod_diagnostics::Code)> {
+    if backends.contains(&options.solver) {
+        return Ok(());
+    }
+    Err((
+        format!(
+            "option `solver` = \"{}\": this rmod was built without it",
+            options.solver.as_str()
+        ),
+        "HiGHS is the cargo feature `highs`: build with `cargo build --release --features highs` (needs cmake and libclang), or use `option solver = \"cbc\"`".to_string(),
+        code::RESOLVE_BAD_OPTION_VALUE,
+    ))
+}

@@ -118,3 +118,31 @@ fn overrides_and_options() {
     assert_eq!(m.options.time_limit, Some(5.0));
     assert_eq!(m.options.mip_gap, Some(0.01));
 }
+
+#[test]
+fn a_backend_the_caller_lacks_is_an_option_error() {
+    let files = BTreeMap::new();
+    let text = "var x in [0, 1]; minimize o: x; option solver = \"highs\";";
+    let mut req = CompileRequest::new("m.rmod", text, &files);
+    req.backends = &[rmod_ir::SolverKind::Cbc];
+    let out = compile(&req);
+    assert!(out.model.is_none());
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, code::RESOLVE_BAD_OPTION_VALUE);
+    assert!(d.message.contains("built without"), "{}", d.message);
+    // the same from the command line, and accepted where the backend exists
+    let mut req = CompileRequest::new("m.rmod", "var x in [0, 1]; minimize o: x;", &files);
+    req.backends = &[rmod_ir::SolverKind::Cbc];
+    req.options = vec![("solver".into(), "highs".into())];
+    assert_eq!(
+        compile(&req).diagnostics[0].code,
+        code::RESOLVE_BAD_OPTION_VALUE
+    );
+    req.backends = rmod_ir::SolverKind::ALL;
+    let out = compile(&req);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(
+        out.model.map(|m| m.options.solver),
+        Some(rmod_ir::SolverKind::Highs)
+    );
+}

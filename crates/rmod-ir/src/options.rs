@@ -213,7 +213,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         name: "mip_gap",
         ty: OptionType::Gap,
-        default: "the solver's",
+        default: "0 (prove the optimum)",
         example: "1e-4",
         doc: "relative gap at which the solver may stop",
     },

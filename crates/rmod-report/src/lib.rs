@@ -360,7 +360,7 @@ pub fn render_table(r: &Report) -> String {
         let mut hidden = 0;
         for (c, v) in m.columns.iter().zip(&s.values) {
             let v = clean_value(*v, c.kind);
-            let generated = c.origin.decl.contains('.');
+            let generated = !c.origin.is_model();
             if (v == 0.0 || generated) && !r.show_all {
                 hidden += 1;
                 continue;

@@ -68,6 +68,15 @@ fn better(model: &Model, a: f64, b: f64) -> bool {
     }
 }
 
+/// The end of the run: `option time_limit` counts from the run's start, compilation and bound
+/// tightening included (one clock for every phase).
+pub fn deadline(model: &Model, run_started: Instant) -> Option<Instant> {
+    model
+        .options
+        .time_limit
+        .map(|t| run_started + std::time::Duration::from_secs_f64(t.clamp(0.0, 1e9)))
+}
+
 /// Seconds left before `deadline` (`None`: no limit).
 fn remaining(deadline: Option<Instant>) -> Option<f64> {
     deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64())

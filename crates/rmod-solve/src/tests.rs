@@ -209,3 +209,17 @@ fn a_limit_without_a_feasible_point_keeps_the_exact_point_at_the_solvers_inputs(
     assert_eq!(o.solution.status, Status::NoSolution);
     assert!(o.solution.values.is_empty());
 }
+
+#[test]
+fn the_deadline_counts_from_the_run_start() {
+    let mut m = rmod_ir::Model::default();
+    let t0 = std::time::Instant::now();
+    assert_eq!(crate::deadline(&m, t0), None);
+    m.options.time_limit = Some(30.0);
+    assert_eq!(
+        crate::deadline(&m, t0),
+        Some(t0 + std::time::Duration::from_secs(30))
+    );
+    m.options.time_limit = Some(0.0);
+    assert_eq!(crate::deadline(&m, t0), Some(t0));
+}

@@ -43,12 +43,16 @@ pub fn is_feasible(model: &Model, x: &[f64]) -> bool {
     x.len() == model.columns.len() && model.scaled_violation(x) <= FEAS_TOL
 }
 
-/// Whether this build has the backend (HiGHS needs the `highs` cargo feature).
+/// The backends of this build (HiGHS needs the `highs` cargo feature).
+#[cfg(feature = "highs")]
+pub const BACKENDS: &[SolverKind] = &[SolverKind::Cbc, SolverKind::Highs];
+/// The backends of this build (HiGHS needs the `highs` cargo feature).
+#[cfg(not(feature = "highs"))]
+pub const BACKENDS: &[SolverKind] = &[SolverKind::Cbc];
+
+/// Whether this build has the backend.
 pub fn has_backend(solver: SolverKind) -> bool {
-    match solver {
-        SolverKind::Cbc => true,
-        SolverKind::Highs => cfg!(feature = "highs"),
-    }
+    BACKENDS.contains(&solver)
 }
 
 /// The message for a backend this build lacks.

@@ -1,4 +1,5 @@
-//! `rmod explain`: the text of a diagnostic code, or the list of all codes.
+//! `rmod explain`: the text of a diagnostic code, the list of all codes, or the options
+//! (`rmod explain options`, `rmod explain OPTION`) from rmod-ir's option table.
 
 use std::io::Write;
 
@@ -9,6 +10,16 @@ pub fn command(code: Option<&str>) -> u8 {
         None => {
             for c in rmod_diagnostics::CODES {
                 outln!("{}", c.code);
+            }
+            0
+        }
+        Some("options") => {
+            outln!("{}", options_text());
+            0
+        }
+        Some(name) if rmod_ir::option_spec(name).is_some() => {
+            if let Some(o) = rmod_ir::option_spec(name) {
+                outln!("{}", option_text(o));
             }
             0
         }
@@ -26,10 +37,34 @@ pub fn command(code: Option<&str>) -> u8 {
                 let names = rmod_diagnostics::CODES.iter().map(|c| c.code);
                 match rmod_diagnostics::did_you_mean(code, names) {
                     Some(s) => errln!("unknown code `{code}`; did you mean `{s}`?"),
-                    None => errln!("unknown code `{code}`; `rmod explain` lists all codes"),
+                    None => errln!(
+                        "unknown code `{code}`; `rmod explain` lists all codes, `rmod explain options` all options"
+                    ),
                 }
                 EXIT_USAGE
             }
         },
     }
+}
+
+/// One option as `rmod explain` shows it.
+fn option_text(o: &rmod_ir::OptionSpec) -> String {
+    format!(
+        "option {} = {};\n    accepts: {}\n    default: {}\n    {}",
+        o.name,
+        o.example,
+        o.ty.needs(),
+        o.default,
+        o.doc
+    )
+}
+
+/// Every option of the table, then the CBC pass-through.
+fn options_text() -> String {
+    let mut parts: Vec<String> = rmod_ir::OPTIONS.iter().map(option_text).collect();
+    parts.push(
+        "option cbc.KEY = \"value\";\n    passes a parameter to CBC as it is (see `cbc -?`)"
+            .to_string(),
+    );
+    parts.join("\n\n")
 }

@@ -24,11 +24,7 @@ pub fn command(
         return EXIT_COMPILE;
     };
     let model = out.model.as_ref().expect("checked by load_model");
-    // one clock: `time_limit` counts from the start of the run, compilation included
-    let deadline = model
-        .options
-        .time_limit
-        .map(|t| run_started() + std::time::Duration::from_secs_f64(t.max(0.0)));
+    let deadline = rmod_solve::deadline(model, run_started());
     let name = m.model.display().to_string();
     let render = |solution: &rmod_ir::Solution, outcome: Option<&rmod_solve::Outcome>| {
         let verification = match outcome {

@@ -468,7 +468,10 @@ impl Evaluator<'_> {
             }
             _ => OptValue::Num(self.num(&d.value, &Vec::new())?),
         };
-        apply_option(&mut self.model.options, &d.key, &value).map_err(|(msg, help, code)| {
+        let options = &mut self.model.options;
+        let applied = apply_option(options, &d.key, &value)
+            .and_then(|()| crate::options::check_backend(options, self.backends));
+        applied.map_err(|(msg, help, code)| {
             let span = if code == code::RESOLVE_UNKNOWN_OPTION {
                 d.key_span
             } else {
