@@ -208,44 +208,32 @@ impl ParallelBounds {
         }
     }
 
-    fn in_process(
-        &self,
-        model: &Model,
-        objectives: &[Affine],
-        relax: bool,
-        time_limit: Option<f64>,
-        deadline: Option<Instant>,
-    ) -> Vec<Option<f64>> {
-        let mut out = Vec::with_capacity(objectives.len());
-        for (i, o) in objectives.iter().enumerate() {
+    fn in_process(&self, b: &Batch) -> Vec<Option<f64>> {
+        let mut out = Vec::with_capacity(b.objectives.len());
+        for (i, o) in b.objectives.iter().enumerate() {
             out.push(
-                rmod_solver::problem_time_limit(time_limit, deadline)
-                    .and_then(|l| rmod_solver::min_bound(model, o, relax, l)),
+                rmod_solver::problem_time_limit(b.time_limit, b.deadline)
+                    .and_then(|l| rmod_solver::min_bound(b.model, o, b.relax, l)),
             );
             self.tick(i + 1);
         }
         out
     }
 
-    fn in_workers(
-        &self,
-        model: &Model,
-        objectives: &[Affine],
-        relax: bool,
-        time_limit: Option<f64>,
-        deadline: Option<Instant>,
-        workers: usize,
-    ) -> Option<Vec<Option<f64>>> {
+    fn in_workers(&self, b: &Batch, workers: usize) -> Option<Vec<Option<f64>>> {
         let exe = std::env::current_exe().ok()?;
-        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
+        let left = b
+            .deadline
+            .map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
         let mut children = Vec::new();
         for w in 0..workers {
-            let chunk: Vec<(usize, &Affine)> = objectives
+            let chunk: Vec<(usize, &Affine)> = b
+                .objectives
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| i % workers == w)
                 .collect();
-            let batch = write_batch(model, &chunk, relax, time_limit, left);
+            let batch = write_batch(b.model, &chunk, b.relax, b.time_limit, left);
             let mut child = spawn(&exe)?;
             let mut stdin = child.stdin.take()?;
             // write from a thread: a large batch must not block on a full pipe
@@ -253,7 +241,7 @@ impl ParallelBounds {
             children.push((child, writer));
         }
         let done = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<f64>>> = Mutex::new(vec![None; objectives.len()]);
+        let results: Mutex<Vec<Option<f64>>> = Mutex::new(vec![None; b.objectives.len()]);
         let ok = std::thread::scope(|s| {
             let handles: Vec<_> = children
                 .iter_mut()
@@ -290,8 +278,18 @@ impl ParallelBounds {
             all_ok &= child.wait().map(|s| s.success()).unwrap_or(false);
         }
         let results = results.into_inner().ok()?;
-        (all_ok && done.load(Ordering::Relaxed) == objectives.len()).then_some(results)
+        (all_ok && done.load(Ordering::Relaxed) == b.objectives.len()).then_some(results)
     }
+}
+
+/// One layer's bound problems, as the oracle received them.
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    model: &'a Model,
+    objectives: &'a [Affine],
+    relax: bool,
+    time_limit: Option<f64>,
+    deadline: Option<Instant>,
 }
 
 fn spawn(exe: &PathBuf) -> Option<std::process::Child> {
@@ -324,15 +322,20 @@ impl rmod_ir::BoundOracle for ParallelBounds {
             self.tick(objectives.len());
             return v;
         }
+        let batch = Batch {
+            model,
+            objectives,
+            relax,
+            time_limit,
+            deadline,
+        };
         if workers > 1 && objectives.len() >= MIN_PARALLEL {
-            if let Some(v) =
-                self.in_workers(model, objectives, relax, time_limit, deadline, workers)
-            {
+            if let Some(v) = self.in_workers(&batch, workers) {
                 return v;
             }
             // a worker failed: fall back to this process (bounds stay valid either way)
         }
-        self.in_process(model, objectives, relax, time_limit, deadline)
+        self.in_process(&batch)
     }
 
     fn layer_started(&self, layer: usize, layers: usize, problems: usize) {
