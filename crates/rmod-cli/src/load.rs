@@ -10,8 +10,9 @@ use rmod_compiler::{compile, CompileOutput, CompileRequest, Loader};
 use rmod_diagnostics::{Diagnostic, Sources};
 
 use crate::args::{Cli, ModelArgs};
+use crate::bounds::{self, ParallelBounds};
 use crate::output::Printer;
-use crate::{bounds, run_started};
+use crate::run_started;
 
 pub struct FsLoader {
     pub base: PathBuf,
@@ -52,7 +53,35 @@ pub fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<
 
 /// Reads and compiles a model, printing diagnostics; `None` when it did not compile (or warnings are denied).
 pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileOutput, f64)> {
-    let started = Instant::now();
+    with_request(m, p, |req, oracle, p| {
+        let started = Instant::now();
+        let out = compile(req);
+        let secs = started.elapsed().as_secs_f64();
+        compiled(cli, oracle, &out, p).then_some((out, secs))
+    })
+    .flatten()
+}
+
+/// After a compilation: clears the progress bar and prints the diagnostics; whether the run
+/// goes on (the model compiled, and no warning is denied).
+pub fn compiled(cli: &Cli, oracle: &ParallelBounds, out: &CompileOutput, p: &mut Printer) -> bool {
+    oracle.finish();
+    p.emit(&out.diagnostics, &out.sources);
+    if out.model.is_none() || (cli.deny_warnings && p.n_warnings > 0) {
+        p.finish(&out.sources);
+        return false;
+    }
+    true
+}
+
+/// Reads the model file and the `--option`/`-D` flags into a compile request (with the file
+/// loader, the bound cache and the bound problems' worker processes) and hands it to `f`;
+/// `None` (diagnostics printed) when the file or a flag is unusable.
+pub fn with_request<R>(
+    m: &ModelArgs,
+    p: &mut Printer,
+    f: impl FnOnce(&CompileRequest, &ParallelBounds, &mut Printer) -> R,
+) -> Option<R> {
     let text = match std::fs::read_to_string(&m.model) {
         Ok(t) => t,
         Err(e) => {
@@ -99,13 +128,5 @@ pub fn load_model(cli: &Cli, m: &ModelArgs, p: &mut Printer) -> Option<(CompileO
     if !m.no_cache {
         req.cache = Some(&cache);
     }
-    let out = compile(&req);
-    oracle.finish();
-    let secs = started.elapsed().as_secs_f64();
-    p.emit(&out.diagnostics, &out.sources);
-    if out.model.is_none() || (cli.deny_warnings && p.n_warnings > 0) {
-        p.finish(&out.sources);
-        return None;
-    }
-    Some((out, secs))
+    Some(f(&req, &oracle, p))
 }

@@ -18,10 +18,12 @@ use rmod_diagnostics::Diagnostic;
 use rmod_ir::{Model, Sense, Solution, Status};
 
 mod checks;
+mod run;
 #[cfg(test)]
 mod tests;
 
 pub use checks::{bound_violations, BoundViolation};
+pub use run::{run, Hooks, Run};
 
 /// `option input_split` when the model does not set it: this many cells for models whose
 /// networks have at most two input variables and at most [`AUTO_SPLIT_SIZE`] columns and rows.

@@ -1,13 +1,26 @@
-//! `rmod solve`: compile, hand the model to the solve policy under the run's clock, keep the
-//! latest rendering for an interrupt, and write the report.
+//! `rmod solve`: hand the request to the one pipeline (`rmod_solve::run`), print what it
+//! reports on the way, keep the latest rendering for an interrupt, and write the report.
 
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
+
+use rmod_compiler::{CompileOutput, NetUse};
+use rmod_ir::{Model, Solution, Status};
+use rmod_solve::Outcome;
 
 use crate::args::{Cli, Format, ModelArgs};
 use crate::interrupt;
-use crate::load::load_model;
+use crate::load::{compiled, with_request};
 use crate::output::{net_lines, write_output, Printer};
 use crate::{run_started, EXIT_COMPILE, EXIT_INTERNAL, EXIT_LIMIT_NO_POINT, EXIT_LIMIT_POINT};
+
+/// How the report is shown.
+struct View<'a> {
+    name: &'a str,
+    format: &'a Format,
+    all: bool,
+    timings: bool,
+}
 
 pub fn command(
     cli: &Cli,
@@ -19,88 +32,135 @@ pub fn command(
     p: &mut Printer,
 ) -> u8 {
     interrupt::install(output.clone());
-    let Some((out, compile_s)) = load_model(cli, m, p) else {
-        interrupt::finishing();
-        return EXIT_COMPILE;
-    };
-    let model = out.model.as_ref().expect("checked by load_model");
-    let deadline = rmod_solve::deadline(model, run_started());
     let name = m.model.display().to_string();
-    let render = |solution: &rmod_ir::Solution, outcome: Option<&rmod_solve::Outcome>| {
-        let verification = match outcome {
-            Some(o) => o.verification.clone(),
-            None => solution
-                .status
-                .has_point()
-                .then(|| rmod_compiler::verify(model, &out.net_uses, &solution.values)),
+    let view = View {
+        name: &name,
+        format,
+        all: *all,
+        timings: *timings,
+    };
+    let code = with_request(m, p, |req, oracle, p| {
+        let p = RefCell::new(p);
+        let compile_s = Cell::new(0.0);
+        let on_compiled = |out: &CompileOutput, secs: f64| {
+            compile_s.set(secs);
+            let go_on = compiled(cli, oracle, out, &mut p.borrow_mut());
+            if let (true, Some(model)) = (go_on, &out.model) {
+                // until the first point: an interrupt writes a report without one
+                let nothing = Solution::without_point(Status::NoSolution);
+                let text = render(&view, model, &out.net_uses, secs, &nothing, None);
+                interrupt::offer(text, EXIT_LIMIT_NO_POINT);
+            }
+            go_on
         };
-        let (nets, uses) = net_lines(&out.net_uses, verification.as_ref());
-        let start_s = outcome.map_or(0.0, |o| o.start_seconds);
-        let report = rmod_report::Report {
-            model_name: &name,
+        // an interrupt writes the best point so far (see `interrupt`)
+        let on_point = |out: &CompileOutput, s: &Solution| {
+            if let Some(model) = &out.model {
+                let mut interrupted = s.clone();
+                interrupted.status = Status::Feasible;
+                interrupted.best_bound = None;
+                let text = render(
+                    &view,
+                    model,
+                    &out.net_uses,
+                    compile_s.get(),
+                    &interrupted,
+                    None,
+                );
+                interrupt::offer(text, EXIT_LIMIT_POINT);
+            }
+        };
+        let hooks = rmod_solve::Hooks {
+            compiled: &on_compiled,
+            point: &on_point,
+        };
+        let run = rmod_solve::run(req, run_started(), &hooks);
+        interrupt::finishing();
+        let (Some(outcome), Some(model)) = (&run.outcome, &run.compiled.model) else {
+            return EXIT_COMPILE;
+        };
+        let p = &mut **p.borrow_mut();
+        p.emit(&outcome.diagnostics, &run.compiled.sources);
+        p.finish(&run.compiled.sources);
+        let solution = &outcome.solution;
+        let uses = &run.compiled.net_uses;
+        let text = render(
+            &view,
             model,
+            uses,
+            run.compile_seconds,
             solution,
-            timings: vec![
-                ("compile", compile_s),
-                ("start", start_s),
-                ("solve", solution.seconds),
-                ("total", run_started().elapsed().as_secs_f64()),
-            ],
-            repaired: outcome.and_then(|o| o.repaired.clone()),
-            incumbent: outcome
-                .and_then(|o| o.start.as_ref())
-                .map(|i| rmod_report::Start {
-                    objective: i.objective,
-                    source: i.source,
-                    candidates: i.candidates,
-                    feasible: i.feasible,
-                }),
-            unproven: match outcome {
-                Some(o) => o.unproven.clone(),
-                None => {
-                    vec!["interrupted (Ctrl-C or SIGTERM): the best point found so far".to_string()]
-                }
-            },
-            json_timings: *timings,
-            show_all: *all,
-            nets,
-            net_uses: uses,
-            polish: verification
-                .as_ref()
-                .filter(|_| !out.net_uses.is_empty())
-                .map(|v| rmod_report::Polish {
-                    objective: v.exact_objective,
-                    max_violation: v.max_violation,
-                }),
-        };
-        match format {
-            Format::Table => rmod_report::render_table(&report),
-            Format::Json => rmod_report::render_json(&report),
-            Format::Csv => rmod_report::render_csv(&report),
+            Some(outcome),
+        );
+        if !write_output(output.as_deref(), &text, p) {
+            return EXIT_INTERNAL;
         }
+        solution.status.exit_code() as u8
+    });
+    code.unwrap_or_else(|| {
+        interrupt::finishing();
+        EXIT_COMPILE
+    })
+}
+
+/// The report of a point: the outcome's, or (for an interrupt) the point verified here.
+fn render(
+    view: &View,
+    model: &Model,
+    net_uses: &[NetUse],
+    compile_s: f64,
+    solution: &Solution,
+    outcome: Option<&Outcome>,
+) -> String {
+    let verification = match outcome {
+        Some(o) => o.verification.clone(),
+        None => solution
+            .status
+            .has_point()
+            .then(|| rmod_compiler::verify(model, net_uses, &solution.values)),
     };
-    // an interrupt writes the best point so far (see `interrupt`)
-    let on_point = |s: &rmod_ir::Solution| {
-        let mut interrupted = s.clone();
-        interrupted.status = rmod_ir::Status::Feasible;
-        interrupted.best_bound = None;
-        interrupt::offer(render(&interrupted, None), EXIT_LIMIT_POINT);
+    let (nets, uses) = net_lines(net_uses, verification.as_ref());
+    let start_s = outcome.map_or(0.0, |o| o.start_seconds);
+    let report = rmod_report::Report {
+        model_name: view.name,
+        model,
+        solution,
+        timings: vec![
+            ("compile", compile_s),
+            ("start", start_s),
+            ("solve", solution.seconds),
+            ("total", run_started().elapsed().as_secs_f64()),
+        ],
+        repaired: outcome.and_then(|o| o.repaired.clone()),
+        incumbent: outcome
+            .and_then(|o| o.start.as_ref())
+            .map(|i| rmod_report::Start {
+                objective: i.objective,
+                source: i.source,
+                candidates: i.candidates,
+                feasible: i.feasible,
+            }),
+        unproven: match outcome {
+            Some(o) => o.unproven.clone(),
+            None => {
+                vec!["interrupted (Ctrl-C or SIGTERM): the best point found so far".to_string()]
+            }
+        },
+        json_timings: view.timings,
+        show_all: view.all,
+        nets,
+        net_uses: uses,
+        polish: verification
+            .as_ref()
+            .filter(|_| !net_uses.is_empty())
+            .map(|v| rmod_report::Polish {
+                objective: v.exact_objective,
+                max_violation: v.max_violation,
+            }),
     };
-    // until the first point: an interrupt writes a report without one
-    let nothing = rmod_ir::Solution::without_point(rmod_ir::Status::NoSolution);
-    interrupt::offer(render(&nothing, None), EXIT_LIMIT_NO_POINT);
-    let settings = rmod_solve::Settings {
-        deadline,
-        on_point: Some(&on_point),
-    };
-    let outcome = rmod_solve::solve(model, &out.net_uses, &settings);
-    interrupt::finishing();
-    p.emit(&outcome.diagnostics, &out.sources);
-    p.finish(&out.sources);
-    let solution = &outcome.solution;
-    let text = render(solution, Some(&outcome));
-    if !write_output(output.as_deref(), &text, p) {
-        return EXIT_INTERNAL;
+    match view.format {
+        Format::Table => rmod_report::render_table(&report),
+        Format::Json => rmod_report::render_json(&report),
+        Format::Csv => rmod_report::render_csv(&report),
     }
-    solution.status.exit_code() as u8
 }
