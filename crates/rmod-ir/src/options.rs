@@ -271,7 +271,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         ty: OptionType::Choice(Incumbent::NAMES),
         default: "auto",
         example: "\"off\"",
-        doc: "the starting point: the LP point and completed samples, or none",
+        doc: "the starting point handed to the solver: the LP point and completed samples, or none (an optimum the solver claims is checked against them either way)",
     },
     OptionSpec {
         name: "relu_scaling",

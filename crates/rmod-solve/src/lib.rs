@@ -102,10 +102,20 @@ fn find_start(
     uses: &[NetUse],
     deadline: Option<Instant>,
 ) -> (Option<Incumbent>, Option<f64>) {
-    if model.options.incumbent == Some(rmod_ir::Incumbent::Off)
-        || uses.is_empty()
-        || model.n_integer() == 0
-    {
+    if model.options.incumbent == Some(rmod_ir::Incumbent::Off) {
+        return (None, None);
+    }
+    candidates(model, uses, deadline)
+}
+
+/// The best completed candidate point (the LP relaxation's point and samples of the
+/// networks' input boxes, each completed by forward passes) and the seconds the LP took.
+fn candidates(
+    model: &Model,
+    uses: &[NetUse],
+    deadline: Option<Instant>,
+) -> (Option<Incumbent>, Option<f64>) {
+    if uses.is_empty() || model.n_integer() == 0 {
         return (None, None);
     }
     // under a time limit, half of what is left (Clp counts CPU seconds, which run slower
@@ -189,7 +199,19 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     } else {
         rmod_solver::solve(&m, start_values)
     };
-    let mut out = finish(model, uses, solution, start);
+    // with `incumbent = "off"` the solver had no start; an optimum it claims is still checked
+    // against rmod's completed candidates, which must not beat it (a check that fires makes
+    // the status `feasible`, with the better point)
+    let (start, check) = match start {
+        None if solution.status == Status::Optimal => (None, candidates(model, uses, None).0),
+        s => (s, None),
+    };
+    let checked = check.is_some();
+    let mut out = finish(model, uses, solution, start.or(check));
+    if checked {
+        // not a start: the report's start line stays empty, `unproven` says what fired
+        out.start = None;
+    }
     out.start_seconds = start_seconds;
     if let Some(f) = settings
         .on_point

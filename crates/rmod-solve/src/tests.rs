@@ -223,3 +223,27 @@ fn the_deadline_counts_from_the_run_start() {
     m.options.time_limit = Some(0.0);
     assert_eq!(crate::deadline(&m, t0), Some(t0));
 }
+
+#[test]
+fn with_incumbent_off_a_claimed_optimum_is_still_checked_against_candidates() {
+    let out = compiled(&format!("{ABS_MODEL} option incumbent = \"off\";"));
+    let model = out.model.as_ref().expect("model");
+    // no start is handed to the solver ...
+    assert!(find_start(model, &out.net_uses, None).0.is_none());
+    // ... but the candidates exist, and one beats a wrong "optimal" x = 2 (|x| = 2)
+    let check = candidates(model, &out.net_uses, None)
+        .0
+        .expect("a candidate");
+    assert!(check.objective < 1.0, "{}", check.objective);
+    let o = finish(model, &out.net_uses, exact(&out, 2.0), Some(check.clone()));
+    assert_eq!(o.solution.status, Status::Feasible);
+    assert!(o.solution.objective.is_some_and(|v| v < 1.0));
+    // the true optimum stays optimal under the same check
+    let o = finish(model, &out.net_uses, exact(&out, 0.0), Some(check));
+    assert_eq!(o.solution.status, Status::Optimal);
+    // and the whole policy with incumbent off still proves the optimum 0
+    let o = solve(model, &out.net_uses, &Settings::default());
+    assert_eq!(o.solution.status, Status::Optimal);
+    assert!(o.start.is_none());
+    assert!(o.solution.objective.is_some_and(|v| v.abs() < 1e-9));
+}
