@@ -264,6 +264,13 @@ fn bound_options_are_checked() {
         ("incumbent=maybe", "\"auto\" or \"off\""),
         ("input_split=2.5", "whole number of cells"),
         ("input_split=-1", "whole number of cells"),
+        ("solver=gurobi", "\"cbc\" or \"highs\""),
+        ("solver=1", "\"cbc\" or \"highs\""),
+        ("threads=0", "whole number >= 1"),
+        ("threads=1.5", "whole number >= 1"),
+        ("mip_gap=-0.1", "relative gap >= 0"),
+        ("cbc.=1", "CBC parameter name"),
+        ("tim_limit=3", "did you mean `time_limit`"),
     ] {
         let o = rmod(&["check", "tests/models/corner.rmod", "--option", opt]);
         assert_eq!(code(&o), 1, "{opt}");

@@ -134,11 +134,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         for (k, v) in self.cli_options.clone() {
-            let _ = apply_option(
-                &mut self.model.options,
-                &k,
-                &crate::options::parse_cli_value(&v),
-            );
+            let _ = apply_option(&mut self.model.options, &k, &crate::OptValue::parse_cli(&v));
         }
         let secs = |t: f64| std::time::Duration::from_secs_f64(t.clamp(0.0, 1e9));
         let budget = self

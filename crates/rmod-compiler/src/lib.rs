@@ -22,7 +22,7 @@ use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
 pub use incumbent::{find_incumbent, Incumbent};
-pub use options::{apply_option, parse_cli_value, OptValue};
+pub use options::{apply_option, OptValue};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {
@@ -147,7 +147,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     // cheap option checks before evaluation
     for (k, v) in &req.options {
         let mut scratch = rmod_ir::Options::default();
-        let checked = apply_option(&mut scratch, k, &parse_cli_value(v))
+        let checked = apply_option(&mut scratch, k, &OptValue::parse_cli(v))
             .and_then(|()| options::check_backend(&scratch, req.backends));
         if let Err((msg, help, code)) = checked {
             rdiags

@@ -7,11 +7,6 @@ use rmod_diagnostics::did_you_mean;
 pub use rmod_ir::OptValue;
 use rmod_ir::{OptionError, Options, OPTIONS};
 
-/// Parses a command-line value: a number if it reads as one, else a string.
-pub fn parse_cli_value(s: &str) -> OptValue {
-    OptValue::parse_cli(s)
-}
-
 /// Applies one option; on error returns (message, help, code).
 pub fn apply_option(
     o: &mut Options,

@@ -202,8 +202,13 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     // with `incumbent = "off"` the solver had no start; an optimum it claims is still checked
     // against rmod's completed candidates, which must not beat it (a check that fires makes
     // the status `feasible`, with the better point)
+    // (only then: with `auto`, `find_start` already tried the same candidates), under the
+    // run's clock
+    let off = model.options.incumbent == Some(rmod_ir::Incumbent::Off);
     let (start, check) = match start {
-        None if solution.status == Status::Optimal => (None, candidates(model, uses, None).0),
+        None if off && solution.status == Status::Optimal => {
+            (None, candidates(model, uses, settings.deadline).0)
+        }
         s => (s, None),
     };
     let checked = check.is_some();

@@ -38,10 +38,9 @@ fn row(coeffs: Vec<(u32, f64)>, lo: f64, hi: f64) -> Row {
     }
 }
 
-#[test]
-fn knapsack_is_optimal() {
-    // max 5a + 4b + 3c, 2a + 3b + c <= 5, binaries: best a + c = 8 ... and a+b (cost 5) = 9
-    let m = Model {
+/// Three binaries with `2a + 3b + c <= 5`, no objective.
+fn knapsack_rows() -> Model {
+    Model {
         columns: vec![
             col(0.0, 1.0, ColKind::Binary),
             col(0.0, 1.0, ColKind::Binary),
@@ -52,13 +51,22 @@ fn knapsack_is_optimal() {
             f64::NEG_INFINITY,
             5.0,
         )],
+        objective: None,
+        options: Options::default(),
+    }
+}
+
+#[test]
+fn knapsack_is_optimal() {
+    // max 5a + 4b + 3c, 2a + 3b + c <= 5, binaries: best a + c = 8 ... and a+b (cost 5) = 9
+    let m = Model {
         objective: Some(Objective {
             name: "z".into(),
             sense: Sense::Maximize,
             coeffs: vec![(0, 5.0), (1, 4.0), (2, 3.0)],
             constant: 1.0,
         }),
-        options: Options::default(),
+        ..knapsack_rows()
     };
     for backend in backends() {
         let mut m = m.clone();
@@ -172,20 +180,7 @@ fn ranged_and_equality_rows_and_certified_bounds() {
 fn oracle_threads_agree() {
     use rmod_ir::BoundOracle;
     for backend in backends() {
-        let mut m = Model {
-            columns: vec![
-                col(0.0, 1.0, ColKind::Binary),
-                col(0.0, 1.0, ColKind::Binary),
-                col(0.0, 1.0, ColKind::Binary),
-            ],
-            rows: vec![row(
-                vec![(0, 2.0), (1, 3.0), (2, 1.0)],
-                f64::NEG_INFINITY,
-                5.0,
-            )],
-            objective: None,
-            options: Options::default(),
-        };
+        let mut m = knapsack_rows();
         m.options.solver = backend;
         let objs: Vec<rmod_ir::Affine> = (0..7)
             .map(|k| rmod_ir::Affine {
