@@ -13,13 +13,6 @@ pub use render::{render_human, render_json, render_json_all};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Code(&'static str);
 
-impl Code {
-    /// The code's text, e.g. `rmod::resolve::unknown_name`.
-    pub const fn as_str(self) -> &'static str {
-        self.0
-    }
-}
-
 impl PartialEq<Code> for &str {
     fn eq(&self, other: &Code) -> bool {
         *self == other.0

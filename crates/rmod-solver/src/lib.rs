@@ -50,11 +50,6 @@ pub const BACKENDS: &[SolverKind] = &[SolverKind::Cbc, SolverKind::Highs];
 #[cfg(not(feature = "highs"))]
 pub const BACKENDS: &[SolverKind] = &[SolverKind::Cbc];
 
-/// Whether this build has the backend.
-pub fn has_backend(solver: SolverKind) -> bool {
-    BACKENDS.contains(&solver)
-}
-
 /// The message for a backend this build lacks.
 pub const NO_HIGHS: &str = "this rmod was built without HiGHS: build it with `--features highs` (needs cmake), or use `option solver = \"cbc\"`";
 

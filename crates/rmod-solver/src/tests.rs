@@ -6,11 +6,7 @@ use rmod_ir::*;
 
 /// The backends of this build.
 fn backends() -> Vec<SolverKind> {
-    SolverKind::ALL
-        .iter()
-        .copied()
-        .filter(|s| has_backend(*s))
-        .collect()
+    BACKENDS.to_vec()
 }
 
 fn col(lo: f64, hi: f64, kind: ColKind) -> Column {
