@@ -22,6 +22,7 @@ mod regions;
 mod rng;
 mod scale;
 mod selfcheck;
+mod tojson;
 
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::Affine;

@@ -444,3 +444,23 @@ fn cell_tightening_keeps_every_true_activation_of_the_cell() {
     assert!(fixed > 0, "no binary was fixed in any cell");
     assert!(smaller > 0, "no big-M row was tightened in any cell");
 }
+
+#[test]
+fn to_json_reads_back_to_the_same_network() {
+    let mut rng = Lcg(11);
+    for k in 0..40 {
+        let mut net = random_net(&mut rng, 1 + k % 3);
+        if k % 2 == 0 {
+            let n = net.n_inputs();
+            net.inputs = Some((0..n).map(|i| format!("x\"{i}")).collect());
+            net.outputs = Some(vec!["y".into()]);
+            net.input_bounds = Some((0..n).map(|i| (-1.0 - i as f64, 0.1 + 0.2)).collect());
+        }
+        net.layers[0].bias[0] = 1e-300 * rng.unit();
+        let text = net.to_json(Some(&serde_json::json!({"source": "test"})));
+        let (back, diags) = parse(FileId(0), "n.json", &text);
+        assert!(diags.is_empty(), "{diags:?}\n{text}");
+        assert_eq!(back.expect("parses"), net);
+        assert_eq!(text, net.to_json(Some(&serde_json::json!({"source": "test"}))));
+    }
+}
