@@ -6,6 +6,7 @@ mod cli;
 mod docs;
 mod examples;
 mod export;
+mod onnx;
 mod relu;
 mod robustness;
 mod torture;

@@ -20,6 +20,12 @@ impl Loader for FsLoader {
     fn load(&self, path: &str) -> Result<String, String> {
         std::fs::read_to_string(self.base.join(path)).map_err(|e| e.kind().to_string())
     }
+    fn load_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.base.join(path)).map_err(|e| e.kind().to_string())
+    }
+    fn exists(&self, path: &str) -> bool {
+        self.base.join(path).is_file()
+    }
     fn display_name(&self, path: &str) -> String {
         format!("{}/{path}", self.shown)
     }

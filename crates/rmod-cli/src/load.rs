@@ -22,6 +22,12 @@ impl Loader for FsLoader {
     fn load(&self, path: &str) -> Result<String, String> {
         std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
     }
+    fn load_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.base.join(path)).map_err(|e| e.to_string())
+    }
+    fn exists(&self, path: &str) -> bool {
+        self.base.join(path).is_file()
+    }
     fn display_name(&self, path: &str) -> String {
         self.base.join(path).display().to_string()
     }

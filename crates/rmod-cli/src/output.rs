@@ -92,7 +92,7 @@ pub fn text_or_diagnostics(
 
 /// Writes `text` to `path` through a temporary file beside it and a rename, so that the file
 /// is never seen half-written (an interrupt may end the run at any time).
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());

@@ -27,6 +27,14 @@ pub use options::{apply_option, OptValue};
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {
     fn load(&self, path: &str) -> Result<String, String>;
+    /// The bytes of a file (a network file may be binary ONNX); by default the text's bytes.
+    fn load_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.load(path).map(String::into_bytes)
+    }
+    /// Whether a file exists (for the optional sidecar `NAME.onnx.bounds.json`); by default no.
+    fn exists(&self, _path: &str) -> bool {
+        false
+    }
     /// The name shown in diagnostics for a path.
     fn display_name(&self, path: &str) -> String {
         path.to_string()

@@ -1,4 +1,4 @@
-//! Fuzzes rmod's three text inputs (model text, relu-net JSON, CSV data) on the stable toolchain: a deterministic mutation engine, and one function per input that compiles or parses it and renders every diagnostic.
+//! Fuzzes rmod's inputs (model text, relu-net JSON, ONNX protobuf, CSV data) on the stable toolchain: a deterministic mutation engine, and one function per input that compiles or parses it and renders every diagnostic.
 //!
 //! The binary `rmod-fuzz TARGET` mutates the repository's examples in-process and reports
 //! panics and hangs; the unit tests run a bounded number of executions over built-in seeds.
@@ -33,16 +33,19 @@ pub enum Target {
     Net,
     /// CSV data (`csv(...)` parameters and `rmod train`)
     Csv,
+    /// ONNX network files (protobuf)
+    Onnx,
 }
 
 impl Target {
-    pub const ALL: [Target; 3] = [Target::Model, Target::Net, Target::Csv];
+    pub const ALL: [Target; 4] = [Target::Model, Target::Net, Target::Csv, Target::Onnx];
 
     pub fn parse(name: &str) -> Option<Target> {
         match name {
             "model" => Some(Target::Model),
             "net" => Some(Target::Net),
             "csv" => Some(Target::Csv),
+            "onnx" => Some(Target::Onnx),
             _ => None,
         }
     }
@@ -51,6 +54,7 @@ impl Target {
             Target::Model => "model",
             Target::Net => "net",
             Target::Csv => "csv",
+            Target::Onnx => "onnx",
         }
     }
     /// The file extension of its seeds.
@@ -59,6 +63,7 @@ impl Target {
             Target::Model => "rmod",
             Target::Net => "json",
             Target::Csv => "csv",
+            Target::Onnx => "onnx",
         }
     }
     /// One execution: [`run_model_with`] (with `files`), [`run_net`] or [`run_csv`].
@@ -67,6 +72,7 @@ impl Target {
             Target::Model => run_model_with(bytes, files),
             Target::Net => run_net(bytes),
             Target::Csv => run_csv(bytes),
+            Target::Onnx => run_onnx(bytes),
         }
     }
 }
@@ -194,6 +200,24 @@ pub fn run_net(bytes: &[u8]) -> Summary {
     files.insert("n.json".to_string(), text);
     let out = compile(&CompileRequest::new("m.rmod", &model, &files));
     acc.compiled(&out);
+    acc.finish()
+}
+
+/// Reads `bytes` as an ONNX network with [`rmod_onnx::read`]; when it is valid, runs a
+/// forward pass and interval bounds and checks that writing it and reading it back is exact
+/// (a difference panics: a finding). Renders every diagnostic.
+pub fn run_onnx(bytes: &[u8]) -> Summary {
+    let mut acc = Acc::new();
+    let (imp, diags) = rmod_onnx::read("n.onnx", bytes, None);
+    acc.add("onnx", &diags, &Sources::default());
+    if let Some(imp) = imp {
+        acc.sig.num(exercise(&imp.net));
+        let back = rmod_onnx::read("back.onnx", &rmod_onnx::write(&imp.net), None).0;
+        assert!(
+            back.is_some_and(|b| b.net == imp.net),
+            "writing the network and reading it back changed it"
+        );
+    }
     acc.finish()
 }
 
@@ -568,6 +592,14 @@ pub fn builtin_seeds(target: Target) -> Vec<Vec<u8>> {
         Target::Model => MODEL_SEEDS,
         Target::Net => NET_SEEDS,
         Target::Csv => CSV_SEEDS,
+        // ONNX seeds: the JSON seeds that are valid networks, written as ONNX
+        Target::Onnx => {
+            return NET_SEEDS
+                .iter()
+                .filter_map(|s| rmod_relu::parse(rmod_diagnostics::FileId(0), "n.json", s).0)
+                .map(|n| rmod_onnx::write(&n))
+                .collect()
+        }
     };
     list.iter().map(|s| s.as_bytes().to_vec()).collect()
 }

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use rmod_fuzz::{builtin_seeds, default_files, Files, Mutator, Target};
 
 const USAGE: &str = "\
-usage: rmod-fuzz model|net|csv [--runs N] [--seconds S] [--seed K] [--corpus DIR...]
+usage: rmod-fuzz model|net|csv|onnx [--runs N] [--seconds S] [--seed K] [--corpus DIR...]
 
 Runs every seed once, then N mutated inputs (default 20000; with --seconds and no --runs, until
 the time is up), each compiled or parsed in-process with every diagnostic rendered.
-Seeds: the built-in ones plus *.rmod (model), *.json (net) or *.csv (csv) files up to 64 KiB
+Seeds: the built-in ones plus *.rmod (model), *.json (net), *.csv (csv) or *.onnx (onnx) files up to 64 KiB
 under examples/ and tests/ (and benches/nets for net), or under the --corpus directories
 instead (where TARGET-*.txt files count too: `--corpus target/fuzz-crashes --runs 0` replays
 saved inputs). Panicking inputs go to target/fuzz-crashes/TARGET-<n>.txt, inputs running
@@ -65,9 +65,11 @@ fn value<'a>(it: &mut ArgIter<'a>, flag: &str) -> Result<&'a String, String> {
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut it = args.iter().peekable();
-    let name = it.next().ok_or("missing TARGET (model, net or csv)")?;
+    let name = it
+        .next()
+        .ok_or("missing TARGET (model, net, csv or onnx)")?;
     let target = Target::parse(name)
-        .ok_or_else(|| format!("unknown target `{name}` (model, net or csv)"))?;
+        .ok_or_else(|| format!("unknown target `{name}` (model, net, csv or onnx)"))?;
     let mut a = Args {
         target,
         runs: None,

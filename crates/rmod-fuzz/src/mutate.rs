@@ -93,19 +93,20 @@ impl Mutator {
             Target::Model => MODEL_TOKENS,
             Target::Net => JSON_TOKENS,
             Target::Csv => CSV_TOKENS,
+            Target::Onnx => ONNX_TOKENS,
         }
     }
     fn numbers(&self) -> &'static [&'static str] {
         match self.target {
             Target::Model => MODEL_NUMBERS,
-            Target::Net => JSON_NUMBERS,
+            Target::Net | Target::Onnx => JSON_NUMBERS,
             Target::Csv => CSV_NUMBERS,
         }
     }
     fn nests(&self) -> &'static [(&'static str, &'static str, &'static str)] {
         match self.target {
             Target::Model => MODEL_NESTS,
-            Target::Net => JSON_NESTS,
+            Target::Net | Target::Onnx => JSON_NESTS,
             Target::Csv => CSV_NESTS,
         }
     }

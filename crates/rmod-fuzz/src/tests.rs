@@ -64,6 +64,11 @@ fn networks_never_panic() {
 }
 
 #[test]
+fn onnx_files_never_panic() {
+    on_big_stack(|| fuzz(Target::Onnx, 3000, 4));
+}
+
+#[test]
 fn csv_files_never_panic() {
     on_big_stack(|| fuzz(Target::Csv, 3000, 3));
 }

@@ -23,21 +23,34 @@ fn pair(lo: Option<f64>, hi: Option<f64>, what: &str) -> Result<(f64, f64), Stri
 
 /// `[[lo, hi], ...]`, one pair per input.
 pub fn from_metadata(text: &str, n: usize) -> Result<Vec<(f64, f64)>, String> {
-    let v: Vec<Vec<f64>> = serde_json::from_str(text).map_err(|e| format!("not a list of [lo, hi] pairs ({e})"))?;
+    let v: Vec<Vec<f64>> =
+        serde_json::from_str(text).map_err(|e| format!("not a list of [lo, hi] pairs ({e})"))?;
     if v.len() != n {
         return Err(format!("{} pairs for {n} inputs", v.len()));
     }
     v.iter()
         .enumerate()
-        .map(|(i, p)| pair(p.first().copied(), p.get(1).copied().filter(|_| p.len() == 2), &format!("input {i}")))
+        .map(|(i, p)| {
+            pair(
+                p.first().copied(),
+                p.get(1).copied().filter(|_| p.len() == 2),
+                &format!("input {i}"),
+            )
+        })
         .collect()
 }
 
 /// The OMLT sidecar; `shape` is the graph input's shape (batch dimensions as 1).
-pub fn from_sidecar(text: &str, shape: &[usize], names: Option<&[String]>) -> Result<Vec<(f64, f64)>, String> {
+pub fn from_sidecar(
+    text: &str,
+    shape: &[usize],
+    names: Option<&[String]>,
+) -> Result<Vec<(f64, f64)>, String> {
     let n: usize = shape.iter().product();
     let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
-    let list = v.as_array().ok_or("the file must hold a JSON list of {\"key\", \"lower_bound\", \"upper_bound\"} objects")?;
+    let list = v.as_array().ok_or(
+        "the file must hold a JSON list of {\"key\", \"lower_bound\", \"upper_bound\"} objects",
+    )?;
     let mut out: Vec<Option<(f64, f64)>> = vec![None; n];
     for (e, item) in list.iter().enumerate() {
         let what = format!("entry {e}");
@@ -50,13 +63,19 @@ pub fn from_sidecar(text: &str, shape: &[usize], names: Option<&[String]>) -> Re
         let k = match key {
             Value::Number(x) => x.as_u64().map(|x| x as usize).filter(|x| *x < n),
             Value::Array(a) => {
-                let idx: Option<Vec<usize>> = a.iter().map(|x| x.as_u64().map(|x| x as usize)).collect();
-                idx.and_then(|idx| flat(&idx, shape).or_else(|| shape.get(1..).and_then(|s| flat(&idx, s))))
+                let idx: Option<Vec<usize>> =
+                    a.iter().map(|x| x.as_u64().map(|x| x as usize)).collect();
+                idx.and_then(|idx| {
+                    flat(&idx, shape).or_else(|| shape.get(1..).and_then(|s| flat(&idx, s)))
+                })
             }
             Value::String(s) => names.and_then(|ns| ns.iter().position(|x| x == s)),
             _ => None,
         }
-        .ok_or(format!("{what}: key {key} is not an input (the input has shape {shape:?}{})", names.map_or(String::new(), |ns| format!(", names {}", ns.join(", ")))))?;
+        .ok_or(format!(
+            "{what}: key {key} is not an input (the input has shape {shape:?}{})",
+            names.map_or(String::new(), |ns| format!(", names {}", ns.join(", ")))
+        ))?;
         let num = |f: &str| obj.get(f).and_then(Value::as_f64);
         let b = pair(num("lower_bound"), num("upper_bound"), &what)?;
         if out[k].replace(b).is_some() {
@@ -76,13 +95,36 @@ mod tests {
     #[test]
     fn sidecar_keys_are_positions_index_tuples_or_names() {
         let t = r#"[{"key": 0, "lower_bound": 0, "upper_bound": 1}, {"key": [0, 1], "lower_bound": -2, "upper_bound": 2}]"#;
-        assert_eq!(from_sidecar(t, &[1, 2], None).unwrap(), vec![(0.0, 1.0), (-2.0, 2.0)]);
+        assert_eq!(
+            from_sidecar(t, &[1, 2], None).unwrap(),
+            vec![(0.0, 1.0), (-2.0, 2.0)]
+        );
         let t = r#"[{"key": [1], "lower_bound": 3, "upper_bound": 4}, {"key": "a", "lower_bound": 0, "upper_bound": 0}]"#;
         let names = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(from_sidecar(t, &[1, 2], Some(&names)).unwrap(), vec![(0.0, 0.0), (3.0, 4.0)]);
-        assert!(from_sidecar(r#"[{"key": 0, "lower_bound": 0, "upper_bound": 1}]"#, &[1, 2], None).unwrap_err().contains("input 1 has no entry"));
-        assert!(from_sidecar(r#"[{"key": 0, "lower_bound": null, "upper_bound": 1}]"#, &[1], None).is_err());
-        assert!(from_sidecar(r#"[{"key": 5, "lower_bound": 0, "upper_bound": 1}]"#, &[1], None).unwrap_err().contains("not an input"));
+        assert_eq!(
+            from_sidecar(t, &[1, 2], Some(&names)).unwrap(),
+            vec![(0.0, 0.0), (3.0, 4.0)]
+        );
+        assert!(from_sidecar(
+            r#"[{"key": 0, "lower_bound": 0, "upper_bound": 1}]"#,
+            &[1, 2],
+            None
+        )
+        .unwrap_err()
+        .contains("input 1 has no entry"));
+        assert!(from_sidecar(
+            r#"[{"key": 0, "lower_bound": null, "upper_bound": 1}]"#,
+            &[1],
+            None
+        )
+        .is_err());
+        assert!(from_sidecar(
+            r#"[{"key": 5, "lower_bound": 0, "upper_bound": 1}]"#,
+            &[1],
+            None
+        )
+        .unwrap_err()
+        .contains("not an input"));
         assert!(from_metadata("[[0, 1], [2, 1]]", 2).is_err());
         assert_eq!(from_metadata("[[0, 1]]", 1).unwrap(), vec![(0.0, 1.0)]);
     }

@@ -50,6 +50,11 @@ pub enum Act2 {
     Clip(f64, f64),
 }
 
+/// The widest layer (and input) rmod reads: its maps are dense matrices.
+pub const MAX_WIDTH: usize = 4096;
+/// The most multiply-adds one node may cost (about a second): a bound on hostile files.
+pub const MAX_WORK: usize = 1 << 30;
+
 /// The state of the interpretation: the layers made so far and the input scaling.
 pub struct Interp {
     pub n_in: usize,
@@ -170,7 +175,8 @@ impl Interp {
                         }
                     }
                     Elem::Affine(al, be) => {
-                        for (((row, ci), al), be) in a.iter_mut().zip(c.iter_mut()).zip(&al).zip(&be)
+                        for (((row, ci), al), be) in
+                            a.iter_mut().zip(c.iter_mut()).zip(&al).zip(&be)
                         {
                             if *al != 1.0 {
                                 row.iter_mut().for_each(|w| *w *= al);
@@ -187,9 +193,22 @@ impl Interp {
     }
 
     /// A linear map of the elements: output `e` is `sum (i, w) in rows[e]: w * v_i + d[e]`.
-    pub fn linear(&mut self, act: &Act, shape: Vec<usize>, rows: &[Vec<(usize, f64)>], d: &[f64]) -> Act {
-        let (a, c) = self.dense(act);
+    pub fn linear(
+        &mut self,
+        act: &Act,
+        shape: Vec<usize>,
+        rows: &[Vec<(usize, f64)>],
+        d: &[f64],
+    ) -> Result<Act, String> {
         let m = self.width(act.seg);
+        let work = rows.iter().map(Vec::len).sum::<usize>().saturating_mul(m);
+        if rows.len() > MAX_WIDTH || work > MAX_WORK {
+            return Err(format!(
+                "it makes {} values from a layer of {m}: larger than rmod's MILP encoding handles (at most {MAX_WIDTH} values per layer)",
+                rows.len()
+            ));
+        }
+        let (a, c) = self.dense(act);
         let mut a2 = Vec::with_capacity(rows.len());
         let mut c2 = Vec::with_capacity(rows.len());
         for (row, de) in rows.iter().zip(d) {
@@ -213,19 +232,27 @@ impl Interp {
             a2.push(r);
             c2.push(if any_c { ce + de } else { *de });
         }
-        Act {
+        Ok(Act {
             shape,
             seg: act.seg,
             map: Map::Dense { a: a2, c: c2 },
-        }
+        })
     }
 
     /// The sum (or difference) of two values of the same layer and shape.
     pub fn add(&mut self, x: &Act, y: &Act, sign: f64) -> Result<Act, String> {
         if x.seg != y.seg {
+            let at = |s: usize| {
+                if s == 0 {
+                    "the input".to_string()
+                } else {
+                    format!("layer {s}")
+                }
+            };
             return Err(format!(
-                "it adds values computed after different activation layers ({} and {}): skip connections are not a feed-forward chain",
-                x.seg, y.seg
+                "it adds a value computed from {} to one computed from {}: skip connections are not a feed-forward chain",
+                at(x.seg.max(y.seg)),
+                at(x.seg.min(y.seg))
             ));
         }
         if x.shape != y.shape {
@@ -257,8 +284,13 @@ impl Interp {
                 self.layers.len()
             ));
         }
+        let n: usize = act.shape.iter().product();
+        if n > MAX_WIDTH / 2 {
+            return Err(format!(
+                "it activates {n} values: more than rmod's MILP encoding handles"
+            ));
+        }
         let (a, c) = self.dense(act);
-        let n = a.len();
         let neg = |a: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
             a.iter().map(|r| r.iter().map(|w| -w).collect()).collect()
         };
@@ -266,7 +298,11 @@ impl Interp {
         // (layer, then the map after it: rows over the layer's outputs and a constant)
         let (layer, post, post_c) = match kind {
             Act2::Relu => (
-                Layer { weights: a, bias: c, activation: Activation::Relu },
+                Layer {
+                    weights: a,
+                    bias: c,
+                    activation: Activation::Relu,
+                },
                 identity(n),
                 vec![0.0; n],
             ),
@@ -285,7 +321,11 @@ impl Interp {
                     })
                     .collect();
                 (
-                    Layer { weights: w, bias: b, activation: Activation::Relu },
+                    Layer {
+                        weights: w,
+                        bias: b,
+                        activation: Activation::Relu,
+                    },
                     post,
                     vec![0.0; n],
                 )
@@ -302,7 +342,9 @@ impl Interp {
                     vec![lo; n],
                 ),
                 (true, true) => {
-                    return Err(format!("Clip has min {lo} >= max {hi}: the output is constant"))
+                    return Err(format!(
+                        "Clip has min {lo} >= max {hi}: the output is constant"
+                    ))
                 }
                 // lo + max(0, v - lo)
                 (true, false) => (

@@ -93,8 +93,16 @@ fn dims_text(t: &Option<proto::TypeProto>) -> Vec<String> {
 }
 
 fn locate(name: &str, k: usize, count: usize, node: &NodeProto) -> String {
-    let shown = if node.name.is_empty() { "(unnamed)".to_string() } else { format!("`{}`", node.name) };
-    format!("{name}: node {} of {count} {shown} ({})", k + 1, node.op_type)
+    let shown = if node.name.is_empty() {
+        "(unnamed)".to_string()
+    } else {
+        format!("`{}`", node.name)
+    };
+    format!(
+        "{name}: node {} of {count} {shown} ({})",
+        k + 1,
+        node.op_type
+    )
 }
 
 /// Reads an ONNX model. `bounds_file` is the OMLT-style sidecar `NAME.onnx.bounds.json`
@@ -107,7 +115,10 @@ pub fn read(
 ) -> (Option<Imported>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let fail = |code, msg: String, help: &str| {
-        (None, vec![Diagnostic::error(code, msg).with_help(help.to_string())])
+        (
+            None,
+            vec![Diagnostic::error(code, msg).with_help(help.to_string())],
+        )
     };
     let model = match proto::decode(bytes) {
         Ok(m) => m,
@@ -137,7 +148,9 @@ pub fn read(
             Ok(v) => {
                 vals.insert(t.name.clone(), Val::Const(v));
             }
-            Err(e) if e.contains("external") => unsupported.push(format!("initializer `{}`: {e}", t.name)),
+            Err(e) if e.contains("external") => {
+                unsupported.push(format!("initializer `{}`: {e}", t.name))
+            }
             Err(e) => {
                 return fail(
                     code::ONNX_MALFORMED,
@@ -148,10 +161,16 @@ pub fn read(
         }
     }
     if !g.sparse_initializer.is_empty() {
-        unsupported.push(format!("{} sparse initializer(s)", g.sparse_initializer.len()));
+        unsupported.push(format!(
+            "{} sparse initializer(s)",
+            g.sparse_initializer.len()
+        ));
     }
-    let inputs: Vec<&proto::ValueInfoProto> =
-        g.input.iter().filter(|v| !vals.contains_key(&v.name)).collect();
+    let inputs: Vec<&proto::ValueInfoProto> = g
+        .input
+        .iter()
+        .filter(|v| !vals.contains_key(&v.name))
+        .collect();
     if inputs.len() != 1 {
         unsupported.push(format!(
             "the graph has {} inputs that are not initializers ({}); rmod reads networks with one input vector",
@@ -163,7 +182,11 @@ pub fn read(
         unsupported.push(format!(
             "the graph has {} outputs ({}); rmod reads networks with one output vector",
             g.output.len(),
-            g.output.iter().map(|v| format!("`{}`", v.name)).collect::<Vec<_>>().join(", ")
+            g.output
+                .iter()
+                .map(|v| format!("`{}`", v.name))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
 
@@ -180,8 +203,15 @@ pub fn read(
     for (k, n) in g.node.iter().enumerate() {
         let domain_ok = n.domain.is_empty() || n.domain == "ai.onnx";
         if live[k] && (!domain_ok || !SUPPORTED.contains(&n.op_type.as_str())) {
-            let dom = if domain_ok { String::new() } else { format!(" in domain `{}`", n.domain) };
-            unsupported.push(format!("{}{dom}", locate(name, k, count, n).trim_start_matches(&format!("{name}: "))));
+            let dom = if domain_ok {
+                String::new()
+            } else {
+                format!(" in domain `{}`", n.domain)
+            };
+            unsupported.push(format!(
+                "{}{dom}",
+                locate(name, k, count, n).trim_start_matches(&format!("{name}: "))
+            ));
         }
     }
     if !unsupported.is_empty() {
@@ -204,7 +234,11 @@ pub fn read(
     if !tensor::is_float(elem) {
         return fail(
             code::ONNX_GRAPH,
-            format!("{name}: the graph input `{}` is of type {}, not a float type", input.name, tensor::type_name(elem)),
+            format!(
+                "{name}: the graph input `{}` is of type {}, not a float type",
+                input.name,
+                tensor::type_name(elem)
+            ),
             "export the network with a float32 or float64 input",
         );
     }
@@ -222,12 +256,15 @@ pub fn read(
         .map(|d| d.dim_value.filter(|v| *v > 0).map_or(1, |v| v as usize))
         .collect();
     let n_in = match tensor::element_count(&dims) {
-        Some(n) if n > 0 && n <= 1 << 20 => n,
+        Some(n) if n > 0 && n <= graph::MAX_WIDTH => n,
         _ => {
             return fail(
                 code::ONNX_GRAPH,
-                format!("{name}: the graph input `{}` has the shape {dims:?}", input.name),
-                "rmod reads networks on one input vector of at most 2^20 values",
+                format!(
+                    "{name}: the graph input `{}` has the shape {dims:?}",
+                    input.name
+                ),
+                "rmod reads networks on one input vector of at most 4096 values",
             )
         }
     };
@@ -237,7 +274,10 @@ pub fn read(
     for (k, n) in g.node.iter().enumerate() {
         if !live[k] {
             if !n.op_type.is_empty() {
-                it.notes.push(format!("{} does not reach the output: skipped", locate(name, k, count, n).trim_start_matches(&format!("{name}: "))));
+                it.notes.push(format!(
+                    "{} does not reach the output: skipped",
+                    locate(name, k, count, n).trim_start_matches(&format!("{name}: "))
+                ));
             }
             continue;
         }
@@ -262,7 +302,11 @@ pub fn read(
         Some(Val::Act(a)) => {
             let a = a.clone();
             if let Err(e) = it.finish(&a) {
-                return fail(code::ONNX_GRAPH, format!("{name}: {e}"), "the graph output must be the last layer's value");
+                return fail(
+                    code::ONNX_GRAPH,
+                    format!("{name}: {e}"),
+                    "the graph output must be the last layer's value",
+                );
             }
         }
         Some(Val::Const(_)) => {
@@ -282,7 +326,19 @@ pub fn read(
     }
     let layers = std::mem::take(&mut it.layers);
     for (k, l) in layers.iter().enumerate() {
-        let bad = l.weights.iter().flatten().chain(&l.bias).any(|v| !v.is_finite())
+        if l.bias.is_empty() {
+            return fail(
+                code::ONNX_GRAPH,
+                format!("{name}: layer {} has no neurons", k + 1),
+                "every layer of a network needs at least one neuron",
+            );
+        }
+        let bad = l
+            .weights
+            .iter()
+            .flatten()
+            .chain(&l.bias)
+            .any(|v| !v.is_finite())
             || matches!(l.activation, rmod_relu::Activation::ClippedRelu(c) if !c.is_finite());
         if bad {
             return fail(
@@ -296,8 +352,18 @@ pub fn read(
     net.input_scaling = it.input_scaling.take();
     let n_out = net.n_outputs();
     // names: the metadata's `inputs`/`outputs`, else the graph's for a single value
-    let meta = |key: &str| model.metadata_props.iter().find(|p| p.key == key).map(|p| p.value.as_str());
-    let names = |key: &str, n: usize, graph_name: &str, diags: &mut Vec<Diagnostic>| -> Option<Vec<String>> {
+    let meta = |key: &str| {
+        model
+            .metadata_props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.as_str())
+    };
+    let names = |key: &str,
+                 n: usize,
+                 graph_name: &str,
+                 diags: &mut Vec<Diagnostic>|
+     -> Option<Vec<String>> {
         match meta(key) {
             Some(v) => {
                 let list: Vec<String> = serde_json::from_str::<Vec<String>>(v)
@@ -312,7 +378,7 @@ pub fn read(
                     )
                     .with_help(format!("write {n} comma-separated names in the model's metadata_props `{key}`")),
                 );
-                None
+                (n == 1).then(|| vec![graph_name.to_string()])
             }
             None if n == 1 => Some(vec![graph_name.to_string()]),
             None => None,
@@ -324,8 +390,11 @@ pub fn read(
         match bounds::from_metadata(v, n_in) {
             Ok(b) => net.input_bounds = Some(b),
             Err(e) => diags.push(
-                Diagnostic::error(code::ONNX_BOUNDS_FILE, format!("{name}: metadata `input_bounds`: {e}"))
-                    .with_help("write a JSON list of [lo, hi] pairs, one per input"),
+                Diagnostic::error(
+                    code::ONNX_BOUNDS_FILE,
+                    format!("{name}: metadata `input_bounds`: {e}"),
+                )
+                .with_help("write a JSON list of [lo, hi] pairs, one per input"),
             ),
         }
     }
@@ -345,18 +414,30 @@ pub fn read(
         return (None, diags);
     }
     let summary = Summary {
-        producer: format!("{} {}", model.producer_name, model.producer_version).trim().to_string(),
+        producer: format!("{} {}", model.producer_name, model.producer_version)
+            .trim()
+            .to_string(),
         ir_version: model.ir_version,
         opset,
         input: (input.name.clone(), dims_text(&input.r#type)),
         output: (out_name.clone(), dims_text(&g.output[0].r#type)),
         ops,
     };
-    (Some(Imported { net, notes: it.notes, summary }), diags)
+    (
+        Some(Imported {
+            net,
+            notes: it.notes,
+            summary,
+        }),
+        diags,
+    )
 }
 
 fn shape_of(s: &proto::TensorShapeProto) -> Vec<usize> {
-    s.dim.iter().map(|d| d.dim_value.filter(|v| *v > 0).map_or(1, |v| v as usize)).collect()
+    s.dim
+        .iter()
+        .map(|d| d.dim_value.filter(|v| *v > 0).map_or(1, |v| v as usize))
+        .collect()
 }
 
 #[cfg(test)]

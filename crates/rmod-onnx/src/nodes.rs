@@ -8,9 +8,29 @@ use crate::tensor::{self, is_float, Tensor};
 
 /// The operators rmod reads, in the default domain.
 pub const SUPPORTED: &[&str] = &[
-    "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg", "Relu", "LeakyRelu", "Clip", "Identity",
-    "Dropout", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "BatchNormalization", "Constant",
-    "Shape", "Gather", "Concat", "Cast", "Transpose",
+    "Gemm",
+    "MatMul",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Neg",
+    "Relu",
+    "LeakyRelu",
+    "Clip",
+    "Identity",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Squeeze",
+    "Unsqueeze",
+    "BatchNormalization",
+    "Constant",
+    "Shape",
+    "Gather",
+    "Concat",
+    "Cast",
+    "Transpose",
 ];
 
 pub fn attr<'n>(node: &'n NodeProto, name: &str) -> Option<&'n AttributeProto> {
@@ -39,11 +59,18 @@ fn input<'v>(node: &NodeProto, vals: &'v Values, k: usize) -> Result<Option<&'v 
 fn required<'v>(node: &NodeProto, vals: &'v Values, k: usize) -> Result<&'v Val, String> {
     input(node, vals, k)?.ok_or_else(|| format!("its input {} is missing", k + 1))
 }
-fn constant<'v>(node: &NodeProto, vals: &'v Values, k: usize, what: &str) -> Result<Option<&'v Tensor>, String> {
+fn constant<'v>(
+    node: &NodeProto,
+    vals: &'v Values,
+    k: usize,
+    what: &str,
+) -> Result<Option<&'v Tensor>, String> {
     match input(node, vals, k)? {
         None => Ok(None),
         Some(Val::Const(t)) => Ok(Some(t)),
-        Some(Val::Act(_)) => Err(format!("its {what} depends on the network input; rmod needs a constant there")),
+        Some(Val::Act(_)) => Err(format!(
+            "its {what} depends on the network input; rmod needs a constant there"
+        )),
     }
 }
 fn ints(t: &Tensor) -> Vec<i64> {
@@ -58,12 +85,17 @@ fn scalar(t: Option<&Tensor>, what: &str) -> Result<Option<f64>, String> {
 }
 
 /// A shape-only operator's output shape.
-fn reshaped(node: &NodeProto, vals: &Values, opset: i64, shape: &[usize]) -> Result<Vec<usize>, String> {
+fn reshaped(
+    node: &NodeProto,
+    vals: &Values,
+    opset: i64,
+    shape: &[usize],
+) -> Result<Vec<usize>, String> {
     match node.op_type.as_str() {
         "Flatten" => shapes::flatten(shape, attr_i(node, "axis", 1)),
         "Reshape" => {
-            let target = constant(node, vals, 1, "target shape")?
-                .ok_or("it has no target shape")?;
+            let target =
+                constant(node, vals, 1, "target shape")?.ok_or("it has no target shape")?;
             shapes::reshape(shape, &target.data, attr_i(node, "allowzero", 0) != 0)
         }
         "Squeeze" | "Unsqueeze" => {
@@ -91,7 +123,10 @@ fn broadcast_to(act: &Act, t: &Tensor) -> Result<(Vec<usize>, Vec<f64>), String>
             t.dims, act.shape
         ));
     }
-    Ok((out.clone(), shapes::broadcast_values(&t.dims, &t.data, &out)))
+    Ok((
+        out.clone(),
+        shapes::broadcast_values(&t.dims, &t.data, &out),
+    ))
 }
 
 fn fold_binary(op: &str, x: &Tensor, y: &Tensor) -> Result<Tensor, String> {
@@ -147,11 +182,15 @@ fn matmul(
     let (x, w, act_left) = match (a, b) {
         (Val::Act(x), Val::Const(w)) => (x, w, true),
         (Val::Const(w), Val::Act(x)) => (x, w, false),
-        (Val::Act(_), Val::Act(_)) => {
-            return Err("it multiplies two values that both depend on the network input: that is not linear".into())
-        }
+        (Val::Act(_), Val::Act(_)) => return Err(
+            "it multiplies two values that both depend on the network input: that is not linear"
+                .into(),
+        ),
         (Val::Const(_), Val::Const(_)) => {
-            return Err("it multiplies two constants; rmod folds only shape and element-wise constants".into())
+            return Err(
+                "it multiplies two constants; rmod folds only shape and element-wise constants"
+                    .into(),
+            )
         }
     };
     // the network value as a matrix: leading dimensions are rows
@@ -172,7 +211,11 @@ fn matmul(
         ([k], false) => vec![1, *k],
         _ => w.dims.clone(),
     };
-    let (ad, bd) = if act_left { (&xdims[..], &wdims[..]) } else { (&wdims[..], &xdims[..]) };
+    let (ad, bd) = if act_left {
+        (&xdims[..], &wdims[..])
+    } else {
+        (&wdims[..], &xdims[..])
+    };
     let (m, k) = mat(ad, ta_)?;
     let (k2, n) = mat(bd, tb_)?;
     if k != k2 {
@@ -182,7 +225,10 @@ fn matmul(
         Some((t, beta)) => {
             let out = shapes::broadcast(&t.dims, &[m, n])?;
             if out != [m, n] {
-                return Err(format!("its C of shape {:?} does not broadcast to [{m}, {n}]", t.dims));
+                return Err(format!(
+                    "its C of shape {:?} does not broadcast to [{m}, {n}]",
+                    t.dims
+                ));
             }
             shapes::broadcast_values(&t.dims, &t.data, &out)
                 .into_iter()
@@ -191,6 +237,9 @@ fn matmul(
         }
         None => vec![0.0; m * n],
     };
+    if m.saturating_mul(n).saturating_mul(k) > crate::graph::MAX_WORK / 8 {
+        return Err(format!("it is a product of [{m}, {k}] and [{k}, {n}]: larger than rmod's MILP encoding handles"));
+    }
     let mut rows = Vec::with_capacity(m * n);
     for i in 0..m {
         for j in 0..n {
@@ -206,11 +255,16 @@ fn matmul(
             rows.push(row);
         }
     }
-    Ok(Val::Act(it.linear(x, out_shape(m, n), &rows, &cvals)))
+    Ok(Val::Act(it.linear(x, out_shape(m, n), &rows, &cvals)?))
 }
 
 /// Runs one node: its outputs, or what is wrong with it.
-pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Result<Vec<Val>, String> {
+pub fn run(
+    node: &NodeProto,
+    vals: &Values,
+    opset: i64,
+    it: &mut Interp,
+) -> Result<Vec<Val>, String> {
     let op = node.op_type.as_str();
     let x0 = || required(node, vals, 0);
     let out = match op {
@@ -233,12 +287,18 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
         }
         "Identity" | "Dropout" | "Flatten" | "Reshape" | "Squeeze" | "Unsqueeze" => {
             if op == "Dropout" {
-                it.notes.push(format!("`{}` (Dropout) is the identity at inference", node.name));
+                it.notes.push(format!(
+                    "`{}` (Dropout) is the identity at inference",
+                    node.name
+                ));
             }
             match x0()? {
                 Val::Const(t) => {
                     let dims = reshaped(node, vals, opset, &t.dims)?;
-                    Val::Const(Tensor { dims, data: t.data.clone() })
+                    Val::Const(Tensor {
+                        dims,
+                        data: t.data.clone(),
+                    })
                 }
                 Val::Act(a) => {
                     let shape = reshaped(node, vals, opset, &a.shape)?;
@@ -255,7 +315,10 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                     } else {
                         t.data.iter().map(|v| v.trunc()).collect()
                     };
-                    Val::Const(Tensor { dims: t.dims.clone(), data })
+                    Val::Const(Tensor {
+                        dims: t.dims.clone(),
+                        data,
+                    })
                 }
                 Val::Act(a) if is_float(to) => Val::Act(a.clone()),
                 Val::Act(_) => {
@@ -318,7 +381,10 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                 })
                 .collect::<Option<Vec<f64>>>()
                 .ok_or("an index is out of range")?;
-            Val::Const(Tensor { dims: idx.dims.clone(), data: picked })
+            Val::Const(Tensor {
+                dims: idx.dims.clone(),
+                data: picked,
+            })
         }
         "Concat" => {
             let mut data = Vec::new();
@@ -332,7 +398,10 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
             Val::Const(Tensor::vector(data))
         }
         "Neg" => match x0()? {
-            Val::Const(t) => Val::Const(Tensor { dims: t.dims.clone(), data: t.data.iter().map(|v| -v).collect() }),
+            Val::Const(t) => Val::Const(Tensor {
+                dims: t.dims.clone(),
+                data: t.data.iter().map(|v| -v).collect(),
+            }),
             Val::Act(a) => {
                 let n = a.shape.iter().product();
                 Val::Act(it.elementwise(a.clone(), Elem::Affine(vec![-1.0; n], vec![0.0; n])))
@@ -357,7 +426,7 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                         ("Sub", false) => Elem::Affine(vec![-1.0; n], c),
                         ("Mul", _) => Elem::Affine(c, vec![0.0; n]),
                         ("Div", true) => {
-                            if c.iter().any(|v| *v == 0.0) {
+                            if c.contains(&0.0) {
                                 return Err("it divides by a constant that holds 0".into());
                             }
                             Elem::Div(c)
@@ -375,19 +444,30 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                 return Err("rmod folds BatchNormalization only of network values".into());
             };
             if attr_i(node, "training_mode", 0) != 0 {
-                return Err("it is in training mode (batch statistics); export the model in eval mode".into());
+                return Err(
+                    "it is in training mode (batch statistics); export the model in eval mode"
+                        .into(),
+                );
             }
             let eps = attr_f(node, "epsilon", 1e-5);
             let p: Vec<&Tensor> = (1..5)
-                .map(|k| constant(node, vals, k, "parameters")?.ok_or_else(|| format!("its input {} is missing", k + 1)))
+                .map(|k| {
+                    constant(node, vals, k, "parameters")?
+                        .ok_or_else(|| format!("its input {} is missing", k + 1))
+                })
                 .collect::<Result<_, String>>()?;
             if a.shape.len() < 2 {
-                return Err(format!("its input has the shape {:?}; BatchNormalization needs [N, C, ...]", a.shape));
+                return Err(format!(
+                    "its input has the shape {:?}; BatchNormalization needs [N, C, ...]",
+                    a.shape
+                ));
             }
             let ch = a.shape[1];
             let inner: usize = a.shape[2..].iter().product();
             if p.iter().any(|t| t.len() != ch) {
-                return Err(format!("its scale, bias, mean and variance must have {ch} elements (one per channel)"));
+                return Err(format!(
+                    "its scale, bias, mean and variance must have {ch} elements (one per channel)"
+                ));
             }
             let n: usize = a.shape.iter().product();
             let (mut al, mut be) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -397,7 +477,10 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                 al.push(g);
                 be.push(p[1].data[c] - p[2].data[c] * g);
             }
-            it.notes.push(format!("`{}` (BatchNormalization) folded into the neighbouring affine map", node.name));
+            it.notes.push(format!(
+                "`{}` (BatchNormalization) folded into the neighbouring affine map",
+                node.name
+            ));
             Val::Act(it.elementwise(a.clone(), Elem::Affine(al, be)))
         }
         "Relu" | "LeakyRelu" | "Clip" => {
@@ -410,11 +493,16 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                 }
                 _ => {
                     let (lo, hi) = if opset < 11 {
-                        (attr_f(node, "min", f64::NEG_INFINITY), attr_f(node, "max", f64::INFINITY))
+                        (
+                            attr_f(node, "min", f64::NEG_INFINITY),
+                            attr_f(node, "max", f64::INFINITY),
+                        )
                     } else {
                         (
-                            scalar(constant(node, vals, 1, "min")?, "min")?.unwrap_or(f64::NEG_INFINITY),
-                            scalar(constant(node, vals, 2, "max")?, "max")?.unwrap_or(f64::INFINITY),
+                            scalar(constant(node, vals, 1, "min")?, "min")?
+                                .unwrap_or(f64::NEG_INFINITY),
+                            scalar(constant(node, vals, 2, "max")?, "max")?
+                                .unwrap_or(f64::INFINITY),
                         )
                     };
                     // float32 exporters write their largest value for "no bound"
@@ -429,10 +517,19 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
                 Val::Const(t) => {
                     let f = |v: f64| match kind {
                         Act2::Relu => v.max(0.0),
-                        Act2::Leaky(al) => if v < 0.0 { al * v } else { v },
+                        Act2::Leaky(al) => {
+                            if v < 0.0 {
+                                al * v
+                            } else {
+                                v
+                            }
+                        }
                         Act2::Clip(lo, hi) => v.max(lo).min(hi),
                     };
-                    Val::Const(Tensor { dims: t.dims.clone(), data: t.data.iter().map(|v| f(*v)).collect() })
+                    Val::Const(Tensor {
+                        dims: t.dims.clone(),
+                        data: t.data.iter().map(|v| f(*v)).collect(),
+                    })
                 }
             }
         }
@@ -468,15 +565,29 @@ pub fn run(node: &NodeProto, vals: &Values, opset: i64, it: &mut Interp) -> Resu
             if ad.is_empty() || bd.is_empty() {
                 return Err("MatMul of a scalar".into());
             }
-            let const_rank = if matches!(a, Val::Const(_)) { ad.len() } else { bd.len() };
+            let const_rank = if matches!(a, Val::Const(_)) {
+                ad.len()
+            } else {
+                bd.len()
+            };
             if const_rank > 2 {
                 return Err("rmod reads MatMul with a 1-D or 2-D constant".into());
             }
             // numpy: 1-D operands are promoted and the added axis dropped again
-            let lead: Vec<usize> = if ad.len() > 1 { ad[..ad.len() - 1].to_vec() } else { Vec::new() };
+            let lead: Vec<usize> = if ad.len() > 1 {
+                ad[..ad.len() - 1].to_vec()
+            } else {
+                Vec::new()
+            };
             let b_is_vec = bd.len() == 1;
             matmul(it, a, b, false, false, 1.0, None, |m, n| {
-                let mut s = if matches!(a, Val::Act(_)) { lead.clone() } else if ad.len() > 1 { vec![m] } else { Vec::new() };
+                let mut s = if matches!(a, Val::Act(_)) {
+                    lead.clone()
+                } else if ad.len() > 1 {
+                    vec![m]
+                } else {
+                    Vec::new()
+                };
                 if !b_is_vec {
                     s.push(n);
                 }

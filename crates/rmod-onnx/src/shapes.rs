@@ -4,13 +4,24 @@
 
 use crate::tensor::element_count;
 
+/// The largest rank rmod handles (network values are vectors; exporters stay below 8).
+pub const MAX_RANK: usize = 64;
+
 /// numpy broadcasting of two shapes.
 pub fn broadcast(a: &[usize], b: &[usize]) -> Result<Vec<usize>, String> {
     let r = a.len().max(b.len());
     let mut out = vec![0; r];
     for k in 0..r {
-        let da = if k + a.len() >= r { a[k + a.len() - r] } else { 1 };
-        let db = if k + b.len() >= r { b[k + b.len() - r] } else { 1 };
+        let da = if k + a.len() >= r {
+            a[k + a.len() - r]
+        } else {
+            1
+        };
+        let db = if k + b.len() >= r {
+            b[k + b.len() - r]
+        } else {
+            1
+        };
         out[k] = match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,
@@ -68,6 +79,12 @@ pub fn flatten(shape: &[usize], ax: i64) -> Result<Vec<usize>, String> {
 }
 
 pub fn reshape(shape: &[usize], target: &[f64], allowzero: bool) -> Result<Vec<usize>, String> {
+    if target.len() > MAX_RANK {
+        return Err(format!(
+            "the target shape has rank {} (at most {MAX_RANK})",
+            target.len()
+        ));
+    }
     let n: usize = shape.iter().product();
     let mut out = Vec::with_capacity(target.len());
     let mut infer = None;
@@ -79,7 +96,11 @@ pub fn reshape(shape: &[usize], target: &[f64], allowzero: bool) -> Result<Vec<u
             }
             out.push(1);
         } else if t == 0 && !allowzero {
-            out.push(*shape.get(k).ok_or("a 0 in the target shape has no input dimension")?);
+            out.push(
+                *shape
+                    .get(k)
+                    .ok_or("a 0 in the target shape has no input dimension")?,
+            );
         } else if t < 0 {
             return Err(format!("the target shape has the dimension {t}"));
         } else {
@@ -88,7 +109,7 @@ pub fn reshape(shape: &[usize], target: &[f64], allowzero: bool) -> Result<Vec<u
     }
     let known = element_count(&out).ok_or("the target shape is too large")?;
     if let Some(k) = infer {
-        if known == 0 || n % known != 0 {
+        if known == 0 || !n.is_multiple_of(known) {
             return Err(format!("cannot infer -1 for {n} elements"));
         }
         out[k] = n / known;
@@ -125,6 +146,11 @@ pub fn squeeze(shape: &[usize], axes: Option<&[i64]>) -> Result<Vec<usize>, Stri
 
 pub fn unsqueeze(shape: &[usize], axes: &[i64]) -> Result<Vec<usize>, String> {
     let r = shape.len() + axes.len();
+    if r > MAX_RANK {
+        return Err(format!(
+            "the result would have rank {r} (at most {MAX_RANK})"
+        ));
+    }
     let mut at = Vec::new();
     for a in axes {
         let k = axis(*a, r, "axis")?;

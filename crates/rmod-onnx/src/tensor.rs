@@ -85,8 +85,7 @@ pub fn f16_to_f64(bits: u16) -> f64 {
 pub fn decode(t: &TensorProto) -> Result<Tensor, String> {
     if t.data_location == 1 || !t.external_data.is_empty() {
         return Err(
-            "its data is in an external file (ONNX external data), which rmod does not read"
-                .into(),
+            "its data is in an external file (ONNX external data), which rmod does not read".into(),
         );
     }
     let mut dims = Vec::with_capacity(t.dims.len());
@@ -96,9 +95,8 @@ pub fn decode(t: &TensorProto) -> Result<Tensor, String> {
             Err(_) => return Err(format!("it has the negative dimension {d}")),
         }
     }
-    let n = element_count(&dims).ok_or_else(|| {
-        format!("its shape {dims:?} has more than {MAX_ELEMENTS} elements")
-    })?;
+    let n = element_count(&dims)
+        .ok_or_else(|| format!("its shape {dims:?} has more than {MAX_ELEMENTS} elements"))?;
     let raw = &t.raw_data;
     let width = match t.data_type {
         dt::DOUBLE | dt::INT64 | dt::UINT64 => 8,
@@ -130,11 +128,7 @@ pub fn decode(t: &TensorProto) -> Result<Tensor, String> {
             dt::DOUBLE => t.double_data.clone(),
             dt::INT64 => t.int64_data.iter().map(|v| *v as f64).collect(),
             dt::UINT32 | dt::UINT64 => t.uint64_data.iter().map(|v| *v as f64).collect(),
-            dt::FLOAT16 => t
-                .int32_data
-                .iter()
-                .map(|v| f16_to_f64(*v as u16))
-                .collect(),
+            dt::FLOAT16 => t.int32_data.iter().map(|v| f16_to_f64(*v as u16)).collect(),
             dt::BFLOAT16 => t
                 .int32_data
                 .iter()
@@ -172,7 +166,9 @@ fn raw_value(t: i32, c: &[u8]) -> f64 {
         dt::INT32 => f64::from(i32::from_le_bytes(b4(c))),
         dt::UINT32 => f64::from(u32::from_le_bytes(b4(c))),
         dt::FLOAT16 => f16_to_f64(u16::from_le_bytes([c[0], c[1]])),
-        dt::BFLOAT16 => f64::from(f32::from_bits(u32::from(u16::from_le_bytes([c[0], c[1]])) << 16)),
+        dt::BFLOAT16 => f64::from(f32::from_bits(
+            u32::from(u16::from_le_bytes([c[0], c[1]])) << 16,
+        )),
         dt::INT16 => f64::from(i16::from_le_bytes([c[0], c[1]])),
         dt::UINT16 => f64::from(u16::from_le_bytes([c[0], c[1]])),
         dt::INT8 => f64::from(c[0] as i8),
@@ -210,7 +206,10 @@ mod tests {
         let raw = TensorProto {
             dims: vec![2],
             data_type: dt::FLOAT,
-            raw_data: [1.5f32, -2.0].iter().flat_map(|v| v.to_le_bytes()).collect(),
+            raw_data: [1.5f32, -2.0]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect(),
             ..Default::default()
         };
         let typed = TensorProto {

@@ -43,10 +43,18 @@ fn vi(name: &str, dims: &[i64]) -> ValueInfoProto {
                 shape: Some(TensorShapeProto {
                     dim: dims
                         .iter()
-                        .map(|d| if *d < 0 {
-                            Dimension { dim_value: None, dim_param: Some("N".into()) }
-                        } else {
-                            Dimension { dim_value: Some(*d), dim_param: None }
+                        .map(|d| {
+                            if *d < 0 {
+                                Dimension {
+                                    dim_value: None,
+                                    dim_param: Some("N".into()),
+                                }
+                            } else {
+                                Dimension {
+                                    dim_value: Some(*d),
+                                    dim_param: None,
+                                }
+                            }
                         })
                         .collect(),
                 }),
@@ -55,10 +63,18 @@ fn vi(name: &str, dims: &[i64]) -> ValueInfoProto {
         doc_string: String::new(),
     }
 }
-fn model(nodes: Vec<NodeProto>, inits: Vec<TensorProto>, input: ValueInfoProto, opset: i64) -> Vec<u8> {
+fn model(
+    nodes: Vec<NodeProto>,
+    inits: Vec<TensorProto>,
+    input: ValueInfoProto,
+    opset: i64,
+) -> Vec<u8> {
     ModelProto {
         ir_version: 7,
-        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: opset }],
+        opset_import: vec![OperatorSetIdProto {
+            domain: String::new(),
+            version: opset,
+        }],
         graph: Some(GraphProto {
             node: nodes,
             initializer: inits,
@@ -76,7 +92,9 @@ const B1: [f64; 3] = [0.1, -0.2, 0.3];
 const W2: [f64; 3] = [1.0, -2.0, 0.5];
 
 fn hidden(x: &[f64]) -> Vec<f64> {
-    (0..3).map(|j| W1[2 * j] * x[0] + W1[2 * j + 1] * x[1] + B1[j]).collect()
+    (0..3)
+        .map(|j| W1[2 * j] * x[0] + W1[2 * j + 1] * x[1] + B1[j])
+        .collect()
 }
 fn grid() -> Vec<[f64; 2]> {
     let mut g = Vec::new();
@@ -94,7 +112,10 @@ fn check(bytes: &[u8], f: impl Fn(&[f64]) -> f64) -> Imported {
     for x in grid() {
         let got = imp.net.forward(&x)[0];
         let want = f(&x);
-        assert!((got - want).abs() <= 1e-5 * (1.0 + want.abs()), "at {x:?}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= 1e-5 * (1.0 + want.abs()),
+            "at {x:?}: {got} vs {want}"
+        );
     }
     imp
 }
@@ -115,7 +136,11 @@ fn head(h: &[f64]) -> f64 {
 
 #[test]
 fn gemm_relu_gemm_is_the_network() {
-    let nodes = vec![gemm("x", "W1", "B1", "a"), n("Relu", &["a"], "h"), gemm("h", "W2", "B2", "y")];
+    let nodes = vec![
+        gemm("x", "W1", "B1", "a"),
+        n("Relu", &["a"], "h"),
+        gemm("h", "W2", "B2", "y"),
+    ];
     let imp = check(&model(nodes, dense_inits(), vi("x", &[-1, 2]), 13), |x| {
         head(&hidden(x).iter().map(|v| v.max(0.0)).collect::<Vec<_>>())
     });
@@ -133,15 +158,32 @@ fn leaky_relu_is_exact_with_two_relus() {
     ];
     let alpha = f64::from(0.1f32);
     let imp = check(&model(nodes, dense_inits(), vi("x", &[-1, 2]), 13), |x| {
-        head(&hidden(x).iter().map(|v| if *v < 0.0 { alpha * v } else { *v }).collect::<Vec<_>>())
+        head(
+            &hidden(x)
+                .iter()
+                .map(|v| if *v < 0.0 { alpha * v } else { *v })
+                .collect::<Vec<_>>(),
+        )
     });
     assert_eq!(imp.net.layers[0].bias.len(), 6);
 }
 
 #[test]
 fn clip_in_every_form_and_opset() {
-    for (lo, hi) in [(0.0, 1.0), (-0.5, 0.8), (0.2, f64::INFINITY), (f64::NEG_INFINITY, 0.4)] {
-        let f = |x: &[f64]| head(&hidden(x).iter().map(|v| v.max(lo).min(hi)).collect::<Vec<_>>());
+    for (lo, hi) in [
+        (0.0, 1.0),
+        (-0.5, 0.8),
+        (0.2, f64::INFINITY),
+        (f64::NEG_INFINITY, 0.4),
+    ] {
+        let f = |x: &[f64]| {
+            head(
+                &hidden(x)
+                    .iter()
+                    .map(|v| v.max(lo).min(hi))
+                    .collect::<Vec<_>>(),
+            )
+        };
         // opset 13: min and max are inputs
         let mut inits = dense_inits();
         let mut ins = vec!["a", "", ""];
@@ -153,7 +195,11 @@ fn clip_in_every_form_and_opset() {
             inits.push(f32_tensor("hi", &[], &[hi]));
             ins[2] = "hi";
         }
-        let nodes = vec![gemm("x", "W1", "B1", "a"), n("Clip", &ins, "h"), gemm("h", "W2", "B2", "y")];
+        let nodes = vec![
+            gemm("x", "W1", "B1", "a"),
+            n("Clip", &ins, "h"),
+            gemm("h", "W2", "B2", "y"),
+        ];
         check(&model(nodes, inits, vi("x", &[-1, 2]), 13), f);
         // opset 9: attributes
         let mut clip = n("Clip", &["a"], "h");
@@ -166,7 +212,10 @@ fn clip_in_every_form_and_opset() {
         let nodes = vec![gemm("x", "W1", "B1", "a"), clip, gemm("h", "W2", "B2", "y")];
         let imp = check(&model(nodes, dense_inits(), vi("x", &[-1, 2]), 9), f);
         if lo == 0.0 {
-            assert_eq!(imp.net.layers[0].activation, rmod_relu::Activation::ClippedRelu(1.0));
+            assert_eq!(
+                imp.net.layers[0].activation,
+                rmod_relu::Activation::ClippedRelu(1.0)
+            );
         }
     }
 }
@@ -196,7 +245,12 @@ fn normalization_matmul_bias_first_and_batchnorm_fold() {
         n("Reshape", &["z", "shape"], "z2"),
         n("MatMul", &["z2", "W1t"], "mm"),
         n("Add", &["B1", "mm"], "a"),
-        with_attr(n("BatchNormalization", &["a", "g", "b", "mu", "var"], "bn"), "epsilon", Some(1e-3), None),
+        with_attr(
+            n("BatchNormalization", &["a", "g", "b", "mu", "var"], "bn"),
+            "epsilon",
+            Some(1e-3),
+            None,
+        ),
         n("Relu", &["bn"], "h"),
         n("MatMul", &["h", "W2t"], "o"),
         n("Add", &["o", "B2"], "y"),
@@ -213,7 +267,10 @@ fn normalization_matmul_bias_first_and_batchnorm_fold() {
             .collect();
         head(&h)
     });
-    let sc = imp.net.input_scaling.expect("normalization read as input scaling");
+    let sc = imp
+        .net
+        .input_scaling
+        .expect("normalization read as input scaling");
     assert_eq!((sc.offset, sc.scale), (vec![1.0, -1.0], vec![2.0, 0.5]));
 }
 
@@ -225,15 +282,27 @@ fn unsupported_nodes_are_all_listed_in_one_diagnostic() {
         n("Tanh", &["h"], "h2"),
         gemm("h2", "W2", "B2", "y"),
     ];
-    let (imp, diags) = read("t.onnx", &model(nodes, dense_inits(), vi("x", &[-1, 2]), 13), None);
+    let (imp, diags) = read(
+        "t.onnx",
+        &model(nodes, dense_inits(), vi("x", &[-1, 2]), 13),
+        None,
+    );
     assert!(imp.is_none());
     assert_eq!(diags.len(), 1);
     let d = &diags[0];
     assert_eq!(d.code, "rmod::onnx::unsupported");
     assert_eq!(d.notes.len(), 2, "{d:?}");
-    assert!(d.notes[0].contains("node 2 of 4 `Sigmoid_h` (Sigmoid)"), "{}", d.notes[0]);
+    assert!(
+        d.notes[0].contains("node 2 of 4 `Sigmoid_h` (Sigmoid)"),
+        "{}",
+        d.notes[0]
+    );
     assert!(d.notes[1].contains("(Tanh)"));
-    assert!(d.help.as_deref().unwrap_or("").contains("Relu, LeakyRelu and Clip"));
+    assert!(d
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("Relu, LeakyRelu and Clip"));
 }
 
 #[test]
@@ -241,7 +310,11 @@ fn graph_errors_name_the_node() {
     let nodes = vec![n("MatMul", &["x", "x"], "y")];
     let (_, diags) = read("t.onnx", &model(nodes, vec![], vi("x", &[1, 2]), 13), None);
     assert_eq!(diags[0].code, "rmod::onnx::graph");
-    assert!(diags[0].message.contains("node 1 of 1 `MatMul_y` (MatMul)"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("node 1 of 1 `MatMul_y` (MatMul)"),
+        "{}",
+        diags[0].message
+    );
     // a skip connection across a ReLU
     let nodes = vec![
         gemm("x", "W1", "B1", "a"),
@@ -249,13 +322,26 @@ fn graph_errors_name_the_node() {
         n("Add", &["h", "a"], "r"),
         gemm("r", "W2", "B2", "y"),
     ];
-    let (_, diags) = read("t.onnx", &model(nodes, dense_inits(), vi("x", &[1, 2]), 13), None);
-    assert!(diags[0].message.contains("skip connections"), "{}", diags[0].message);
+    let (_, diags) = read(
+        "t.onnx",
+        &model(nodes, dense_inits(), vi("x", &[1, 2]), 13),
+        None,
+    );
+    assert!(
+        diags[0].message.contains("skip connections"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]
 fn malformed_bytes_are_a_coded_error_never_a_panic() {
-    for bytes in [&b"\x08\x07\x12\xff\xff"[..], b"garbage", b"", &[0xff; 64][..]] {
+    for bytes in [
+        &b"\x08\x07\x12\xff\xff"[..],
+        b"garbage",
+        b"",
+        &[0xff; 64][..],
+    ] {
         let (imp, diags) = read("t.onnx", bytes, None);
         assert!(imp.is_none());
         assert!(diags[0].code.starts_with("rmod::onnx::"), "{diags:?}");
@@ -271,12 +357,23 @@ fn malformed_bytes_are_a_coded_error_never_a_panic() {
 
 #[test]
 fn writing_then_reading_is_exact() {
-    let nodes = vec![gemm("x", "W1", "B1", "a"), n("Relu", &["a"], "h"), gemm("h", "W2", "B2", "y")];
-    let (imp, _) = read("t.onnx", &model(nodes, dense_inits(), vi("x", &[-1, 2]), 13), None);
+    let nodes = vec![
+        gemm("x", "W1", "B1", "a"),
+        n("Relu", &["a"], "h"),
+        gemm("h", "W2", "B2", "y"),
+    ];
+    let (imp, _) = read(
+        "t.onnx",
+        &model(nodes, dense_inits(), vi("x", &[-1, 2]), 13),
+        None,
+    );
     let mut net = imp.expect("imported").net;
     net.inputs = Some(vec!["feed".into(), "T".into()]);
     net.input_bounds = Some(vec![(0.0, 1.0), (300.0, 400.0)]);
-    net.input_scaling = Some(rmod_relu::Scaling { offset: vec![0.5, 350.0], scale: vec![0.1, 50.0] });
+    net.input_scaling = Some(rmod_relu::Scaling {
+        offset: vec![0.5, 350.0],
+        scale: vec![0.1, 50.0],
+    });
     net.layers[0].activation = rmod_relu::Activation::ClippedRelu(0.7);
     let bytes = write(&net);
     assert_eq!(bytes, write(&net), "deterministic");

@@ -26,8 +26,14 @@ fn value_info(name: &str, n: usize) -> ValueInfoProto {
                 elem_type: data_type::DOUBLE,
                 shape: Some(TensorShapeProto {
                     dim: vec![
-                        Dimension { dim_value: None, dim_param: Some("batch".into()) },
-                        Dimension { dim_value: Some(n as i64), dim_param: None },
+                        Dimension {
+                            dim_value: None,
+                            dim_param: Some("batch".into()),
+                        },
+                        Dimension {
+                            dim_value: Some(n as i64),
+                            dim_param: None,
+                        },
                     ],
                 }),
             }),
@@ -41,18 +47,31 @@ pub fn write(net: &Network) -> Vec<u8> {
     let mut nodes = Vec::new();
     let mut inits = Vec::new();
     let mut cur = "input".to_string();
-    let step = |nodes: &mut Vec<NodeProto>, op: &str, name: String, extra: &[&str], cur: &mut String| {
-        let mut ins = vec![cur.as_str()];
-        ins.extend_from_slice(extra);
-        nodes.push(node(op, &name, &ins, &name));
-        *cur = name;
-    };
+    let step =
+        |nodes: &mut Vec<NodeProto>, op: &str, name: String, extra: &[&str], cur: &mut String| {
+            let mut ins = vec![cur.as_str()];
+            ins.extend_from_slice(extra);
+            nodes.push(node(op, &name, &ins, &name));
+            *cur = name;
+        };
     let n_in = net.n_inputs();
     if let Some(s) = &net.input_scaling {
         inits.push(encode_f64("input_offset", &[n_in], &s.offset));
         inits.push(encode_f64("input_scale", &[n_in], &s.scale));
-        step(&mut nodes, "Sub", "input_centered".into(), &["input_offset"], &mut cur);
-        step(&mut nodes, "Div", "input_scaled".into(), &["input_scale"], &mut cur);
+        step(
+            &mut nodes,
+            "Sub",
+            "input_centered".into(),
+            &["input_offset"],
+            &mut cur,
+        );
+        step(
+            &mut nodes,
+            "Div",
+            "input_scaled".into(),
+            &["input_scale"],
+            &mut cur,
+        );
     }
     for (k, l) in net.layers.iter().enumerate() {
         let (w, b) = (format!("layer{k}.weight"), format!("layer{k}.bias"));
@@ -60,8 +79,18 @@ pub fn write(net: &Network) -> Vec<u8> {
         let flat: Vec<f64> = l.weights.iter().flatten().copied().collect();
         inits.push(encode_f64(&w, &[n_out, flat.len() / n_out.max(1)], &flat));
         inits.push(encode_f64(&b, &[n_out], &l.bias));
-        let mut gemm = node("Gemm", &format!("layer{k}.gemm"), &[cur.as_str(), &w, &b], &format!("layer{k}.gemm"));
-        gemm.attribute.push(AttributeProto { name: "transB".into(), r#type: 2, i: 1, ..Default::default() });
+        let mut gemm = node(
+            "Gemm",
+            &format!("layer{k}.gemm"),
+            &[cur.as_str(), &w, &b],
+            &format!("layer{k}.gemm"),
+        );
+        gemm.attribute.push(AttributeProto {
+            name: "transB".into(),
+            r#type: 2,
+            i: 1,
+            ..Default::default()
+        });
         nodes.push(gemm);
         cur = format!("layer{k}.gemm");
         match l.activation {
@@ -70,7 +99,13 @@ pub fn write(net: &Network) -> Vec<u8> {
                 let (lo, hi) = (format!("layer{k}.clip_min"), format!("layer{k}.clip_max"));
                 inits.push(encode_f64(&lo, &[], &[0.0]));
                 inits.push(encode_f64(&hi, &[], &[c]));
-                step(&mut nodes, "Clip", format!("layer{k}.clip"), &[&lo, &hi], &mut cur);
+                step(
+                    &mut nodes,
+                    "Clip",
+                    format!("layer{k}.clip"),
+                    &[&lo, &hi],
+                    &mut cur,
+                );
             }
             Activation::Linear => {}
         }
@@ -79,12 +114,29 @@ pub fn write(net: &Network) -> Vec<u8> {
     if let Some(s) = &net.output_scaling {
         inits.push(encode_f64("output_scale", &[n_out], &s.scale));
         inits.push(encode_f64("output_offset", &[n_out], &s.offset));
-        step(&mut nodes, "Mul", "output_scaled".into(), &["output_scale"], &mut cur);
-        step(&mut nodes, "Add", "output_shifted".into(), &["output_offset"], &mut cur);
+        step(
+            &mut nodes,
+            "Mul",
+            "output_scaled".into(),
+            &["output_scale"],
+            &mut cur,
+        );
+        step(
+            &mut nodes,
+            "Add",
+            "output_shifted".into(),
+            &["output_offset"],
+            &mut cur,
+        );
     }
     step(&mut nodes, "Identity", "output".into(), &[], &mut cur);
     let mut meta = Vec::new();
-    let mut put = |k: &str, v: String| meta.push(StringStringEntryProto { key: k.into(), value: v });
+    let mut put = |k: &str, v: String| {
+        meta.push(StringStringEntryProto {
+            key: k.into(),
+            value: v,
+        })
+    };
     if let Some(i) = &net.inputs {
         put("inputs", serde_json::to_string(i).unwrap_or_default());
     }
@@ -93,11 +145,17 @@ pub fn write(net: &Network) -> Vec<u8> {
     }
     if let Some(b) = &net.input_bounds {
         let pairs: Vec<[f64; 2]> = b.iter().map(|(l, h)| [*l, *h]).collect();
-        put("input_bounds", serde_json::to_string(&pairs).unwrap_or_default());
+        put(
+            "input_bounds",
+            serde_json::to_string(&pairs).unwrap_or_default(),
+        );
     }
     let model = ModelProto {
         ir_version: 7,
-        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: 13 }],
+        opset_import: vec![OperatorSetIdProto {
+            domain: String::new(),
+            version: 13,
+        }],
         producer_name: "rmod".into(),
         producer_version: String::new(),
         graph: Some(GraphProto {

@@ -461,6 +461,9 @@ fn to_json_reads_back_to_the_same_network() {
         let (back, diags) = parse(FileId(0), "n.json", &text);
         assert!(diags.is_empty(), "{diags:?}\n{text}");
         assert_eq!(back.expect("parses"), net);
-        assert_eq!(text, net.to_json(Some(&serde_json::json!({"source": "test"}))));
+        assert_eq!(
+            text,
+            net.to_json(Some(&serde_json::json!({"source": "test"})))
+        );
     }
 }

@@ -9,13 +9,20 @@ fn num(v: f64) -> String {
     serde_json::to_string(&v).unwrap_or_else(|_| "0".into())
 }
 fn list(v: &[f64]) -> String {
-    format!("[{}]", v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+    )
 }
 fn names(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 fn scaling(s: &Scaling) -> String {
-    format!("{{\"offset\": {}, \"scale\": {}}}", list(&s.offset), list(&s.scale))
+    format!(
+        "{{\"offset\": {}, \"scale\": {}}}",
+        list(&s.offset),
+        list(&s.scale)
+    )
 }
 
 impl Network {
@@ -32,7 +39,10 @@ impl Network {
             f.push(format!("  \"outputs\": {}", names(o)));
         }
         if let Some(b) = &self.input_bounds {
-            let pairs: Vec<String> = b.iter().map(|(l, h)| format!("[{}, {}]", num(*l), num(*h))).collect();
+            let pairs: Vec<String> = b
+                .iter()
+                .map(|(l, h)| format!("[{}, {}]", num(*l), num(*h)))
+                .collect();
             f.push(format!("  \"input_bounds\": [{}]", pairs.join(", ")));
         }
         if let Some(s) = &self.input_scaling {
@@ -60,7 +70,10 @@ impl Network {
             .collect();
         f.push(format!("  \"layers\": [\n{}\n  ]", layers.join(",\n")));
         if let Some(t) = training {
-            f.push(format!("  \"training\": {}", serde_json::to_string(t).unwrap_or_default()));
+            f.push(format!(
+                "  \"training\": {}",
+                serde_json::to_string(t).unwrap_or_default()
+            ));
         }
         format!("{{\n{}\n}}\n", f.join(",\n"))
     }

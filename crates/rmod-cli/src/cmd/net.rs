@@ -1,4 +1,4 @@
-//! `rmod net info | bounds | eval`: look at one network file on its own.
+//! `rmod net info | bounds | regions | scale | eval | import | export`: one network file on its own (relu-net JSON or ONNX).
 
 use rmod_diagnostics::code;
 
@@ -68,24 +68,80 @@ pub enum NetCmd {
         )]
         at: Vec<f64>,
     },
+    /// Read an ONNX network and write it as relu-net v1 JSON (for review and diffs)
+    Import {
+        file: std::path::PathBuf,
+        #[arg(short = 'o', long = "output", required = true)]
+        output: std::path::PathBuf,
+    },
+    /// Write a network (relu-net JSON or ONNX) as an ONNX model (opset 13, float64)
+    Export {
+        file: std::path::PathBuf,
+        #[arg(short = 'o', long = "output", required = true)]
+        output: std::path::PathBuf,
+    },
 }
 
-/// Reads and validates a network file; diagnostics point into `sources`.
-fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// A network file as read: the network, and for ONNX what the reader saw and did.
+struct Loaded {
+    net: Network,
+    onnx: Option<rmod_onnx::Imported>,
+}
+
+/// Reads and validates a network file, relu-net JSON or ONNX by content (with the ONNX file's
+/// bounds sidecar when present); diagnostics point into `sources`.
+fn read_net(path: &std::path::Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+    let cannot = |e: std::io::Error, p: &std::path::Path| {
         vec![Diagnostic::error(
             code::DATA_FILE,
-            format!("cannot read network file `{}`: {e}", path.display()),
+            format!("cannot read network file `{}`: {e}", p.display()),
         )
         .with_help("check the path")]
-    })?;
+    };
+    let bytes = std::fs::read(path).map_err(|e| cannot(e, path))?;
     let name = path.display().to_string();
-    let file = sources.add(&name, &text);
-    let (net, diags) = rmod_relu::parse(file, &name, &text);
-    match net {
-        Some(n) if !rmod_diagnostics::has_errors(&diags) => Ok(n),
+    if rmod_onnx::is_json(&bytes) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let file = sources.add(&name, &text);
+        let (net, diags) = rmod_relu::parse(file, &name, &text);
+        return match net {
+            Some(net) if !rmod_diagnostics::has_errors(&diags) => Ok(Loaded { net, onnx: None }),
+            _ => Err(diags),
+        };
+    }
+    let side = std::path::PathBuf::from(rmod_onnx::bounds_file_name(&name));
+    let sidecar = if side.is_file() {
+        Some(std::fs::read_to_string(&side).map_err(|e| cannot(e, &side))?)
+    } else {
+        None
+    };
+    let side_name = side.display().to_string();
+    let (imp, diags) = rmod_onnx::read(
+        &name,
+        &bytes,
+        sidecar.as_deref().map(|t| (side_name.as_str(), t)),
+    );
+    match imp {
+        Some(imp) if !rmod_diagnostics::has_errors(&diags) => Ok(Loaded {
+            net: imp.net.clone(),
+            onnx: Some(imp),
+        }),
         _ => Err(diags),
     }
+}
+
+fn load(path: &std::path::Path, sources: &mut Sources) -> Result<Network, Vec<Diagnostic>> {
+    read_net(path, sources).map(|l| l.net)
+}
+
+fn write_file(output: &std::path::Path, bytes: impl AsRef<[u8]>) -> Result<(), Vec<Diagnostic>> {
+    crate::output::write_atomically(output, bytes).map_err(|e| {
+        vec![Diagnostic::error(
+            code::DATA_FILE,
+            format!("cannot write `{}`: {e}", output.display()),
+        )
+        .with_help("check that the folder exists")]
+    })
 }
 
 /// The box of `--box`, or the file's input_bounds.
@@ -127,8 +183,33 @@ fn act_name(a: Activation) -> String {
 pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic>> {
     match cmd {
         NetCmd::Info { file } => {
-            let net = load(file, sources)?;
+            let loaded = read_net(file, sources)?;
+            let net = loaded.net;
             let mut out = format!("network    {}\n", file.display());
+            if let Some(imp) = &loaded.onnx {
+                let s = &imp.summary;
+                out.push_str(&format!(
+                    "format     ONNX, IR version {}, opset {}{}\n",
+                    s.ir_version,
+                    s.opset,
+                    if s.producer.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", made by {}", s.producer)
+                    }
+                ));
+                out.push_str(&format!(
+                    "graph      input `{}` [{}], output `{}` [{}]\n",
+                    s.input.0,
+                    s.input.1.join(", "),
+                    s.output.0,
+                    s.output.1.join(", ")
+                ));
+                out.push_str(&format!("nodes      {}\n", s.ops.join(" ")));
+                for n in &imp.notes {
+                    out.push_str(&format!("folded     {n}\n"));
+                }
+            }
             let params: usize = net
                 .layers
                 .iter()
@@ -232,7 +313,23 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 }
             };
             let scaled = rmod_relu::scale_network(&net, &bx, kind);
-            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let scaling = json!({"objective": objective, "box": bx.iter().map(|(a, c)| json!([a, c])).collect::<Vec<_>>()});
+            let bytes = std::fs::read(file).unwrap_or_default();
+            if !rmod_onnx::is_json(&bytes) {
+                let mut scaled = scaled;
+                scaled.input_scaling = net.input_scaling.clone();
+                scaled.output_scaling = net.output_scaling.clone();
+                if output.extension().is_some_and(|e| e == "onnx") {
+                    write_file(output, rmod_onnx::write(&scaled))?;
+                } else {
+                    write_file(output, scaled.to_json(Some(&json!({ "scaling": scaling }))))?;
+                }
+                return Ok(format!(
+                    "wrote      {} ({objective} scaling; the same function)\n",
+                    output.display()
+                ));
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap_or(json!({}));
             for (k, l) in scaled.layers.iter().enumerate() {
                 doc["layers"][k]["weights"] = json!(l.weights);
@@ -255,6 +352,35 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             Ok(format!(
                 "wrote      {} ({objective} scaling; the same function)\n",
                 output.display()
+            ))
+        }
+        NetCmd::Import { file, output } => {
+            let loaded = read_net(file, sources)?;
+            let training = loaded.onnx.as_ref().map(|imp| {
+                json!({
+                    "source": "ONNX",
+                    "file": file.file_name().map(|f| f.to_string_lossy().into_owned()),
+                    "producer": imp.summary.producer,
+                    "opset": imp.summary.opset,
+                    "folded": imp.notes,
+                })
+            });
+            write_file(output, loaded.net.to_json(training.as_ref()))?;
+            Ok(format!(
+                "wrote      {} ({} layers, {} inputs, {} outputs)\n",
+                output.display(),
+                loaded.net.layers.len(),
+                loaded.net.n_inputs(),
+                loaded.net.n_outputs()
+            ))
+        }
+        NetCmd::Export { file, output } => {
+            let net = load(file, sources)?;
+            write_file(output, rmod_onnx::write(&net))?;
+            Ok(format!(
+                "wrote      {} (ONNX opset 13, float64, {} Gemm layers)\n",
+                output.display(),
+                net.layers.len()
             ))
         }
         NetCmd::Eval { file, at } => {

@@ -15,7 +15,7 @@ use crate::resolve::Kind;
 
 impl Evaluator<'_> {
     pub(super) fn net_decl(&mut self, d: &NetDecl) -> R<()> {
-        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (relative to the model file), optionally with `bounds = \"lp\"`";
+        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (or a `.onnx` file; relative to the model file), optionally with `bounds = \"lp\"`, `inputs = [\"a\", \"b\"]`";
         let ExprKind::Call(_, args) = &d.value.kind else {
             return Err(Reported);
         };
@@ -26,6 +26,7 @@ impl Evaluator<'_> {
             "`relu_net` needs the path of a network file",
             usage,
         )?;
+        let mut renames: Vec<(bool, Vec<String>, Span)> = Vec::new();
         for extra in args.iter().skip(1) {
             if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
                 let method = rmod_ir::BoundMethodName::from_name(m);
@@ -39,10 +40,27 @@ impl Evaluator<'_> {
                     continue;
                 }
             }
+            let names = match &extra.value.kind {
+                ExprKind::Tuple(items) => items
+                    .iter()
+                    .map(|e| match &e.kind {
+                        ExprKind::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<String>>>(),
+                ExprKind::Str(s) => Some(vec![s.clone()]),
+                _ => None,
+            };
+            if let (Some(k @ ("inputs" | "outputs")), Some(list)) =
+                (extra.name.as_ref().map(|n| n.name.as_str()), names)
+            {
+                renames.push((k == "inputs", list, extra.value.span));
+                continue;
+            }
             return Err(self.err(
                 Diagnostic::error(
                     code::RELU_INVALID_CALL,
-                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"`, `context = \"network\" | \"model\"`, and `inputs = [...]` / `outputs = [...]` (names that replace the file's)",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),
@@ -51,23 +69,105 @@ impl Evaluator<'_> {
         let net = match self.by_path.get(&path) {
             Some(n) => n.clone(),
             None => {
-                let (file, shown, text) = self.read_file(&path, path_span, "network file")?;
-                let (net, mut diags) = rmod_relu::parse(file, &shown, &text);
-                for diag in &mut diags {
-                    diag.labels.push(rmod_diagnostics::Label {
-                        span: path_span,
-                        message: "network loaded here".into(),
-                    });
-                }
-                self.diags.extend(diags);
-                let Some(net) = net else { return Err(Reported) };
+                let net = self.read_network(&path, path_span)?;
                 let net = Arc::new(net);
                 self.by_path.insert(path.clone(), net.clone());
                 net
             }
         };
+        let net = if renames.is_empty() {
+            net
+        } else {
+            let mut renamed = (*net).clone();
+            for (inputs, list, span) in renames {
+                let (n, what) = if inputs {
+                    (renamed.n_inputs(), "inputs")
+                } else {
+                    (renamed.n_outputs(), "outputs")
+                };
+                if list.len() != n {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            code::RELU_INVALID_CALL,
+                            format!(
+                                "`{what}` gives {} name(s); {path} has {n} {what}",
+                                list.len()
+                            ),
+                        )
+                        .with_label(span, format!("{} name(s)", list.len()))
+                        .with_help(format!(
+                            "give one name per network {}",
+                            &what[..what.len() - 1]
+                        )),
+                    ));
+                }
+                if inputs {
+                    renamed.inputs = Some(list);
+                } else {
+                    renamed.outputs = Some(list);
+                }
+            }
+            Arc::new(renamed)
+        };
         self.networks.push((d.name.name.clone(), path, net));
         Ok(())
+    }
+
+    /// Reads a network file, relu-net JSON or ONNX (decided by its content), with the ONNX
+    /// file's optional OMLT-style bounds sidecar.
+    fn read_network(&mut self, path: &str, path_span: Span) -> R<Network> {
+        let bytes = match self.loader.load_bytes(path) {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(self.err(
+                    Diagnostic::error(
+                        code::DATA_FILE,
+                        format!("cannot read network file `{path}`: {e}"),
+                    )
+                    .with_label(path_span, "this file")
+                    .with_help("paths are relative to the model file; check the name and location"),
+                ))
+            }
+        };
+        let shown = self.loader.display_name(path);
+        let (net, mut diags) = if rmod_onnx::is_json(&bytes) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = self.sources.add(shown.clone(), text.clone());
+            rmod_relu::parse(file, &shown, &text)
+        } else {
+            let side = rmod_onnx::bounds_file_name(path);
+            let sidecar = if self.loader.exists(&side) {
+                match self.loader.load(&side) {
+                    Ok(t) => Some((self.loader.display_name(&side), t)),
+                    Err(e) => {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                code::ONNX_BOUNDS_FILE,
+                                format!("cannot read `{side}`: {e}"),
+                            )
+                            .with_label(path_span, "the network's bounds file")
+                            .with_help("the sidecar must be UTF-8 JSON"),
+                        ))
+                    }
+                }
+            } else {
+                None
+            };
+            let (imp, diags) = rmod_onnx::read(
+                &shown,
+                &bytes,
+                sidecar.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
+            );
+            (imp.map(|i| i.net), diags)
+        };
+        for diag in &mut diags {
+            diag.labels.push(rmod_diagnostics::Label {
+                span: path_span,
+                message: "network loaded here".into(),
+            });
+        }
+        self.diags.extend(diags);
+        net.ok_or(Reported)
     }
 
     /// `lhs = NET(args)` with NET a declared network?

@@ -151,6 +151,7 @@ pub(super) fn primary(i: Tokens, d: usize) -> PResult<Expr> {
         Tok::Keyword("sum") => sum(i, d),
         Tok::Ident(_) => name(i, d),
         Tok::Punct("(") => parenthesized(i, d),
+        Tok::Punct("[") => bracketed(i, d),
         _ => Err(expected(&i, "an expression")),
     }
 }
@@ -218,6 +219,21 @@ fn parenthesized(i: Tokens, d: usize) -> PResult<Expr> {
         i,
         Expr {
             kind,
+            span: start.to(close),
+        },
+    ))
+}
+
+/// A list `[a, b, ...]` (e.g. `relu_net(..., inputs = ["feed", "T"])`), read as a tuple.
+fn bracketed(i: Tokens, d: usize) -> PResult<Expr> {
+    let (i, start) = i.bump();
+    let inner = enter(&i, d)?;
+    let (i, elems) = separated_list1(punct(","), |i| expr(i, inner)).parse(i)?;
+    let (i, close) = expect("]")(i)?;
+    Ok((
+        i,
+        Expr {
+            kind: ExprKind::Tuple(elems),
             span: start.to(close),
         },
     ))
