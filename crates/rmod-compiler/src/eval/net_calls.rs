@@ -42,7 +42,7 @@ impl Evaluator<'_> {
             return Err(self.err(
                 Diagnostic::error(
                     code::RELU_INVALID_CALL,
-                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"crown\" | \"lp\" | \"milp\"` and `context = \"network\" | \"model\"`",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),
