@@ -19,7 +19,8 @@ pub fn key(
 ) -> String {
     let mut h = Sha256::new();
     // 2: LP bounds certified from the dual (Neumaier-Shcherbina); earlier entries are not
-    h.update(b"rmod-bounds 2\0");
+    // 3: tightening starts from CROWN (earlier entries are valid, but may be looser)
+    h.update(b"rmod-bounds 3\0");
     h.update(method.as_bytes());
     h.update(b"\0");
     if method == "milp" {

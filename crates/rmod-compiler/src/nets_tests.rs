@@ -79,6 +79,35 @@ fn net_errors() {
 }
 
 #[test]
+fn crown_bounds_need_no_solver_and_are_tighter() {
+    // |x| on [-2, 3]: relu(x) <= 3/5 (x + 2), relu(-x) <= 2/5 (3 - x), so |x| <= x/5 + 12/5 <= 3
+    // (the true maximum; interval arithmetic says 5), option and per network alike; a model
+    // context is for bound problems only
+    for text in [
+        r#"net n = relu_net("abs.json"); var x in [-2, 3]; var y; subject to f: y = n(x); minimize o: y; option bounds = "crown";"#,
+        r#"net n = relu_net("abs.json", bounds = "crown", context = "model"); var x in [-2, 3]; var y; subject to f: y = n(x); minimize o: y;"#,
+    ] {
+        let out = run(text);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let m = out.model.unwrap();
+        assert!(m.columns[1].lower.abs() < 1e-6);
+        assert!(
+            (m.columns[1].upper - 3.0).abs() < 1e-6,
+            "{}",
+            m.columns[1].upper
+        );
+        let stats = &out.net_uses[0].stats;
+        assert_eq!(
+            (stats.bound_method, stats.bound_context),
+            ("crown", "network")
+        );
+        // the hidden neurons keep their (exact) interval bounds: [-2, 3] and [-3, 2]
+        let pre = &out.net_uses[0].pre;
+        assert!((pre[0][0].0 + 2.0).abs() < 1e-12 && (pre[0][1].1 - 2.0).abs() < 1e-12);
+    }
+}
+
+#[test]
 fn tightening_without_a_solver_is_an_error() {
     assert_eq!(
         codes(

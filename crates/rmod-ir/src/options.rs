@@ -42,6 +42,8 @@ choice! {
     BoundMethodName {
         /// interval arithmetic
         Ia = "ia",
+        /// linear bound propagation (CROWN): no solver, tighter than ia from depth 2
+        Crown = "crown",
         /// LP-based bound tightening (certified)
         Lp = "lp",
         /// MILP-based bound tightening (best bounds)
@@ -243,7 +245,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         ty: OptionType::Choice(BoundMethodName::NAMES),
         default: "lp",
         example: "\"lp\"",
-        doc: "network pre-activation bounds: interval arithmetic, or LP/MILP bound tightening (`ia` without a solver)",
+        doc: "network pre-activation bounds: interval arithmetic, linear bound propagation (CROWN, no solver), or LP/MILP bound tightening starting from CROWN (`ia` without a solver)",
     },
     OptionSpec {
         name: "bound_time_limit",
@@ -418,7 +420,7 @@ mod tests {
         assert!(o.set("solver", &OptValue::Str("gurobi".into())).is_err());
         assert_eq!(
             OptionType::Choice(BoundMethodName::NAMES).needs(),
-            "\"ia\", \"lp\" or \"milp\""
+            "\"ia\", \"crown\", \"lp\" or \"milp\""
         );
         assert_eq!(
             o.set("cbc.", &OptValue::Num(1.0)),

@@ -11,7 +11,7 @@ pub struct Bounds {
     pub pre: Vec<Vec<(f64, f64)>>,
     /// interval arithmetic over the input box, for comparison
     pub ia: Vec<Vec<(f64, f64)>>,
-    /// "ia", "lp" or "milp"
+    /// "ia", "crown", "lp" or "milp"
     pub method: &'static str,
     /// "network" (the network over its box) or "model" (with the model's rows)
     pub context: &'static str,

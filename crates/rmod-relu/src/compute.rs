@@ -1,11 +1,13 @@
 //! [`compute_bounds`]: the pre-activation bounds of one use, by the method the model chose
-//! (interval arithmetic, or LP/MILP bound tightening through a [`BoundOracle`]).
+//! (interval arithmetic, linear bound propagation, or LP/MILP bound tightening through a
+//! [`BoundOracle`]).
 
 use std::time::Instant;
 
 use rmod_ir::{Affine, BoundOracle, Model};
 
 use crate::bounds::{layer_stats, Bounds};
+use crate::crown::crown_bounds;
 use crate::obbt::{tighten, Context};
 use crate::{scale_inputs, Network};
 
@@ -13,6 +15,8 @@ use crate::{scale_inputs, Network};
 pub enum BoundMethod<'a> {
     /// interval arithmetic
     Ia,
+    /// linear bound propagation (CROWN, `crown.rs`): no solver, sound for the exact function
+    Crown,
     /// optimization-based bound tightening over the LP relaxation of the earlier layers
     Lp(&'a dyn BoundOracle),
     /// the same with the earlier layers' binaries kept integer, each problem under a time limit
@@ -33,13 +37,17 @@ pub fn compute_bounds(
     let started = Instant::now();
     let (h, lo, hi) = scale_inputs(net, inputs, input_box);
     let (oracle, limit) = match method {
-        BoundMethod::Ia => {
+        BoundMethod::Ia | BoundMethod::Crown => {
             let ia = net.interval_bounds(&lo, &hi);
+            let (pre, method) = match method {
+                BoundMethod::Crown => (crown_bounds(net, &lo, &hi), "crown"),
+                _ => (ia.clone(), "ia"),
+            };
             return Bounds {
-                layers: layer_stats(net, &ia, &ia, &[], &[]),
-                pre: ia.clone(),
+                layers: layer_stats(net, &ia, &pre, &[], &[]),
+                pre,
                 ia,
-                method: "ia",
+                method,
                 context: "network",
                 seconds: started.elapsed().as_secs_f64(),
                 cached: false,

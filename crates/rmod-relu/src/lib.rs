@@ -14,6 +14,7 @@ use rmod_diagnostics::code;
 
 mod bounds;
 mod compute;
+mod crown;
 mod encode;
 mod hygiene;
 mod jsonspan;
@@ -30,6 +31,7 @@ use serde_json::Value;
 
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
+pub use crown::crown_bounds;
 pub use encode::{
     complete_point, encode, tighten_cell, Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
 };

@@ -1,10 +1,12 @@
 //! Optimization-based bound tightening (OBBT), layer by layer: for every neuron that the bounds
 //! so far leave unstable, minimize and maximize its pre-activation over the encoding of the
 //! earlier layers (their LP relaxation, or the MILP under a time limit), with the earlier
-//! layers' bounds already tightened. Each result is a valid bound (a relaxation optimum or a
-//! best bound, never an incumbent), widened by a relative 1e-6 before use; a neuron whose
-//! problem is not solved keeps its interval-arithmetic bound, so the result is never wider than
-//! interval arithmetic.
+//! layers' bounds already tightened. Each layer starts from interval arithmetic intersected with
+//! CROWN (`crown.rs`), both over the earlier layers' tightened bounds: no solver, and neurons
+//! that CROWN proves stable need no problem. Each result is a valid bound (a relaxation optimum
+//! or a best bound, never an incumbent), widened by a relative 1e-6 before use; a neuron whose
+//! problem is not solved keeps its starting bound, so the result is never wider than interval
+//! arithmetic.
 //!
 //! With a model context the problems also contain the model's own rows and columns (everything
 //! compiled so far, objective dropped): every feasible point of the model satisfies them, so
@@ -16,6 +18,7 @@ use rmod_diagnostics::Span;
 use rmod_ir::{Affine, BoundOracle, ColKind, Column, Elem, Model, Origin};
 
 use crate::bounds::{is_open, layer_stats, Bounds};
+use crate::crown::crown_layer;
 use crate::encode::{encode, UseName};
 use crate::{Activation, Network};
 
@@ -63,7 +66,8 @@ pub enum Context<'a> {
 
 /// Tightened pre-activation bounds (scaled units) for an input box `lo..hi` in scaled units.
 /// `milp_time_limit`: `None` for LP-OBBT, `Some(seconds)` per problem for MILP-OBBT. Past
-/// `deadline` the remaining neurons keep their interval-arithmetic bounds (`complete` false).
+/// `deadline` the remaining neurons keep their starting (interval and CROWN) bounds
+/// (`complete` false).
 pub fn tighten(
     net: &Network,
     context: Context,
@@ -115,6 +119,7 @@ pub fn tighten(
         }
         complete &= vals.iter().all(Option::is_some);
     }
+    let (box_lo, box_hi): (Vec<f64>, Vec<f64>) = input_box.iter().copied().unzip();
     let mut pre: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
     let mut seconds = vec![0.0; net.layers.len()];
     let mut problems = vec![0; net.layers.len()];
@@ -129,6 +134,13 @@ pub fn tighten(
                 .collect()
         };
         let mut bk = net.layer_interval(k, &prev);
+        // the first stage: CROWN over the same bounds, where it is tighter
+        for (b, c) in bk.iter_mut().zip(crown_layer(net, &box_lo, &box_hi, &pre)) {
+            let (l, u) = (b.0.max(c.0), b.1.min(c.1));
+            if l <= u {
+                *b = (l, u);
+            }
+        }
         let act = net.layers[k].activation;
         let open: Vec<usize> = (0..bk.len()).filter(|j| is_open(act, bk[*j])).collect();
         // without a model, the first layer is affine in the box: interval arithmetic is exact

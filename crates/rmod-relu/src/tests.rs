@@ -65,7 +65,7 @@ pub(crate) fn random_net(rng: &mut Lcg, n_in: usize) -> Network {
 }
 
 /// A random input box: lower bound in [-3, 1], width in [0.5, 4].
-fn random_box(rng: &mut Lcg, n_in: usize) -> Vec<(f64, f64)> {
+pub(crate) fn random_box(rng: &mut Lcg, n_in: usize) -> Vec<(f64, f64)> {
     (0..n_in)
         .map(|_| {
             let l = rng.range(-3.0, 1.0);
@@ -466,4 +466,71 @@ fn to_json_reads_back_to_the_same_network() {
             net.to_json(Some(&serde_json::json!({"source": "test"})))
         );
     }
+}
+
+/// An oracle that solves nothing and counts the problems it was asked.
+struct Unsolved(std::cell::Cell<usize>);
+
+impl rmod_ir::BoundOracle for Unsolved {
+    fn min_bounds(
+        &self,
+        _model: &Model,
+        objectives: &[Affine],
+        _relax: bool,
+        _time_limit: Option<f64>,
+        _deadline: Option<std::time::Instant>,
+    ) -> Vec<Option<f64>> {
+        self.0.set(self.0.get() + objectives.len());
+        vec![None; objectives.len()]
+    }
+}
+
+#[test]
+fn tightening_starts_from_crown() {
+    let mut rng = Lcg(23);
+    let options = rmod_ir::Options::default();
+    let (mut asked, mut ia_open, mut narrower) = (0, 0, 0);
+    for _ in 0..200 {
+        let (_, net, boxes) = random_case(&mut rng);
+        let (lo, hi): (Vec<f64>, Vec<f64>) = boxes.iter().copied().unzip();
+        let oracle = Unsolved(std::cell::Cell::new(0));
+        let b = crate::tighten(
+            &net,
+            crate::Context::Network(&options),
+            &lo,
+            &hi,
+            &oracle,
+            None,
+            None,
+        );
+        let ia = net.interval_bounds(&lo, &hi);
+        // nothing solved: the starting bounds, never looser than interval arithmetic
+        for (bl, il) in b.pre.iter().zip(&ia) {
+            for ((l, u), (p, q)) in bl.iter().zip(il) {
+                assert!(l >= p && u <= q, "[{l}, {u}] looser than [{p}, {q}]");
+                narrower += usize::from(l > p || u < q);
+            }
+        }
+        for _ in 0..50 {
+            let x: Vec<f64> = lo.iter().zip(&hi).map(|(p, q)| rng.range(*p, *q)).collect();
+            for (a, bl) in net.trace_scaled(&x).iter().zip(&b.pre) {
+                for (v, (l, u)) in a.iter().zip(bl) {
+                    assert!(*l - 1e-9 <= *v && *v <= *u + 1e-9, "{v} not in [{l}, {u}]");
+                }
+            }
+        }
+        // a problem pair for each neuron left unstable after the first layer
+        asked += oracle.0.get();
+        for (layer, il) in net.layers.iter().zip(&ia).skip(1) {
+            let open = il
+                .iter()
+                .filter(|lu| crate::bounds::is_open(layer.activation, **lu));
+            ia_open += 2 * open.count();
+        }
+    }
+    assert!(narrower > 0);
+    assert!(
+        asked < ia_open,
+        "{asked} problems, interval arithmetic alone: {ia_open}"
+    );
 }

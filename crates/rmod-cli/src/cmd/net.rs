@@ -18,7 +18,7 @@ pub enum NetCmd {
         /// The input box `[lo,hi]x[lo,hi]` or `[lo,hi]^d` (default: the file's input_bounds)
         #[arg(long = "box")]
         bounds: Option<String>,
-        /// ia, lp or milp
+        /// ia, crown, lp or milp
         #[arg(long, default_value = "lp")]
         method: String,
         /// Seconds per MILP bound problem
@@ -420,6 +420,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let oracle = crate::bounds::ParallelBounds::new();
             let m = match method.as_str() {
                 "ia" => BoundMethod::Ia,
+                "crown" => BoundMethod::Crown,
                 "lp" => BoundMethod::Lp(&oracle),
                 "milp" => BoundMethod::Milp(&oracle, *bound_time_limit),
                 _ => {
@@ -427,7 +428,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                         code::RESOLVE_BAD_OPTION_VALUE,
                         format!("unknown method `{method}`"),
                     )
-                    .with_help("use ia, lp or milp")])
+                    .with_help("use ia, crown, lp or milp")])
                 }
             };
             let (model, inputs) = rmod_relu::box_model("x", &bx);

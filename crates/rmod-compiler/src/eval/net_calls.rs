@@ -60,7 +60,7 @@ impl Evaluator<'_> {
             return Err(self.err(
                 Diagnostic::error(
                     code::RELU_INVALID_CALL,
-                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"lp\" | \"milp\"`, `context = \"network\" | \"model\"`, and `inputs = [...]` / `outputs = [...]` (names that replace the file's)",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"crown\" | \"lp\" | \"milp\"`, `context = \"network\" | \"model\"`, and `inputs = [...]` / `outputs = [...]` (names that replace the file's)",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),

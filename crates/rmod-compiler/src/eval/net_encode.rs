@@ -104,6 +104,7 @@ impl Evaluator<'_> {
         let time_limit = self.model.options.bound_time_limit.unwrap_or(1.0);
         let method = match (chosen, self.oracle) {
             (M::Ia, _) => rmod_relu::BoundMethod::Ia,
+            (M::Crown, _) => rmod_relu::BoundMethod::Crown,
             (M::Lp, Some(o)) => rmod_relu::BoundMethod::Lp(o),
             (M::Milp, Some(o)) => rmod_relu::BoundMethod::Milp(o, time_limit),
             _ => {
@@ -114,7 +115,8 @@ impl Evaluator<'_> {
                 ))
             }
         };
-        let model_context = model_context && chosen != M::Ia;
+        // only bound problems can see the model's rows
+        let model_context = model_context && matches!(chosen, M::Lp | M::Milp);
         let cache_key = match (self.cache, chosen) {
             (Some(_), M::Lp | M::Milp) => Some(crate::cache::key(
                 &encoded,
@@ -150,8 +152,9 @@ impl Evaluator<'_> {
             }
         };
         let mut bounds = bounds;
-        // bounds from a solver must admit every true activation: forward passes at samples of
-        // the box (for the network context; a model context's bounds hold only on the model's
+        // bounds from a solver must admit every true activation (CROWN's are sound by
+        // construction and get the same cheap check): forward passes at samples of the box
+        // (for the network context; a model context's bounds hold only on the model's
         // feasible points, which the solve's checks see)
         if bounds.method != "ia" && bounds.context == "network" {
             if let Some(f) = rmod_relu::self_check(&encoded, &mut bounds.pre, &slo, &shi, 512) {

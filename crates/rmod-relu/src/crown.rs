@@ -1,0 +1,736 @@
+//! Linear bound propagation (CROWN, Zhang et al. 2018; DeepPoly, Singh et al. 2019): every
+//! layer's pre-activation bounds without a solver, sound for the exact real function.
+//!
+//! Layer by layer: a neuron's pre-activation `z = w·h + b` (h: the previous layer's outputs) is
+//! bounded above by replacing each `h_m = σ(z_m)` by a line `s z_m + t` above it (where the
+//! coefficient is positive) or below it (where it is negative), then each `z_m` by its affine
+//! function of the layer before, down to the input `x`, where `Λ·x + c` is maximized over the box
+//! (the lower bound is the upper bound of `-z`). The lines come from the earlier layers' bounds
+//! (already CROWN, intersected with interval arithmetic): a stable neuron is exact (identity or
+//! constant); an unstable one gets, for each side, a slope `s` out of {0, 1, chord} (the one
+//! enclosing the least area between line and function over `[l, u]`) and the intercept
+//! `max` (upper) / `min` (lower) over the breakpoints and ends `p` in `{l, 0, c, u} ∩ [l, u]` of
+//! `σ(p) - s p`, which is sound for any slope because `σ(z) - s z` is piecewise linear with
+//! its kinks among those points. For a ReLU this is CROWN-Ada: the chord `u/(u-l) (z - l)`
+//! above, slope 1 below if `u > -l`, else 0. Every result is intersected with interval
+//! arithmetic over the earlier layers' bounds (both are sound); the first layer is affine in
+//! the box, so there the two coincide.
+//!
+//! Rounding. The bounds hold for the exact real function over the box, not only up to rounding:
+//! with `u = 2^-53` the unit roundoff, a floating-point sum of `n` terms that are products
+//! differs from the exact sum of the exact products by at most `γ_n Σ|terms|`,
+//! `γ_n = n u / (1 - n u)`, and a product that underflows is off by at most `2^-1075` in
+//! absolute terms. Every step therefore adds an allowance, with [`U2`] = 2.3e-16 > 2u:
+//! - back-substitution keeps the invariant `target <= Λ·v + c + slack` for the exact values `v`
+//!   of the current layer (floating-point `Λ`, `c`; `|v_m| <= mag_m` from the earlier bounds):
+//!   - a relaxed coefficient `λ s` rounded to `μ` moves the bound by `|λ s - μ| |z_m| <= u |μ| mag_m`
+//!     (exact for `s` in {0, 1}): slack `+= U2 |μ| mag_m` (and `1e-321 mag_m` for underflow);
+//!   - the product `Λ' = μ W` has entries that are sums of `n` products, each off by at most
+//!     `γ_n Σ_m |μ_m W_mp|`, which moves `Λ'·h` by at most `γ_n Σ_m |μ_m| R_m` with
+//!     `R_m = Σ_p |W_mp| mag(h_p)`: slack `+= (n + 2) U2 Σ_m |μ_m| R_m`, plus, for underflow,
+//!     `n 1e-321 Σ_p mag(h_p)` and [`TINY`];
+//!   - a relaxation's intercept is `σ(p) - s p` rounded outward by `2 U2 (|σ(p)| + |s p|) + TINY`;
+//! - the constant `c` and the concretization `c + Σ_p λ_p x_p` are one running sum of `N` terms
+//!   (biases and intercepts times coefficients, then the box terms) with absolute values adding
+//!   up to `T`: margin `(N + 2) U2 T + TINY`;
+//! - interval arithmetic, the same per side, with [`TINY`] only where a product of nonzero
+//!   factors underflowed (otherwise a side of exact zeros is exact: `relu(x)` on `[0, 1]` stays
+//!   stable).
+//!
+//! Every allowance is at least twice the error it covers, so the rounding of computing the
+//! allowances themselves and of adding them to the bound (relative errors of at most `(N + 3) u`,
+//! far below 1/2) cannot eat it; the "+ 2" in `N + 2` covers the two additions that put the
+//! bound together. [`TINY`] (1e-300) covers underflow in sums of up to 1e20 terms. A bound that
+//! overflows becomes infinite (or NaN, which the intersection with interval arithmetic drops):
+//! never wrong. This follows `hygiene.rs`: over-estimate the error, by a factor, and say why.
+//! The input box itself is taken as exact (the caller's scaled units).
+
+use crate::{Activation, Network, NeuronState};
+
+/// Twice the unit roundoff, with room to spare: the relative allowance per rounding.
+const U2: f64 = 2.3e-16;
+/// Absolute allowance per bound for underflow (and for sums far below the normal range).
+const TINY: f64 = 1e-300;
+/// At least the absolute error of a product that underflows (2^-1075 ≈ 2.5e-324).
+const ETA: f64 = 1e-321;
+
+/// The allowance for a floating-point sum of `n` products whose absolute values add up to `t`
+/// (underflow aside).
+fn margin(n: usize, t: f64) -> f64 {
+    (n as f64 + 2.0) * U2 * t
+}
+
+/// The line `s z + t`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Line {
+    s: f64,
+    t: f64,
+}
+
+/// Lines below and above `act` on `[l, u]`, sound for the exact activation there.
+fn relax(act: Activation, (l, u): (f64, f64)) -> (Line, Line) {
+    const ID: Line = Line { s: 1.0, t: 0.0 };
+    match act.state((l, u)) {
+        None | Some(NeuronState::Active) => (ID, ID),
+        Some(NeuronState::Inactive) => {
+            // u <= 0 (value 0) or, clipped, l >= c (value c): the constant act(u)
+            let k = Line {
+                s: 0.0,
+                t: act.apply(u),
+            };
+            (k, k)
+        }
+        Some(NeuronState::Unstable) => {
+            let c = match act {
+                Activation::ClippedRelu(c) => c,
+                _ => 0.0,
+            };
+            let points: Vec<f64> = [l, 0.0, c, u]
+                .into_iter()
+                .filter(|p| *p >= l && *p <= u)
+                .collect();
+            // σ(p) - s p, each rounded outward: (down, up)
+            let gap = |s: f64, p: f64| {
+                let (f, sp) = (act.apply(p), s * p);
+                let v = f - sp;
+                let e = 2.0 * U2 * (f.abs() + sp.abs()) + TINY;
+                (v - e, v + e)
+            };
+            let lower = |s: f64| Line {
+                s,
+                t: points
+                    .iter()
+                    .map(|p| gap(s, *p).0)
+                    .fold(f64::INFINITY, f64::min),
+            };
+            let upper = |s: f64| Line {
+                s,
+                t: points
+                    .iter()
+                    .map(|p| gap(s, *p).1)
+                    .fold(f64::NEG_INFINITY, f64::max),
+            };
+            let chord = (act.apply(u) - act.apply(l)) / (u - l);
+            // the line's value at the midpoint: the area between line and function is
+            // (u - l) |mid value - mean of σ|, so the best line is the highest below, lowest above
+            let mid = 0.5 * l + 0.5 * u;
+            let at_mid = |line: Line| line.s * mid + line.t;
+            let mut lo = lower(0.0);
+            let mut hi = upper(chord);
+            for s in [0.0, 1.0, chord] {
+                let (a, b) = (lower(s), upper(s));
+                if at_mid(a) > at_mid(lo) {
+                    lo = a;
+                }
+                if at_mid(b) < at_mid(hi) {
+                    hi = b;
+                }
+            }
+            (lo, hi)
+        }
+    }
+}
+
+/// What back-substitution needs of one earlier layer.
+struct Earlier {
+    /// (below, above) per neuron
+    lines: Vec<(Line, Line)>,
+    /// max |z_m| over the layer's bounds
+    mag_z: Vec<f64>,
+    /// `R_m = Σ_p |W_mp| mag(h_p)` over the layer's inputs
+    row_mag: Vec<f64>,
+    /// `Σ_p mag(h_p)` of the layer's inputs
+    in_mag: f64,
+}
+
+/// Upper bound of `w·h + b`, `h` the outputs of layer `earlier.len() - 1` (the input `x` when
+/// there is none), for every input in the box `lo..hi`.
+fn upper(net: &Network, earlier: &[Earlier], w: &[f64], b: f64, lo: &[f64], hi: &[f64]) -> f64 {
+    let mut lam = w.to_vec();
+    // the running constant: its value, the number of terms and their absolute sum
+    let (mut c, mut n_c, mut abs_c) = (b, 1usize, b.abs());
+    let mut slack = 0.0;
+    for (i, e) in earlier.iter().enumerate().rev() {
+        // h_i = σ(z_i): through the lines, to coefficients on z_i
+        let mut mu = vec![0.0; lam.len()];
+        for (m, lm) in lam.iter().enumerate() {
+            if *lm == 0.0 {
+                continue;
+            }
+            let (below, above) = e.lines[m];
+            let line = if *lm > 0.0 { above } else { below };
+            mu[m] = lm * line.s;
+            if line.s != 0.0 && line.s != 1.0 {
+                slack += U2 * mu[m].abs() * e.mag_z[m] + ETA * e.mag_z[m];
+            }
+            if line.t != 0.0 {
+                let term = lm * line.t;
+                c += term;
+                n_c += 1;
+                abs_c += term.abs();
+            }
+        }
+        // z_i = W_i h_{i-1} + b_i: to coefficients on h_{i-1}
+        let layer = &net.layers[i];
+        let n_in = layer.weights.first().map_or(0, Vec::len);
+        let mut next = vec![0.0; n_in];
+        let mut err = 0.0;
+        let mut used = 0usize;
+        for ((a, row), (bm, rm)) in mu
+            .iter()
+            .zip(&layer.weights)
+            .zip(layer.bias.iter().zip(&e.row_mag))
+        {
+            if *a == 0.0 {
+                continue;
+            }
+            used += 1;
+            for (x, wv) in next.iter_mut().zip(row) {
+                *x += a * wv;
+            }
+            let term = a * bm;
+            c += term;
+            n_c += 1;
+            abs_c += term.abs();
+            err += a.abs() * rm;
+        }
+        slack += (used as f64 + 2.0) * U2 * err + used as f64 * ETA * e.in_mag + TINY;
+        lam = next;
+    }
+    // concretize over the box: one sum with the constant
+    let mut v = c;
+    let (mut n, mut t) = (n_c, abs_c);
+    for (lp, (p, q)) in lam.iter().zip(lo.iter().zip(hi)) {
+        if *lp == 0.0 {
+            continue;
+        }
+        let term = lp * if *lp > 0.0 { q } else { p };
+        v += term;
+        n += 1;
+        t += term.abs();
+    }
+    let bound = v + (margin(n, t) + TINY + slack);
+    if bound.is_nan() {
+        f64::INFINITY
+    } else {
+        bound
+    }
+}
+
+/// Interval arithmetic for layer `k` from bounds on its inputs, widened outward for rounding:
+/// each side is a sum of `n + 1` products, margin `(n + 3) U2 T`, plus [`TINY`] only where a
+/// product of nonzero factors underflowed (without underflow, a side whose terms are all
+/// exactly 0 is exact, so a neuron with a bound of exactly 0 keeps its stability).
+fn interval_layer(net: &Network, k: usize, prev: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let l = &net.layers[k];
+    let underflow = |w: f64, x: f64, wx: f64| w != 0.0 && x != 0.0 && wx.abs() < f64::MIN_POSITIVE;
+    l.weights
+        .iter()
+        .zip(&l.bias)
+        .map(|(row, b)| {
+            let (mut s, mut t) = (*b, *b);
+            let (mut abs_s, mut abs_t) = (b.abs(), b.abs());
+            let (mut tiny_s, mut tiny_t) = (false, false);
+            for (w, (p, q)) in row.iter().zip(prev) {
+                let (x, y) = if *w >= 0.0 { (*p, *q) } else { (*q, *p) };
+                let (a, c) = (w * x, w * y);
+                s += a;
+                t += c;
+                abs_s += a.abs();
+                abs_t += c.abs();
+                tiny_s |= underflow(*w, x, a);
+                tiny_t |= underflow(*w, y, c);
+            }
+            let n = row.len() + 1;
+            let tiny = |yes: bool| if yes { TINY } else { 0.0 };
+            let (s, t) = (
+                s - (margin(n, abs_s) + tiny(tiny_s)),
+                t + (margin(n, abs_t) + tiny(tiny_t)),
+            );
+            (
+                if s.is_nan() { f64::NEG_INFINITY } else { s },
+                if t.is_nan() { f64::INFINITY } else { t },
+            )
+        })
+        .collect()
+}
+
+fn post(act: Activation, (l, u): (f64, f64)) -> (f64, f64) {
+    (act.apply(l), act.apply(u))
+}
+
+/// CROWN pre-activation bounds of layer `pre.len()` of `net` over the input box `lo..hi`
+/// (scaled units), given valid bounds `pre` of every earlier layer (CROWN's own, or tighter
+/// ones from bound tightening): intersected with interval arithmetic over `pre`, and as sound as
+/// `pre` is.
+pub(crate) fn crown_layer(
+    net: &Network,
+    lo: &[f64],
+    hi: &[f64],
+    pre: &[Vec<(f64, f64)>],
+) -> Vec<(f64, f64)> {
+    let k = pre.len();
+    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    let prev = match k {
+        0 => input.clone(),
+        _ => pre[k - 1]
+            .iter()
+            .map(|b| post(net.layers[k - 1].activation, *b))
+            .collect(),
+    };
+    let ia = interval_layer(net, k, &prev);
+    if k == 0 {
+        // affine in the box: interval arithmetic is exact (up to its rounding margin)
+        return ia;
+    }
+    let mag = |(l, u): (f64, f64)| l.abs().max(u.abs());
+    let mut earlier = Vec::with_capacity(k);
+    for (i, b) in pre.iter().enumerate() {
+        let act = net.layers[i].activation;
+        let h_in: Vec<f64> = match i {
+            0 => input.iter().map(|b| mag(*b)).collect(),
+            _ => pre[i - 1]
+                .iter()
+                .map(|b| mag(post(net.layers[i - 1].activation, *b)))
+                .collect(),
+        };
+        earlier.push(Earlier {
+            lines: b.iter().map(|lu| relax(act, *lu)).collect(),
+            mag_z: b.iter().map(|lu| mag(*lu)).collect(),
+            row_mag: net.layers[i]
+                .weights
+                .iter()
+                .map(|row| row.iter().zip(&h_in).map(|(w, m)| w.abs() * m).sum())
+                .collect(),
+            in_mag: h_in.iter().sum(),
+        });
+    }
+    let layer = &net.layers[k];
+    layer
+        .weights
+        .iter()
+        .zip(&layer.bias)
+        .zip(ia)
+        .map(|((row, b), (il, iu))| {
+            let u = upper(net, &earlier, row, *b, lo, hi);
+            let neg: Vec<f64> = row.iter().map(|w| -w).collect();
+            let l = -upper(net, &earlier, &neg, -b, lo, hi);
+            let (l, u) = (l.max(il), u.min(iu));
+            // both are sound, so they meet; should rounding say otherwise, keep interval arithmetic
+            if l <= u {
+                (l, u)
+            } else {
+                (il, iu)
+            }
+        })
+        .collect()
+}
+
+/// CROWN pre-activation bounds `[l, u]` of every neuron, layer by layer (the last included),
+/// for an input box in the network's scaled units: the shape and meaning of
+/// [`Network::interval_bounds`], never looser than it beyond its rounding margin, and sound
+/// for the exact real function.
+pub fn crown_bounds(net: &Network, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut pre = Vec::with_capacity(net.layers.len());
+    for _ in 0..net.layers.len() {
+        let b = crown_layer(net, lo, hi, &pre);
+        pre.push(b);
+    }
+    pre
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{random_box, random_net, Lcg};
+    use crate::Layer;
+
+    /// A double-double `hi + lo` (|lo| at most half an ulp of hi): pre-activations to about
+    /// 1e-30 relative, a stand-in for the exact real function at a sample point.
+    #[derive(Clone, Copy, Debug)]
+    struct Dd(f64, f64);
+
+    fn two_sum(a: f64, b: f64) -> Dd {
+        let s = a + b;
+        let bb = s - a;
+        Dd(s, (a - (s - bb)) + (b - bb))
+    }
+
+    impl Dd {
+        fn add(self, o: Dd) -> Dd {
+            let s = two_sum(self.0, o.0);
+            two_sum(s.0, s.1 + self.1 + o.1)
+        }
+        fn mul(self, x: f64) -> Dd {
+            let p = self.0 * x;
+            two_sum(p, self.0.mul_add(x, -p) + self.1 * x)
+        }
+        /// The sign of `self - c`.
+        fn cmp(self, c: f64) -> f64 {
+            let d = self.add(Dd(-c, 0.0));
+            if d.0 != 0.0 {
+                d.0
+            } else {
+                d.1
+            }
+        }
+        fn within(self, (l, u): (f64, f64)) -> bool {
+            self.cmp(l) >= 0.0 && self.cmp(u) <= 0.0
+        }
+    }
+
+    fn apply_dd(act: Activation, v: Dd) -> Dd {
+        match act {
+            Activation::Linear => v,
+            _ if v.cmp(0.0) <= 0.0 => Dd(0.0, 0.0),
+            Activation::ClippedRelu(c) if v.cmp(c) >= 0.0 => Dd(c, 0.0),
+            _ => v,
+        }
+    }
+
+    /// Pre-activations of every layer in double-double at a point in scaled units.
+    fn trace_dd(net: &Network, x: &[f64]) -> Vec<Vec<Dd>> {
+        let mut h: Vec<Dd> = x.iter().map(|v| Dd(*v, 0.0)).collect();
+        let mut out = Vec::new();
+        for l in &net.layers {
+            let a: Vec<Dd> = l
+                .weights
+                .iter()
+                .zip(&l.bias)
+                .map(|(row, b)| {
+                    row.iter()
+                        .zip(&h)
+                        .fold(Dd(*b, 0.0), |s, (w, v)| s.add(v.mul(*w)))
+                })
+                .collect();
+            h = a.iter().map(|v| apply_dd(l.activation, *v)).collect();
+            out.push(a);
+        }
+        out
+    }
+
+    /// Depth 1 to 4 hidden layers of width 1 to 8, relu, clipped relu and (rarely) linear;
+    /// `wild`: some weights 1e-30 or 1e4 times the usual, some biases 1e6.
+    fn wild_net(rng: &mut Lcg, n_in: usize, wild: bool) -> Network {
+        let hidden = 1 + rng.below(4);
+        let mut layers = Vec::new();
+        let mut width = n_in;
+        for k in 0..=hidden {
+            let last = k == hidden;
+            let n_out = if last {
+                1 + rng.below(2)
+            } else {
+                1 + rng.below(8)
+            };
+            let weight = |rng: &mut Lcg| {
+                let r = rng.range(-1.5, 1.5);
+                match rng.unit() {
+                    t if wild && t < 0.1 => r * 1e-30,
+                    t if wild && t < 0.2 => r * 1e4,
+                    _ => r,
+                }
+            };
+            let weights = (0..n_out)
+                .map(|_| (0..width).map(|_| weight(rng)).collect())
+                .collect();
+            let bias = (0..n_out)
+                .map(|_| {
+                    let b = rng.range(-1.0, 1.0);
+                    if wild && rng.unit() < 0.15 {
+                        b * 1e6
+                    } else {
+                        b
+                    }
+                })
+                .collect();
+            let activation = match rng.unit() {
+                t if last && t < 0.9 => Activation::Linear,
+                t if t < 0.6 => Activation::Relu,
+                t if t < 0.92 => Activation::ClippedRelu(rng.range(0.3, 3.0)),
+                _ => Activation::Linear,
+            };
+            layers.push(Layer {
+                weights,
+                bias,
+                activation,
+            });
+            width = n_out;
+        }
+        Network::from_layers(layers)
+    }
+
+    /// A network's kind, the network, its input box.
+    type Case = (usize, Network, Vec<(f64, f64)>);
+
+    /// The 300 cases, each with its kind: 0 from `random_net` (in scaled units), 1 from
+    /// `wild_net` with ordinary weights, 2 with pathological ones.
+    fn cases() -> Vec<Case> {
+        let mut rng = Lcg(2024);
+        (0..300)
+            .map(|i| {
+                let n_in = 1 + rng.below(4);
+                let (net, bx) = match i % 3 {
+                    0 => (random_net(&mut rng, n_in), random_box(&mut rng, n_in)),
+                    k => (wild_net(&mut rng, n_in, k == 2), random_box(&mut rng, n_in)),
+                };
+                let bx = if i % 7 == 0 {
+                    // a wide box, and a thin one
+                    bx.iter()
+                        .enumerate()
+                        .map(|(j, (p, q))| {
+                            if j % 2 == 0 {
+                                (p * 300.0, q * 300.0)
+                            } else {
+                                (*p, p + 1e-9)
+                            }
+                        })
+                        .collect()
+                } else {
+                    bx
+                };
+                (i % 3, net, bx)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn crown_bounds_contain_every_sampled_activation() {
+        let mut rng = Lcg(7);
+        let mut checked = 0usize;
+        for (_, net, bx) in cases() {
+            let (lo, hi): (Vec<f64>, Vec<f64>) = bx.iter().copied().unzip();
+            let b = crown_bounds(&net, &lo, &hi);
+            assert_eq!(b.len(), net.layers.len());
+            let d = lo.len();
+            let corners = (0..1usize << d).map(|mask| {
+                (0..d)
+                    .map(|i| if mask >> i & 1 == 1 { hi[i] } else { lo[i] })
+                    .collect()
+            });
+            let random =
+                (0..2000).map(|_| (0..d).map(|i| rng.range(lo[i], hi[i]).min(hi[i])).collect());
+            for x in corners.chain(random).collect::<Vec<Vec<f64>>>() {
+                let exact = trace_dd(&net, &x);
+                let plain = net.trace_scaled(&x);
+                for (k, layer) in b.iter().enumerate() {
+                    assert_eq!(layer.len(), net.layers[k].bias.len());
+                    for (j, lu) in layer.iter().enumerate() {
+                        let v = exact[k][j];
+                        assert!(
+                            v.within(*lu),
+                            "layer {k} neuron {j}: {v:?} outside {lu:?} at {x:?}\n{net:?}"
+                        );
+                        let p = plain[k][j];
+                        assert!(
+                            lu.0 <= p && p <= lu.1,
+                            "layer {k} neuron {j}: forward pass {p} outside {lu:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000_000, "{checked}");
+    }
+
+    #[test]
+    fn crown_is_never_looser_than_interval_arithmetic_and_tighter_from_depth_2() {
+        // per hidden depth and kind: (networks, sum of per-network ratios, summed crown width,
+        // summed ia width)
+        let mut by_depth = [[(0usize, 0.0, 0.0, 0.0); 3]; 5];
+        for (kind, net, bx) in cases() {
+            let (lo, hi): (Vec<f64>, Vec<f64>) = bx.iter().copied().unzip();
+            let cr = crown_bounds(&net, &lo, &hi);
+            let ia = net.interval_bounds(&lo, &hi);
+            // rounding allowance: relative 1e-12 of each neuron's scale, carried through |W|
+            let mut mag: Vec<f64> = bx.iter().map(|(p, q)| p.abs().max(q.abs())).collect();
+            let mut tol_prev = vec![0.0; mag.len()];
+            let (mut wc, mut wi) = (0.0, 0.0);
+            for (k, layer) in net.layers.iter().enumerate() {
+                let mut tol = Vec::new();
+                for (j, (row, b)) in layer.weights.iter().zip(&layer.bias).enumerate() {
+                    let scale: f64 =
+                        b.abs() + row.iter().zip(&mag).map(|(w, m)| w.abs() * m).sum::<f64>();
+                    let t = 1e-12 * scale
+                        + row
+                            .iter()
+                            .zip(&tol_prev)
+                            .map(|(w, e)| w.abs() * e)
+                            .sum::<f64>();
+                    let ((cl, cu), (il, iu)) = (cr[k][j], ia[k][j]);
+                    assert!(
+                        cl >= il - t && cu <= iu + t,
+                        "layer {k} neuron {j}: crown [{cl}, {cu}] looser than ia [{il}, {iu}]"
+                    );
+                    if k >= 1 {
+                        wc += cu - cl;
+                        wi += iu - il;
+                    }
+                    tol.push(t);
+                }
+                mag = ia[k]
+                    .iter()
+                    .map(|(l, u)| {
+                        let (p, q) = (layer.activation.apply(*l), layer.activation.apply(*u));
+                        p.abs().max(q.abs())
+                    })
+                    .collect();
+                tol_prev = tol;
+            }
+            let depth = net.layers.len() - 1;
+            if wi > 0.0 && wi.is_finite() {
+                let e = &mut by_depth[depth][kind];
+                e.0 += 1;
+                e.1 += wc / wi;
+                e.2 += wc;
+                e.3 += wi;
+            }
+        }
+        // the ratio of a network: its crown width over its ia width, summed over the neurons of
+        // layers 2.. (the first layer is the same for both)
+        for (depth, kinds) in by_depth.iter().enumerate().skip(1) {
+            let all = kinds.iter().fold((0, 0.0, 0.0, 0.0), |a, b| {
+                (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3)
+            });
+            let mean = |n: usize, r: f64| r / n.max(1) as f64;
+            let (ordinary, wild) = (
+                mean(kinds[0].0 + kinds[1].0, kinds[0].1 + kinds[1].1),
+                mean(kinds[2].0, kinds[2].1),
+            );
+            let mean_all = mean(all.0, all.1);
+            eprintln!(
+                "hidden layers {depth}: mean crown/ia width ratio {mean_all:.3} over {} networks (ordinary weights {ordinary:.3}, pathological {wild:.3}); of the summed widths {:.4}",
+                all.0,
+                all.2 / all.3
+            );
+            assert!(all.0 > 10, "depth {depth}: {} networks", all.0);
+            assert!(mean_all < 1.0 && all.2 < all.3, "depth {depth}: {all:?}");
+        }
+    }
+
+    fn two_neurons(act: Activation, out: Vec<f64>) -> Network {
+        Network::from_layers(vec![
+            Layer {
+                weights: vec![vec![1.0], vec![-1.0]],
+                bias: vec![0.0, 0.0],
+                activation: act,
+            },
+            Layer {
+                weights: vec![out],
+                bias: vec![0.0],
+                activation: Activation::Linear,
+            },
+        ])
+    }
+
+    fn close(a: (f64, f64), want: (f64, f64)) -> bool {
+        // outward, and by no more than rounding
+        a.0 <= want.0 && a.1 >= want.1 && want.0 - a.0 < 1e-12 && a.1 - want.1 < 1e-12
+    }
+
+    #[test]
+    fn hand_computed_bounds() {
+        // |x| = relu(x) + relu(-x) on [-1, 1]: both neurons get the chord (z + 1) / 2 above and 0
+        // below (u = -l: slope 0), so |x| <= (x + 1) / 2 + (-x + 1) / 2 = 1, the true maximum;
+        // interval arithmetic says 2
+        let abs = two_neurons(Activation::Relu, vec![1.0, 1.0]);
+        assert_eq!(abs.interval_bounds(&[-1.0], &[1.0])[1][0], (0.0, 2.0));
+        let b = crown_bounds(&abs, &[-1.0], &[1.0]);
+        assert!(
+            close(b[0][0], (-1.0, 1.0)) && close(b[0][1], (-1.0, 1.0)),
+            "{b:?}"
+        );
+        assert!(close(b[1][0], (0.0, 1.0)), "{b:?}");
+        // on [-1, 3]: relu(x) <= 3/4 (x + 1), relu(-x) <= 1/4 (-x + 3), so |x| <= x/2 + 3/2 <= 3
+        // (true); below, relu(x) >= x (u = 3 > 1 = -l) and relu(-x) >= 0 give |x| >= -1,
+        // which interval arithmetic's 0 beats; interval arithmetic's top is 4
+        assert_eq!(abs.interval_bounds(&[-1.0], &[3.0])[1][0], (0.0, 4.0));
+        let b = crown_bounds(&abs, &[-1.0], &[3.0]);
+        assert!(close(b[1][0], (0.0, 3.0)), "{b:?}");
+        // on [0, 1] a bound of exactly 0 stays exact: relu(x) active, relu(-x) inactive
+        let b = crown_bounds(&abs, &[0.0], &[1.0]);
+        assert_eq!((b[0][0].0, b[0][1].1), (0.0, 0.0));
+        let states = b[0].iter().map(|lu| Activation::Relu.state(*lu));
+        assert_eq!(
+            states.collect::<Vec<_>>(),
+            [Some(NeuronState::Active), Some(NeuronState::Inactive)]
+        );
+        assert!(close(b[1][0], (0.0, 1.0)), "{b:?}");
+        // the difference relu(x) - relu(-x) = x on [-1, 3]: the upper bound uses relu(x)'s chord
+        // and relu(-x)'s lower line 0: x <= 3/4 (x + 1) <= 3; the lower bound relu(x) >= x and
+        // relu(-x) <= 1/4 (3 - x): x >= x - 3/4 + x/4 = 5x/4 - 3/4 >= -2 (interval: [-1, 3])
+        let diff = two_neurons(Activation::Relu, vec![1.0, -1.0]);
+        let b = crown_bounds(&diff, &[-1.0], &[3.0]);
+        assert!(close(b[1][0], (-1.0, 3.0)), "{b:?}");
+        // clip(x) + clip(-x) (clip at 1) on [-1, 2], true range [0, 1]: points {-1, 0, 1, 2} for
+        // the first neuron: chord 1/3, the highest of σ(p) - p/3 is 2/3 (at p = 1); for the
+        // second, on [-2, 1]: chord 1/3, intercept 2/3 (at -2 and at 1): the sum is at most
+        // x/3 + 2/3 - x/3 + 2/3 = 4/3; interval arithmetic says 2
+        let clip = two_neurons(Activation::ClippedRelu(1.0), vec![1.0, 1.0]);
+        assert_eq!(clip.interval_bounds(&[-1.0], &[2.0])[1][0], (0.0, 2.0));
+        let b = crown_bounds(&clip, &[-1.0], &[2.0]);
+        assert!(close(b[1][0], (0.0, 4.0 / 3.0)), "{b:?}");
+    }
+
+    #[test]
+    fn an_underflowing_product_is_covered() {
+        // 1e-200 x on [1e-200, 2e-200] is at least 1e-400 > 0, which rounds to 0
+        let net = Network::from_layers(vec![Layer {
+            weights: vec![vec![1e-200]],
+            bias: vec![0.0],
+            activation: Activation::Relu,
+        }]);
+        assert_eq!(net.interval_bounds(&[1e-200], &[2e-200])[0][0], (0.0, 0.0));
+        let (l, u) = crown_bounds(&net, &[1e-200], &[2e-200])[0][0];
+        assert!(l <= 0.0 && u > 0.0 && u <= 1e-299, "[{l}, {u}]");
+    }
+
+    #[test]
+    fn relu_relaxation_is_crown_ada() {
+        let (lo, hi) = relax(Activation::Relu, (-1.0, 3.0));
+        assert_eq!(lo.s, 1.0);
+        assert!(lo.t <= 0.0 && lo.t > -1e-14);
+        assert_eq!(hi.s, 0.75);
+        assert!(hi.t >= 0.75 && hi.t < 0.75 + 1e-14);
+        let (lo, hi) = relax(Activation::Relu, (-3.0, 1.0));
+        assert_eq!(lo.s, 0.0);
+        assert_eq!(hi.s, 0.25);
+        assert!(hi.t >= 0.75 && hi.t < 0.75 + 1e-14);
+        // stable neurons: exact
+        let id = Line { s: 1.0, t: 0.0 };
+        assert_eq!(relax(Activation::Relu, (0.5, 3.0)), (id, id));
+        let zero = Line { s: 0.0, t: 0.0 };
+        assert_eq!(relax(Activation::Relu, (-2.0, 0.0)), (zero, zero));
+        let top = Line { s: 0.0, t: 1.5 };
+        assert_eq!(relax(Activation::ClippedRelu(1.5), (2.0, 3.0)), (top, top));
+    }
+
+    #[test]
+    fn every_relaxation_encloses_its_activation() {
+        let mut rng = Lcg(3);
+        for _ in 0..2000 {
+            let act = match rng.below(3) {
+                0 => Activation::Relu,
+                1 => Activation::ClippedRelu(rng.range(0.1, 3.0)),
+                _ => Activation::Linear,
+            };
+            let l = rng.range(-4.0, 4.0);
+            let u = l + rng.range(0.0, 6.0);
+            let (below, above) = relax(act, (l, u));
+            for i in 0..=200 {
+                let z = (l + (u - l) * i as f64 / 200.0).min(u);
+                let f = Dd(act.apply(z), 0.0);
+                // the lines at z, in double-double: s z + t
+                let at = |line: Line| Dd(line.t, 0.0).add(Dd(z, 0.0).mul(line.s));
+                assert!(
+                    f.add(at(below).mul(-1.0)).cmp(0.0) >= 0.0,
+                    "{act:?} [{l}, {u}] at {z}"
+                );
+                assert!(
+                    f.add(at(above).mul(-1.0)).cmp(0.0) <= 0.0,
+                    "{act:?} [{l}, {u}] at {z}"
+                );
+            }
+        }
+    }
+}
