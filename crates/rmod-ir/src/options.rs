@@ -82,6 +82,16 @@ choice! {
     }
 }
 
+choice! {
+    /// The pre-activation bounds each cell of the input split computes (`option split_bounds`).
+    SplitBounds {
+        /// interval arithmetic over the cell
+        Ia = "ia",
+        /// linear bound propagation over the cell
+        Crown = "crown",
+    }
+}
+
 /// Options from the model file and the command line; `None`: the default of [`OPTIONS`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Options {
@@ -100,6 +110,8 @@ pub struct Options {
     pub relu_scaling: Option<ReluScaling>,
     /// `None`: the solve policy's default by size
     pub input_split: Option<u64>,
+    /// `None`: the solve policy's default
+    pub split_bounds: Option<SplitBounds>,
     pub solver: SolverKind,
 }
 
@@ -290,6 +302,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         doc: "solve by at most this many cells of the networks' input box (0: off)",
     },
     OptionSpec {
+        name: "split_bounds",
+        ty: OptionType::Choice(SplitBounds::NAMES),
+        default: "crown",
+        example: "\"ia\"",
+        doc: "the bounds each input-split cell computes for its neurons: interval arithmetic or linear bound propagation (CROWN), intersected with the whole box's",
+    },
+    OptionSpec {
         name: "solver",
         ty: OptionType::Choice(SolverKind::NAMES),
         default: "cbc",
@@ -345,6 +364,7 @@ impl Options {
             "incumbent" => self.incumbent = Incumbent::from_name(name()?),
             "relu_scaling" => self.relu_scaling = ReluScaling::from_name(name()?),
             "input_split" => self.input_split = Some(num()? as u64),
+            "split_bounds" => self.split_bounds = SplitBounds::from_name(name()?),
             "solver" => self.solver = SolverKind::from_name(name()?).ok_or_else(bad)?,
             _ => return Err(OptionError::Unknown),
         }

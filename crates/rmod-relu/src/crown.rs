@@ -339,6 +339,31 @@ pub fn crown_bounds(net: &Network, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)
     pre
 }
 
+/// [`crown_bounds`] over a cell of a box whose bounds `prior` are known: each layer is
+/// intersected with `prior` (valid in every cell) before the next layer uses it, so the cell's
+/// bounds are never looser than the box's.
+pub fn crown_bounds_within(
+    net: &Network,
+    lo: &[f64],
+    hi: &[f64],
+    prior: &[Vec<(f64, f64)>],
+) -> Vec<Vec<(f64, f64)>> {
+    let mut pre: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
+    for k in 0..net.layers.len() {
+        let mut b = crown_layer(net, lo, hi, &pre);
+        if let Some(whole) = prior.get(k) {
+            for ((l, u), (p, q)) in b.iter_mut().zip(whole) {
+                // both are valid in the cell; keep the cell's should rounding make them cross
+                if l.max(*p) <= u.min(*q) {
+                    (*l, *u) = (l.max(*p), u.min(*q));
+                }
+            }
+        }
+        pre.push(b);
+    }
+    pre
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

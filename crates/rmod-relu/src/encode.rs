@@ -12,7 +12,7 @@
 //! only for the breakpoints (0 and c) that lie strictly inside `[l, u]`: none when the interval
 //! lies within one piece, one per breakpoint inside it. The encoding is exact.
 
-use rmod_ir::{Affine, ColKind, Column, Elem, LayerStats, Model, Origin, Row};
+use rmod_ir::{Affine, ColKind, Column, Elem, LayerStats, Model, Origin, Row, SplitBounds};
 
 use crate::bounds::{unstable_and_width, Bounds};
 use crate::{scale_inputs, Activation, Network};
@@ -147,24 +147,30 @@ pub fn tighten_cell(
         input_box.push((p, q));
     }
     let (_, lo, hi) = scale_inputs(net, inputs, &input_box);
-    let mut h: Vec<(f64, f64)> = lo.into_iter().zip(hi).collect();
-    let mut ia = Vec::with_capacity(net.layers.len());
-    for (k, layer) in net.layers.iter().enumerate() {
-        let mut a = net.layer_interval(k, &h);
-        if let Some(whole) = pre.get(k) {
-            for ((l, u), (p, q)) in a.iter_mut().zip(whole) {
-                // the whole box's bounds are valid in every cell; keep the cell's if they cross
-                if l.max(*p) <= u.min(*q) {
-                    (*l, *u) = (l.max(*p), u.min(*q));
+    let ia = match model.options.split_bounds.unwrap_or(SplitBounds::Crown) {
+        SplitBounds::Crown => crate::crown::crown_bounds_within(net, &lo, &hi, pre),
+        SplitBounds::Ia => {
+            let mut h: Vec<(f64, f64)> = lo.into_iter().zip(hi).collect();
+            let mut ia = Vec::with_capacity(net.layers.len());
+            for (k, layer) in net.layers.iter().enumerate() {
+                let mut a = net.layer_interval(k, &h);
+                if let Some(whole) = pre.get(k) {
+                    for ((l, u), (p, q)) in a.iter_mut().zip(whole) {
+                        // the whole box's bounds are valid in every cell; keep the cell's if they cross
+                        if l.max(*p) <= u.min(*q) {
+                            (*l, *u) = (l.max(*p), u.min(*q));
+                        }
+                    }
                 }
+                h = a
+                    .iter()
+                    .map(|(s, t)| (layer.activation.apply(*s), layer.activation.apply(*t)))
+                    .collect();
+                ia.push(a);
             }
+            ia
         }
-        h = a
-            .iter()
-            .map(|(s, t)| (layer.activation.apply(*s), layer.activation.apply(*t)))
-            .collect();
-        ia.push(a);
-    }
+    };
     let narrow = |model: &mut Model, c: Option<u32>, l: f64, u: f64| {
         if let Some(c) = c {
             let col = &mut model.columns[c as usize];

@@ -31,7 +31,7 @@ use serde_json::Value;
 
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
-pub use crown::crown_bounds;
+pub use crown::{crown_bounds, crown_bounds_within};
 pub use encode::{
     complete_point, encode, tighten_cell, Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
 };
