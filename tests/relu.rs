@@ -215,6 +215,7 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
         rmod_solver::solve_split(
             &model,
             &rmod_compiler::split_columns(&model, &out.net_uses),
+            &rmod_compiler::split_binaries(&out.net_uses),
             &|m| rmod_compiler::tighten_cell(&out.net_uses, m),
             Some(&start.values),
             10_000,
@@ -242,21 +243,106 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
     (obj, sol.values[..n].to_vec())
 }
 
+/// The input split (`split_on` auto: inputs for these small networks), checked against the
+/// same search branching on ReLU phases, which must reach the same status and optimum.
 fn split_solve(
     model: &rmod_ir::Model,
     uses: &[rmod_compiler::NetUse],
     cells: usize,
 ) -> rmod_ir::Solution {
+    let auto = split_solve_on(model, uses, cells, None);
+    if cells >= 10_000 {
+        let relus = split_solve_on(model, uses, cells, Some(rmod_ir::SplitOn::Relus));
+        assert_eq!(relus.status, auto.status);
+        if let (Some(a), Some(b)) = (auto.objective, relus.objective) {
+            assert!(
+                (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+                "relus {b} vs inputs {a}"
+            );
+        }
+    }
+    auto
+}
+
+fn split_solve_on(
+    model: &rmod_ir::Model,
+    uses: &[rmod_compiler::NetUse],
+    cells: usize,
+    on: Option<rmod_ir::SplitOn>,
+) -> rmod_ir::Solution {
     let cols = rmod_compiler::split_columns(model, uses);
     assert!(!cols.is_empty());
+    let mut m = model.clone();
+    m.options.split_on = on;
     rmod_solver::solve_split(
-        model,
+        &m,
         &cols,
+        &rmod_compiler::split_binaries(uses),
         &|b| rmod_compiler::tighten_cell(uses, b),
         None,
         cells,
         None,
     )
+}
+
+/// Branch-and-bound on ReLU phases (with CROWN bounds in every node) on random networks of
+/// 3 to 5 inputs inside models with other rows and integer variables: the optimum of the plain
+/// MILP solve, never below a sampled feasible point (maximization).
+#[test]
+fn relu_branching_keeps_the_optimum_of_random_models() {
+    let mut rng = Lcg(77);
+    for case in 0..10 {
+        let n = 3 + case % 3;
+        let net = Net::random(&mut rng, n, case % 2 == 0, case % 4 == 1);
+        let mut files = BTreeMap::new();
+        files.insert("n.json".to_string(), net.json(n));
+        let mut text = String::from("net n = relu_net(\"n.json\");\n");
+        for i in 0..n {
+            text.push_str(&format!("var x{i} in [-1.5, 1.5];\n"));
+        }
+        let args: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+        // a shared limit on the inputs and an integer that pays for moving x0
+        text.push_str(&format!(
+            "var y;\nvar k integer in [0, 3];\nsubject to f: y = n({});\nsubject to cut: {} <= 1;\nsubject to pay: x0 <= -1 + k;\nmaximize o: y - 0.1 * k;\noption mip_gap = 0;\n",
+            args.join(", "),
+            args.join(" + ")
+        ));
+        let out = compile(&CompileRequest::new("m.rmod", &text, &files));
+        assert!(
+            !rmod_diagnostics::has_errors(&out.diagnostics),
+            "{:?}",
+            out.diagnostics
+        );
+        let model = out.model.as_ref().expect("compiles");
+        let plain = rmod_solver::solve(model, None);
+        assert_eq!(plain.status, Status::Optimal, "case {case}");
+        let bab = split_solve_on(model, &out.net_uses, 100_000, Some(rmod_ir::SplitOn::Relus));
+        assert_eq!(bab.status, Status::Optimal, "case {case}");
+        let (a, b) = (plain.objective.expect("obj"), bab.objective.expect("obj"));
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+            "case {case}: B&B {b} vs plain {a}"
+        );
+        let v = rmod_compiler::verify(model, &out.net_uses, &bab.values);
+        assert!(
+            v.nets[0].2 <= 1e-6,
+            "case {case}: forward-pass mismatch {}",
+            v.nets[0].2
+        );
+        // every sampled feasible point is at most the optimum
+        for _ in 0..2000 {
+            let x: Vec<f64> = (0..n).map(|_| rng.range(-1.5, 1.5)).collect();
+            if x.iter().sum::<f64>() > 1.0 {
+                continue;
+            }
+            let k = (x[0] + 1.0).ceil().max(0.0);
+            let val = net.forward(&x) - 0.1 * k;
+            assert!(
+                val <= b + 1e-6 * (1.0 + b.abs()),
+                "case {case}: sample {val} above the optimum {b}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -334,6 +334,14 @@ pub fn split_columns(model: &Model, uses: &[NetUse]) -> Vec<u32> {
     cols
 }
 
+/// The binaries of every network neuron, use by use, earliest layers first: what the split
+/// branches on with `option split_on = "relus"`.
+pub fn split_binaries(uses: &[NetUse]) -> Vec<u32> {
+    uses.iter()
+        .flat_map(|u| u.columns.iter().flatten().flatten().filter_map(|(_, z)| *z))
+        .collect()
+}
+
 /// Rewrites `model` (the compiled model with a cell's column bounds) for that cell: every use
 /// in model order (see [`rmod_relu::tighten_cell`]).
 pub fn tighten_cell(uses: &[NetUse], model: &mut Model) {

@@ -15,7 +15,7 @@ use rmod_diagnostics::Span;
 pub use affine::Affine;
 pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
-    OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, OPTIONS,
+    OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn, OPTIONS,
 };
 pub use oracle::BoundOracle;
 pub use wire::{push_f64, read_wire, write_wire};

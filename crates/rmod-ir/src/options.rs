@@ -83,6 +83,18 @@ choice! {
 }
 
 choice! {
+    /// What the input split branches on when a cell is split (`option split_on`).
+    SplitOn {
+        /// rmod's choice: inputs (phases lost to inputs on every benchmark network, see BENCHMARKS.md)
+        Auto = "auto",
+        /// halve the relatively widest input column
+        Inputs = "inputs",
+        /// fix the phase of the network neuron whose binary is most fractional in the cell's LP
+        Relus = "relus",
+    }
+}
+
+choice! {
     /// The pre-activation bounds each cell of the input split computes (`option split_bounds`).
     SplitBounds {
         /// interval arithmetic over the cell
@@ -112,6 +124,8 @@ pub struct Options {
     pub input_split: Option<u64>,
     /// `None`: the solve policy's default
     pub split_bounds: Option<SplitBounds>,
+    /// `None`: auto
+    pub split_on: Option<SplitOn>,
     pub solver: SolverKind,
 }
 
@@ -309,6 +323,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         doc: "the bounds each input-split cell computes for its neurons: interval arithmetic or linear bound propagation (CROWN), intersected with the whole box's",
     },
     OptionSpec {
+        name: "split_on",
+        ty: OptionType::Choice(SplitOn::NAMES),
+        default: "auto",
+        example: "\"relus\"",
+        doc: "what a cell of the input split is split on: its widest input, or the phase of the network neuron whose binary is most fractional in the cell's LP (a cell's neuron bounds then use the fixed phases); auto: inputs (phases lost on every benchmark network)",
+    },
+    OptionSpec {
         name: "solver",
         ty: OptionType::Choice(SolverKind::NAMES),
         default: "cbc",
@@ -365,6 +386,7 @@ impl Options {
             "relu_scaling" => self.relu_scaling = ReluScaling::from_name(name()?),
             "input_split" => self.input_split = Some(num()? as u64),
             "split_bounds" => self.split_bounds = SplitBounds::from_name(name()?),
+            "split_on" => self.split_on = SplitOn::from_name(name()?),
             "solver" => self.solver = SolverKind::from_name(name()?).ok_or_else(bad)?,
             _ => return Err(OptionError::Unknown),
         }

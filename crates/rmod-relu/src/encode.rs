@@ -123,9 +123,10 @@ pub fn complete_point(net: &Network, columns: &[Vec<NeuronColumns>], x: &[f64], 
 }
 
 /// Rewrites `model` for a cell of the input space: with the model's columns bounded to the cell
-/// (a sub-box of the whole model's), interval arithmetic over the cell classifies every neuron of
-/// this use again, each layer's intervals intersected with `pre` (the use's bounds over the whole
-/// box, those of its encoding). A ReLU piece that is off in the whole cell gets z = 0 and y = 0,
+/// (a sub-box of the whole model's), CROWN or interval arithmetic (`option split_bounds`) over the
+/// cell classifies every neuron of this use again, each layer's intervals intersected with `pre`
+/// (the use's bounds over the whole box, those of its encoding) and with the phases the cell's
+/// binaries fix. A ReLU piece that is off in the whole cell gets z = 0 and y = 0,
 /// one that is on gets z = 1, every y gets the cell's interval, and the big-M rows of a piece
 /// still unstable get the cell's `l` and `u` (`m_rows`, see [`Encoded::m_rows`]). All of it
 /// widened like every bound that becomes an M; bounds and M values only ever shrink, and
@@ -147,6 +148,11 @@ pub fn tighten_cell(
         input_box.push((p, q));
     }
     let (_, lo, hi) = scale_inputs(net, inputs, &input_box);
+    // phases fixed in the cell (a binary at 1: the piece's pre-activation is at least its
+    // breakpoint; at 0: at most) narrow the whole box's bounds, so that the layers after a
+    // fixed neuron are bounded with its exact piece
+    let phased = with_phases(net, pre, columns, model);
+    let pre = &phased;
     let ia = match model.options.split_bounds.unwrap_or(SplitBounds::Crown) {
         SplitBounds::Crown => crate::crown::crown_bounds_within(net, &lo, &hi, pre),
         SplitBounds::Ia => {
@@ -204,6 +210,40 @@ pub fn tighten_cell(
             }
         }
     }
+}
+
+/// The whole box's bounds `pre` narrowed by the phases the model's binaries fix (valid for
+/// every point of the model: a piece with binary 1 has `y = a - shift >= 0`, with 0 `a <= shift`);
+/// a neuron whose fixed phases contradict its bounds keeps them (the cell's LP finds it empty).
+fn with_phases(
+    net: &Network,
+    pre: &[Vec<(f64, f64)>],
+    columns: &[Vec<NeuronColumns>],
+    model: &Model,
+) -> Vec<Vec<(f64, f64)>> {
+    let mut out = pre.to_vec();
+    for ((layer, bounds), cols) in net.layers.iter().zip(out.iter_mut()).zip(columns) {
+        let c = match layer.activation {
+            Activation::ClippedRelu(c) => c,
+            _ => 0.0,
+        };
+        for ((l, u), pieces) in bounds.iter_mut().zip(cols) {
+            let (mut p, mut q) = (*l, *u);
+            for ((_, z), shift) in pieces.iter().zip([0.0, c]) {
+                let Some(z) = z else { continue };
+                let col = &model.columns[*z as usize];
+                if col.lower >= 1.0 {
+                    p = p.max(shift);
+                } else if col.upper <= 0.0 {
+                    q = q.min(shift);
+                }
+            }
+            if p <= q {
+                (*l, *u) = (p, q);
+            }
+        }
+    }
+    out
 }
 
 /// Gives the big-M rows of the piece with binary `z` the bounds `l < 0 < u` where they are tighter.

@@ -191,6 +191,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
         rmod_solver::solve_split(
             &m,
             &split,
+            &rmod_compiler::split_binaries(uses),
             &|b| rmod_compiler::tighten_cell(uses, b),
             start_values,
             cells as usize,

@@ -16,6 +16,14 @@ pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
 /// A MILP with at most this many free binaries in a cell is handed to CBC whole.
 pub const LEAF_BINARIES: usize = 12;
 
+/// Whether every integer column of `m` is integral at `x` (within CBC's integrality tolerance).
+fn integral(m: &Model, x: &[f64]) -> bool {
+    m.columns
+        .iter()
+        .zip(x)
+        .all(|(c, v)| c.kind == ColKind::Continuous || (v - v.round()).abs() <= 1e-9)
+}
+
 struct Cell {
     /// lower bound on the cell's objective, in the minimization direction
     bound: f64,
@@ -49,9 +57,16 @@ impl Ord for Cell {
 /// union of the cells is the box, so the best point found is optimal when every cell was closed.
 /// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
 /// `on_better` gets every better incumbent as it is found (a cell's point, solver-feasible).
+///
+/// With `option split_on = "relus"` a cell is split on a binary of `binaries` (the networks'
+/// neuron binaries, earliest layers first) instead: the one most fractional in the cell's LP,
+/// fixed to 0 in one child and 1 in the other (`tighten` then bounds the neurons after it with
+/// that phase). A cell whose LP point is integral is solved by it; when no binary is
+/// fractional and other integers are, the cell is split on its widest input (or solved whole).
 pub fn solve_split(
     model: &Model,
     split: &[u32],
+    binaries: &[u32],
     tighten: &CellTightening,
     start: Option<&[f64]>,
     max_cells: usize,
@@ -61,7 +76,11 @@ pub fn solve_split(
     let Some(objective) = &model.objective else {
         return crate::solve(model, start);
     };
-    if split.is_empty() {
+    let on_relus = match model.options.split_on.unwrap_or(rmod_ir::SplitOn::Auto) {
+        rmod_ir::SplitOn::Auto | rmod_ir::SplitOn::Inputs => false,
+        rmod_ir::SplitOn::Relus => true,
+    } && !binaries.is_empty();
+    if split.is_empty() && !on_relus {
         return crate::solve(model, start);
     }
     let dir = match objective.sense {
@@ -153,8 +172,10 @@ pub fn solve_split(
                     },
                 )
             })
-            .fold((split[0], -1.0), |a, b| if b.1 > a.1 { b } else { a });
-        let leaf = n_free <= own + LEAF_BINARIES || stats.cells + 2 > max_cells || rel < 1e-6;
+            .fold((u32::MAX, -1.0), |a, b| if b.1 > a.1 { b } else { a });
+        let leaf = n_free <= own + LEAF_BINARIES
+            || stats.cells + 2 > max_cells
+            || (rel < 1e-6 && !on_relus);
         if !leaf {
             let mut lp = m.clone();
             for c in &mut lp.columns {
@@ -176,18 +197,52 @@ pub fn solve_split(
                     }
                     let bounds: Vec<(f64, f64)> =
                         m.columns.iter().map(|c| (c.lower, c.upper)).collect();
-                    let (l, u) = bounds[col as usize];
-                    let mid = 0.5 * (l + u);
-                    for half in [(l, mid), (mid, u)] {
-                        let mut b = bounds.clone();
-                        b[col as usize] = half;
-                        heap.push(Cell {
-                            bound: v.max(cell.bound),
-                            bounds: b,
-                        });
+                    let fractional = |c: &u32| {
+                        let v = r.values.get(*c as usize).copied().unwrap_or(0.0);
+                        let b = &m.columns[*c as usize];
+                        (b.lower < b.upper).then_some(v.min(1.0 - v))
+                    };
+                    // the binary most fractional in the LP (earliest on ties)
+                    let relu = binaries
+                        .iter()
+                        .filter_map(|c| fractional(c).map(|f| (*c, f)))
+                        .fold(None, |a: Option<(u32, f64)>, b| match a {
+                            Some(a) if a.1 >= b.1 => Some(a),
+                            _ => Some(b),
+                        })
+                        .filter(|(_, f)| *f > 1e-6);
+                    let children: Vec<(u32, (f64, f64), (f64, f64))> = match relu {
+                        Some((z, _)) if on_relus => vec![(z, (0.0, 0.0), (1.0, 1.0))],
+                        _ if on_relus && integral(&m, &r.values) => {
+                            // the LP point is a point of the cell's MILP: the cell is solved
+                            if best.as_ref().is_none_or(|(b, _)| v < *b) {
+                                if let Some(f) = on_better {
+                                    f(&r.values);
+                                }
+                                best = Some((v, r.values.clone()));
+                            }
+                            stats.pruned += 1;
+                            continue;
+                        }
+                        _ if col != u32::MAX && rel >= 1e-6 => {
+                            let (l, u) = bounds[col as usize];
+                            let mid = 0.5 * (l + u);
+                            vec![(col, (l, mid), (mid, u))]
+                        }
+                        _ => Vec::new(),
+                    };
+                    if let Some((c, a, b)) = children.first() {
+                        for half in [*a, *b] {
+                            let mut bs = bounds.clone();
+                            bs[*c as usize] = half;
+                            heap.push(Cell {
+                                bound: v.max(cell.bound),
+                                bounds: bs,
+                            });
+                        }
+                        stats.cells += 2;
+                        continue;
                     }
-                    stats.cells += 2;
-                    continue;
                 }
                 // unbounded, or stopped: let CBC decide the cell as a whole
                 _ => {}
