@@ -320,6 +320,25 @@ pub struct SplitStats {
     pub open: usize,
 }
 
+/// What the networks' bounds prove about a cell of the input split (the compiler's
+/// `tighten_cell` computes it by linear bound propagation; the split uses it before any LP).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellInfo {
+    /// the objective's range over the cell's points (`±inf` where nothing is known)
+    pub objective: (f64, f64),
+    /// a model row cannot hold anywhere in the cell
+    pub infeasible: bool,
+}
+
+impl Default for CellInfo {
+    fn default() -> Self {
+        CellInfo {
+            objective: (f64::NEG_INFINITY, f64::INFINITY),
+            infeasible: false,
+        }
+    }
+}
+
 /// One hidden layer of a network use's bounds: interval arithmetic against the bounds used.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayerStats {

@@ -283,8 +283,32 @@ pub(crate) fn crown_layer(
         // affine in the box: interval arithmetic is exact (up to its rounding margin)
         return ia;
     }
+    let earlier = earlier_of(net, &input, pre);
+    let layer = &net.layers[k];
+    layer
+        .weights
+        .iter()
+        .zip(&layer.bias)
+        .zip(ia)
+        .map(|((row, b), (il, iu))| {
+            let u = upper(net, &earlier, row, *b, lo, hi);
+            let neg: Vec<f64> = row.iter().map(|w| -w).collect();
+            let l = -upper(net, &earlier, &neg, -b, lo, hi);
+            let (l, u) = (l.max(il), u.min(iu));
+            // both are sound, so they meet; should rounding say otherwise, keep interval arithmetic
+            if l <= u {
+                (l, u)
+            } else {
+                (il, iu)
+            }
+        })
+        .collect()
+}
+
+/// The relaxations of the layers with bounds `pre` (all of them, or the first few).
+fn earlier_of(net: &Network, input: &[(f64, f64)], pre: &[Vec<(f64, f64)>]) -> Vec<Earlier> {
     let mag = |(l, u): (f64, f64)| l.abs().max(u.abs());
-    let mut earlier = Vec::with_capacity(k);
+    let mut earlier = Vec::with_capacity(pre.len());
     for (i, b) in pre.iter().enumerate() {
         let act = net.layers[i].activation;
         let h_in: Vec<f64> = match i {
@@ -305,25 +329,50 @@ pub(crate) fn crown_layer(
             in_mag: h_in.iter().sum(),
         });
     }
-    let layer = &net.layers[k];
-    layer
-        .weights
-        .iter()
-        .zip(&layer.bias)
-        .zip(ia)
-        .map(|((row, b), (il, iu))| {
-            let u = upper(net, &earlier, row, *b, lo, hi);
-            let neg: Vec<f64> = row.iter().map(|w| -w).collect();
-            let l = -upper(net, &earlier, &neg, -b, lo, hi);
-            let (l, u) = (l.max(il), u.min(iu));
-            // both are sound, so they meet; should rounding say otherwise, keep interval arithmetic
-            if l <= u {
-                (l, u)
-            } else {
-                (il, iu)
-            }
-        })
-        .collect()
+    earlier
+}
+
+/// Bounds `(min, max)` of `c·y + d` over the input box `lo..hi` (scaled units), `y` the
+/// network's outputs before output scaling, given valid bounds `pre` of every layer (e.g. those
+/// of [`crown_bounds_within`]): CROWN back-substitution of the whole linear function, which is
+/// tighter than adding the outputs' bounds; intersected with that interval sum. Sound like
+/// [`crown_bounds`].
+pub fn crown_linear(
+    net: &Network,
+    lo: &[f64],
+    hi: &[f64],
+    pre: &[Vec<(f64, f64)>],
+    c: &[f64],
+    d: f64,
+) -> (f64, f64) {
+    let n = net.layers.len();
+    let Some(last) = pre.get(n.wrapping_sub(1)).filter(|_| pre.len() == n) else {
+        return (f64::NEG_INFINITY, f64::INFINITY);
+    };
+    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    let earlier = earlier_of(net, &input, pre);
+    let u = upper(net, &earlier, c, d, lo, hi);
+    let neg: Vec<f64> = c.iter().map(|v| -v).collect();
+    let l = -upper(net, &earlier, &neg, -d, lo, hi);
+    // the interval sum, widened like every sum here
+    let (mut il, mut iu, mut t) = (d, d, d.abs());
+    for (cj, (p, q)) in c.iter().zip(last) {
+        let (a, b) = (cj * p, cj * q);
+        il += a.min(b);
+        iu += a.max(b);
+        t += a.abs().max(b.abs());
+    }
+    let m = margin(c.len() + 1, t) + TINY;
+    let (il, iu) = (il - m, iu + m);
+    let (l, u) = (
+        if l.is_nan() { il } else { l.max(il) },
+        if u.is_nan() { iu } else { u.min(iu) },
+    );
+    if l <= u {
+        (l, u)
+    } else {
+        (il, iu)
+    }
 }
 
 /// CROWN pre-activation bounds `[l, u]` of every neuron, layer by layer (the last included),

@@ -138,12 +138,12 @@ pub fn tighten_cell(
     columns: &[Vec<NeuronColumns>],
     m_rows: &[(u32, u32, u32)],
     model: &mut Model,
-) {
+) -> Option<CellBounds> {
     let mut input_box = Vec::with_capacity(inputs.len());
     for x in inputs {
         let (p, q) = x.bounds(model);
         if !p.is_finite() || !q.is_finite() {
-            return;
+            return None;
         }
         input_box.push((p, q));
     }
@@ -156,7 +156,7 @@ pub fn tighten_cell(
     let ia = match model.options.split_bounds.unwrap_or(SplitBounds::Crown) {
         SplitBounds::Crown => crate::crown::crown_bounds_within(net, &lo, &hi, pre),
         SplitBounds::Ia => {
-            let mut h: Vec<(f64, f64)> = lo.into_iter().zip(hi).collect();
+            let mut h: Vec<(f64, f64)> = lo.iter().copied().zip(hi.iter().copied()).collect();
             let mut ia = Vec::with_capacity(net.layers.len());
             for (k, layer) in net.layers.iter().enumerate() {
                 let mut a = net.layer_interval(k, &h);
@@ -210,6 +210,16 @@ pub fn tighten_cell(
             }
         }
     }
+    Some(CellBounds { lo, hi, pre: ia })
+}
+
+/// What [`tighten_cell`] found in a cell: its input box (scaled units) and every layer's bounds
+/// there, for [`crate::crown_linear`] bounds of linear functions of the outputs.
+#[derive(Clone, Debug)]
+pub struct CellBounds {
+    pub lo: Vec<f64>,
+    pub hi: Vec<f64>,
+    pub pre: Vec<Vec<(f64, f64)>>,
 }
 
 /// The whole box's bounds `pre` narrowed by the phases the model's binaries fix (valid for

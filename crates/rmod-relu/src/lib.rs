@@ -31,9 +31,10 @@ use serde_json::Value;
 
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
-pub use crown::{crown_bounds, crown_bounds_within};
+pub use crown::{crown_bounds, crown_bounds_within, crown_linear};
 pub use encode::{
-    complete_point, encode, tighten_cell, Encoded, NeuronColumns, NeuronStats, UseName, UseStats,
+    complete_point, encode, tighten_cell, CellBounds, Encoded, NeuronColumns, NeuronStats, UseName,
+    UseStats,
 };
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, Context};

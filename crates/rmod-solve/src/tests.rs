@@ -176,14 +176,15 @@ fn bounds_that_cut_off_a_true_activation_are_reported() {
 }
 
 #[test]
-fn split_is_on_by_default_for_two_inputs_only() {
+fn split_is_on_by_default_for_up_to_five_inputs_only() {
     let out = compiled(ABS_MODEL);
     let model = out.model.as_ref().expect("model");
     assert_eq!(split_cells(model, &[0]), AUTO_SPLIT_CELLS);
-    assert_eq!(split_cells(model, &[0, 1, 2]), 0);
+    assert_eq!(split_cells(model, &[0, 1, 2, 3, 4]), AUTO_SPLIT_CELLS);
+    assert_eq!(split_cells(model, &[0, 1, 2, 3, 4, 5]), 0);
     let mut m = model.clone();
     m.options.input_split = Some(7);
-    assert_eq!(split_cells(&m, &[0, 1, 2]), 7);
+    assert_eq!(split_cells(&m, &[0, 1, 2, 3, 4, 5]), 7);
 }
 
 #[test]

@@ -7,8 +7,9 @@ use std::time::Instant;
 use rmod_ir::{ColKind, Model, Sense, Solution, Status};
 
 /// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
-/// cell: narrower column bounds, smaller big-M coefficients.
-pub type CellTightening<'a> = dyn Fn(&mut Model) + 'a;
+/// cell (narrower column bounds, smaller big-M coefficients), and says what it proves about the
+/// cell: the objective's range there, or that no point of the cell is feasible.
+pub type CellTightening<'a> = dyn Fn(&mut Model) -> rmod_ir::CellInfo + 'a;
 
 /// Receives each better incumbent of [`solve_split`] as it is found.
 pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
@@ -27,7 +28,15 @@ fn integral(m: &Model, x: &[f64]) -> bool {
 struct Cell {
     /// lower bound on the cell's objective, in the minimization direction
     bound: f64,
-    bounds: Vec<(f64, f64)>,
+    /// the columns whose bounds differ from the whole model's (split inputs, fixed phases)
+    bounds: Vec<(u32, (f64, f64))>,
+}
+
+/// `b` with column `c` set to `half`.
+fn with(b: &[(u32, (f64, f64))], c: u32, half: (f64, f64)) -> Vec<(u32, (f64, f64))> {
+    let mut out: Vec<(u32, (f64, f64))> = b.iter().filter(|(k, _)| *k != c).copied().collect();
+    out.push((c, half));
+    out
 }
 
 impl PartialEq for Cell {
@@ -115,13 +124,14 @@ pub fn solve_split(
         return crate::solve(model, start);
     }
     // the model restricted to a cell and rewritten for it
-    let cell_model = |b: &[(f64, f64)]| {
+    let cell_model = |b: &[(u32, (f64, f64))]| {
         let mut m = model.clone();
-        for (c, (l, u)) in m.columns.iter_mut().zip(b) {
-            (c.lower, c.upper) = (*l, *u);
+        for (c, (l, u)) in b {
+            let col = &mut m.columns[*c as usize];
+            (col.lower, col.upper) = (*l, *u);
         }
-        tighten(&mut m);
-        m
+        let info = tighten(&mut m);
+        (m, info)
     };
     let free = |m: &Model| {
         m.columns
@@ -131,16 +141,18 @@ pub fn solve_split(
     };
     // integer columns that stay free even when every split column is fixed (the model's own
     // integers, not the networks'): a cell is small once the rest is down to LEAF_BINARIES
-    let mut point = root.clone();
-    for c in split {
-        let (l, u) = root[*c as usize];
-        point[*c as usize] = (0.5 * (l + u), 0.5 * (l + u));
-    }
-    let own = free(&cell_model(&point));
+    let point: Vec<(u32, (f64, f64))> = split
+        .iter()
+        .map(|c| {
+            let (l, u) = root[*c as usize];
+            (*c, (0.5 * (l + u), 0.5 * (l + u)))
+        })
+        .collect();
+    let own = free(&cell_model(&point).0);
     let mut heap = std::collections::BinaryHeap::new();
     heap.push(Cell {
         bound: f64::NEG_INFINITY,
-        bounds: root.clone(),
+        bounds: Vec::new(),
     });
     stats.cells = 1;
     let mut open_bound = f64::INFINITY;
@@ -155,7 +167,21 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let m = cell_model(&cell.bounds);
+        let (m, info) = cell_model(&cell.bounds);
+        // what bound propagation proves before any LP: an empty cell, or one that cannot win
+        let prop = if dir > 0.0 {
+            info.objective.0
+        } else {
+            -info.objective.1
+        };
+        if info.infeasible || best.as_ref().is_some_and(|(v, _)| closes(prop, *v)) {
+            stats.pruned += 1;
+            continue;
+        }
+        let cell = Cell {
+            bound: cell.bound.max(prop),
+            bounds: cell.bounds,
+        };
         let n_free = free(&m);
         // the split column: widest relative to its width in the whole box
         let (col, rel) = split
@@ -176,6 +202,23 @@ pub fn solve_split(
         let leaf = n_free <= own + LEAF_BINARIES
             || stats.cells + 2 > max_cells
             || (rel < 1e-6 && !on_relus);
+        // when propagation bounds the objective (every column of it bounded in the cell), its
+        // bound replaces the cell's LP: a cell costs a CROWN pass instead of an LP solve, and
+        // the LP is left to the small cells CBC solves whole (faster on every benchmark network,
+        // see BENCHMARKS.md)
+        let propagated = info.objective.0.is_finite() && info.objective.1.is_finite();
+        if !leaf && propagated && col != u32::MAX && rel >= 1e-6 {
+            let (l, u) = (m.columns[col as usize].lower, m.columns[col as usize].upper);
+            let mid = 0.5 * (l + u);
+            for half in [(l, mid), (mid, u)] {
+                heap.push(Cell {
+                    bound: cell.bound,
+                    bounds: with(&cell.bounds, col, half),
+                });
+            }
+            stats.cells += 2;
+            continue;
+        }
         if !leaf {
             let mut lp = m.clone();
             for c in &mut lp.columns {
@@ -195,8 +238,6 @@ pub fn solve_split(
                         stats.pruned += 1;
                         continue;
                     }
-                    let bounds: Vec<(f64, f64)> =
-                        m.columns.iter().map(|c| (c.lower, c.upper)).collect();
                     let fractional = |c: &u32| {
                         let v = r.values.get(*c as usize).copied().unwrap_or(0.0);
                         let b = &m.columns[*c as usize];
@@ -225,7 +266,8 @@ pub fn solve_split(
                             continue;
                         }
                         _ if col != u32::MAX && rel >= 1e-6 => {
-                            let (l, u) = bounds[col as usize];
+                            let b = &m.columns[col as usize];
+                            let (l, u) = (b.lower, b.upper);
                             let mid = 0.5 * (l + u);
                             vec![(col, (l, mid), (mid, u))]
                         }
@@ -233,11 +275,9 @@ pub fn solve_split(
                     };
                     if let Some((c, a, b)) = children.first() {
                         for half in [*a, *b] {
-                            let mut bs = bounds.clone();
-                            bs[*c as usize] = half;
                             heap.push(Cell {
                                 bound: v.max(cell.bound),
-                                bounds: bs,
+                                bounds: with(&cell.bounds, *c, half),
                             });
                         }
                         stats.cells += 2;
