@@ -32,6 +32,9 @@ struct Cell {
     bounds: Vec<(u32, (f64, f64))>,
 }
 
+/// A column and the bounds of the two children it splits a cell into.
+type Branch = (u32, (f64, f64), (f64, f64));
+
 /// `b` with column `c` set to `half`.
 fn with(b: &[(u32, (f64, f64))], c: u32, half: (f64, f64)) -> Vec<(u32, (f64, f64))> {
     let mut out: Vec<(u32, (f64, f64))> = b.iter().filter(|(k, _)| *k != c).copied().collect();
@@ -252,7 +255,7 @@ pub fn solve_split(
                             _ => Some(b),
                         })
                         .filter(|(_, f)| *f > 1e-6);
-                    let children: Vec<(u32, (f64, f64), (f64, f64))> = match relu {
+                    let children: Vec<Branch> = match relu {
                         Some((z, _)) if on_relus => vec![(z, (0.0, 0.0), (1.0, 1.0))],
                         _ if on_relus && integral(&m, &r.values) => {
                             // the LP point is a point of the cell's MILP: the cell is solved
