@@ -198,3 +198,65 @@ fn examples_agree_across_backends() {
         );
     }
 }
+
+/// The controller's safety check: the largest margin of advice a over b in the region is a
+/// witness at threshold 0.3 (checked by a forward pass and against 20,000 samples), and at 0.5
+/// the region is proven free of such inputs (every sample agrees).
+#[test]
+fn safety_check_finds_the_worst_witness_and_proves_the_property() {
+    let v = solve_json("examples/safety/safety.rmod");
+    assert_eq!(v["status"], "optimal", "{v}");
+    let best = objective(&v);
+    let bytes = std::fs::read(crate::util::root().join("examples/safety/nets/controller.onnx"))
+        .expect("network");
+    let net = rmod_onnx::read("controller.onnx", &bytes, None)
+        .0
+        .expect("reads")
+        .net;
+    let vars = &v["variables"];
+    let x: Vec<f64> = ["x1", "x2", "x3", "x4", "x5"]
+        .iter()
+        .map(|k| vars[*k].as_f64().expect("input"))
+        .collect();
+    let y = net.forward(&x);
+    assert!(y[0] - y[1] >= 0.3 - 1e-6, "witness margin {}", y[0] - y[1]);
+    assert!(
+        (y[0] - y[1] - best).abs() <= 1e-6,
+        "{} vs {best}",
+        y[0] - y[1]
+    );
+    let mut rng = 12345u64;
+    let mut unit = || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut sampled = f64::NEG_INFINITY;
+    for _ in 0..20_000 {
+        let x = [
+            0.5 + 0.4 * unit(),
+            -0.2 + 0.4 * unit(),
+            -0.2 + 0.4 * unit(),
+            -0.2 + 0.4 * unit(),
+            -0.2 + 0.4 * unit(),
+        ];
+        let y = net.forward(&x);
+        sampled = sampled.max(y[0] - y[1]);
+    }
+    assert!(
+        sampled <= best + 1e-6,
+        "a sample {sampled} beats the optimum {best}"
+    );
+    assert!(sampled < 0.5, "a sample violates the property: {sampled}");
+    let o = rmod(&[
+        "solve",
+        "examples/safety/safety.rmod",
+        "-D",
+        "threshold=0.5",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["status"], "infeasible", "{v}");
+}
