@@ -201,14 +201,39 @@ impl Interp {
         d: &[f64],
     ) -> Result<Act, String> {
         let m = self.width(act.seg);
-        let work = rows.iter().map(Vec::len).sum::<usize>().saturating_mul(m);
-        if rows.len() > MAX_WIDTH || work > MAX_WORK {
+        if rows.len() > MAX_WIDTH {
             return Err(format!(
-                "it makes {} values from a layer of {m}: larger than rmod's MILP encoding handles (at most {MAX_WIDTH} values per layer)",
+                "it makes {} values: larger than rmod's MILP encoding handles (at most {MAX_WIDTH} values per layer)",
                 rows.len()
             ));
         }
         let (a, c) = self.dense(act);
+        // the nonzeros of each row of the map (after an activation it is the identity)
+        let nz: Vec<Vec<(usize, f64)>> = a
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|(_, y)| *y != 0.0)
+                    .collect()
+            })
+            .collect();
+        let work = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|(i, _)| nz.get(*i).map_or(0, Vec::len))
+                    .sum::<usize>()
+                    + m
+            })
+            .fold(0usize, usize::saturating_add);
+        if work > MAX_WORK {
+            return Err(format!(
+                "it makes {} values from a layer of {m}: larger than rmod's MILP encoding handles",
+                rows.len()
+            ));
+        }
         let mut a2 = Vec::with_capacity(rows.len());
         let mut c2 = Vec::with_capacity(rows.len());
         for (row, de) in rows.iter().zip(d) {
@@ -219,10 +244,8 @@ impl Interp {
                 if *w == 0.0 {
                     continue;
                 }
-                for (x, y) in r.iter_mut().zip(&a[*i]) {
-                    if *y != 0.0 {
-                        *x += w * y;
-                    }
+                for (j, y) in &nz[*i] {
+                    r[*j] += w * y;
                 }
                 if c[*i] != 0.0 {
                     ce += w * c[*i];
