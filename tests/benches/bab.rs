@@ -6,17 +6,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
-fn rmod_release(root: &Path) -> PathBuf {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["build", "-q", "--release", "-p", "rmod-cli"])
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    root.join("target/release/rmod")
-}
+#[path = "common.rs"]
+mod common;
+use common::rmod_release;
+use std::time::Instant;
 
 /// A model that minimizes output 0 of a network over its input box (`sense` and `extra` rows
 /// optional), written next to a copy of the network.

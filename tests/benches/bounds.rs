@@ -9,18 +9,12 @@
 //! CBC solve (default 60; also the bound budget) and per MILP bound problem (default 1); `split`
 //! runs only the baseline and the split rows.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn rmod_release(root: &Path) -> PathBuf {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["build", "-q", "--release", "-p", "rmod-cli"])
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    root.join("target/release/rmod")
-}
+#[path = "common.rs"]
+mod common;
+use common::rmod_release;
 
 fn main() {
     let nums: Vec<f64> = std::env::args()

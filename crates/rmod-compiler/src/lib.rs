@@ -390,12 +390,13 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
             };
             let net = &uses[k].encoded;
             // model outputs are scale * y + offset
-            let (scale, offset) = match &net.output_scaling {
-                Some(s) => (s.scale.clone(), s.offset.clone()),
-                None => (vec![1.0; coef.len()], vec![0.0; coef.len()]),
+            let (c, d): (Vec<f64>, f64) = match &net.output_scaling {
+                Some(s) => (
+                    coef.iter().zip(&s.scale).map(|(a, s)| a * s).collect(),
+                    coef.iter().zip(&s.offset).map(|(a, o)| a * o).sum(),
+                ),
+                None => (coef.clone(), 0.0),
             };
-            let c: Vec<f64> = coef.iter().zip(&scale).map(|(a, s)| a * s).collect();
-            let d: f64 = coef.iter().zip(&offset).map(|(a, o)| a * o).sum();
             let (l, u) = rmod_relu::crown_linear(net, &cb.lo, &cb.hi, &cb.pre, &c, d);
             let slack = 1e-9 * (1.0 + l.abs().max(u.abs()));
             lo += l - slack;
