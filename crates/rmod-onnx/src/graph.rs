@@ -308,9 +308,14 @@ impl Interp {
             ));
         }
         let n: usize = act.shape.iter().product();
-        if n > MAX_WIDTH / 2 {
+        // the layer's width: LeakyRelu is two ReLUs per value
+        let width = match kind {
+            Act2::Leaky(_) => n.saturating_mul(2),
+            _ => n,
+        };
+        if width > MAX_WIDTH {
             return Err(format!(
-                "it activates {n} values: more than rmod's MILP encoding handles"
+                "it activates {n} values, a layer of {width} ReLUs: more than rmod's MILP encoding handles (at most {MAX_WIDTH} per layer)"
             ));
         }
         let (a, c) = self.dense(act);

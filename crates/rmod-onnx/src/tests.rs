@@ -384,3 +384,28 @@ fn writing_then_reading_is_exact() {
     let t = encode_f64("w", &[1], &[0.1 + 0.2]);
     assert_eq!(tensor::decode(&t).expect("decodes").data, vec![0.1 + 0.2]);
 }
+
+/// Fuzz finding: a LeakyRelu of n values imports as a ReLU layer of 2n, and the export of that
+/// layer must read back (the width limit counts ReLUs, not the values activated).
+#[test]
+fn a_wide_leaky_relu_layer_round_trips() {
+    let n = 1500;
+    let net = rmod_relu::Network::from_layers(vec![
+        rmod_relu::Layer {
+            weights: (0..2 * n)
+                .map(|i| vec![if i < n { 1.0 } else { -1.0 }])
+                .collect(),
+            bias: vec![0.0; 2 * n],
+            activation: rmod_relu::Activation::Relu,
+        },
+        rmod_relu::Layer {
+            weights: vec![vec![0.5; 2 * n]],
+            bias: vec![0.0],
+            activation: rmod_relu::Activation::Linear,
+        },
+    ]);
+    let (back, diags) = read("back.onnx", &write(&net), None);
+    assert!(diags.is_empty(), "{diags:?}");
+    // (compared without printing: the layers are large)
+    assert!(back.expect("read back").net.layers == net.layers);
+}
