@@ -9,6 +9,7 @@ mod export;
 mod onnx;
 mod relu;
 mod robustness;
+mod switch;
 mod torture;
 mod train;
 mod trust;

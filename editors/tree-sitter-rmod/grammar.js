@@ -92,7 +92,7 @@ module.exports = grammar({
     net_declaration: ($) =>
       seq('net', field('name', $.identifier), '=', field('value', $._expression), ';'),
 
-    // subject to NAME [indexing] : relation ;
+    // subject to NAME [indexing] : relation [if switch] ;
     constraint: ($) =>
       seq(
         'subject',
@@ -101,6 +101,7 @@ module.exports = grammar({
         optional(field('indexing', $.indexing)),
         ':',
         field('relation', $.relation),
+        optional(seq('if', field('switch', $._arithmetic))),
         ';',
       ),
 

@@ -11,6 +11,7 @@ mod expr;
 mod linear;
 mod net_calls;
 mod net_encode;
+mod switch;
 mod values;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

@@ -41,7 +41,8 @@ pub fn find_incumbent(
     let is_output: Vec<bool> = {
         let mut v = vec![false; n];
         for u in uses {
-            for c in &u.outputs {
+            let switched = u.switch.iter().flat_map(|s| &s.outputs);
+            for c in u.outputs.iter().chain(switched) {
                 v[*c as usize] = true;
             }
         }
@@ -50,7 +51,9 @@ pub fn find_incumbent(
     // network inputs that are one free-standing column: (column, lower, upper) in model units
     let mut sampled: Vec<(usize, f64, f64)> = Vec::new();
     for u in uses {
-        for (i, e) in u.inputs.iter().enumerate() {
+        // a switched use samples the model's arguments (its own input columns follow them)
+        let args = u.switch.as_ref().map_or(&u.inputs, |s| &s.args);
+        for (i, e) in args.iter().enumerate() {
             let [(c, a)] = e.coeffs.as_slice() else {
                 continue;
             };
@@ -95,11 +98,7 @@ pub fn find_incumbent(
             *v = v.clamp(c.lower.min(c.upper), c.upper.max(c.lower));
         }
         for u in uses {
-            let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(&x)).collect();
-            rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, &mut x);
-            for (col, y) in u.outputs.iter().zip(u.network.forward(&inputs)) {
-                x[*col as usize] = y;
-            }
+            crate::complete_use(model, u, &mut x);
         }
         // each row and bound on its own scale: a large unrelated value must not loosen a cut
         if model.scaled_violation(&x) > TOL {

@@ -130,6 +130,60 @@ pub struct NetUse {
     /// the big-M rows of every binary (see [`rmod_relu::Encoded::m_rows`])
     pub m_rows: Vec<(u32, u32, u32)>,
     pub stats: rmod_relu::UseStats,
+    /// a switched use (`... = net(...) if on[f]`): then `inputs` and `outputs` are the
+    /// network's own columns, linked to the model's arguments and outputs by big-M rows
+    pub switch: Option<UseSwitch>,
+}
+
+/// How a switched network use links to the model: when the switch is 1 the network's input
+/// columns equal the arguments and the model's outputs equal the network's; when 0 the model's
+/// outputs are 0 and the arguments are free (the network holds at some point of its box).
+#[derive(Clone, Debug)]
+pub struct UseSwitch {
+    /// the binary column and whether the switch is `1 - z`
+    pub col: u32,
+    pub neg: bool,
+    /// the argument expressions (model units)
+    pub args: Vec<rmod_ir::Affine>,
+    /// the model's output columns
+    pub outputs: Vec<u32>,
+}
+
+impl UseSwitch {
+    /// Whether the switch is on at `x` (the binary rounded).
+    pub fn is_on(&self, x: &[f64]) -> bool {
+        let z = x.get(self.col as usize).copied().unwrap_or(0.0) >= 0.5;
+        z != self.neg
+    }
+}
+
+/// Sets every network column of use `u` at the point `x` to the exact values: the neurons to
+/// the true activations and the outputs to a forward pass at the use's inputs. For a switched
+/// use that is on, the network's input columns first take the arguments' values (within its
+/// box) and the model's outputs the network's; when off, the model's outputs are 0.
+pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
+    if let Some(s) = &u.switch {
+        if s.is_on(x) {
+            for (inp, arg) in u.inputs.iter().zip(&s.args) {
+                if let [(c, _)] = inp.coeffs.as_slice() {
+                    let col = &model.columns[*c as usize];
+                    x[*c as usize] = arg.eval(x).clamp(col.lower, col.upper.max(col.lower));
+                }
+            }
+        }
+    }
+    let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(x)).collect();
+    rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, x);
+    let outs = u.network.forward(&inputs);
+    for (col, y) in u.outputs.iter().zip(&outs) {
+        x[*col as usize] = *y;
+    }
+    if let Some(s) = &u.switch {
+        let on = s.is_on(x);
+        for (col, y) in s.outputs.iter().zip(&outs) {
+            x[*col as usize] = if on { *y } else { 0.0 };
+        }
+    }
 }
 
 pub struct CompileOutput {
@@ -480,11 +534,7 @@ pub fn verify(model: &Model, uses: &[NetUse], x: &[f64]) -> Verification {
 pub fn exact_point(model: &Model, uses: &[NetUse], x: &[f64]) -> (Vec<f64>, f64) {
     let mut p = x.to_vec();
     for u in uses {
-        let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(&p)).collect();
-        rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, &mut p);
-        for (col, y) in u.outputs.iter().zip(u.network.forward(&inputs)) {
-            p[*col as usize] = y;
-        }
+        complete_use(model, u, &mut p);
     }
     let worst = model.max_violation(&p);
     (p, worst)

@@ -268,6 +268,9 @@ impl Resolver<'_> {
                 for e in &d.exprs {
                     self.expr(e, Ctx::Model);
                 }
+                if let Some(e) = &d.switch {
+                    self.expr(e, Ctx::Model);
+                }
                 self.close(n);
             }
             Stmt::Objective(d) => self.expr(&d.expr, Ctx::Model),

@@ -44,6 +44,8 @@ pub(crate) const MODEL_TOKENS: &[&str] = &[
     "relu_net",
     "csv",
     "default",
+    "if",
+    " if on[i]",
     "and",
     "or",
     "not",

@@ -139,6 +139,9 @@ pub struct ConDecl {
     /// two or three expressions separated by relations: `a <= b`, `lo <= e <= hi`
     pub exprs: Vec<Expr>,
     pub rels: Vec<(RelOp, Span)>,
+    /// `... if on[f]`: the constraint holds only when this binary is 1 (a switched
+    /// constraint; for a network use, its outputs are 0 when off)
+    pub switch: Option<Expr>,
     pub span: Span,
 }
 

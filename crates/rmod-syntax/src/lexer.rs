@@ -39,6 +39,7 @@ pub const KEYWORDS: &[&str] = &[
     "binary",
     "continuous",
     "default",
+    "if",
     "in",
     "integer",
     "maximize",

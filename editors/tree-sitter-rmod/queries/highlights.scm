@@ -25,6 +25,8 @@
 
 "sum" @keyword
 
+"if" @keyword.conditional
+
 [
   "and"
   "or"

@@ -10,6 +10,7 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::{Affine, ColKind, Column, Objective, Origin, Row};
 use rmod_syntax::*;
 
+use super::switch::Switch;
 use super::values::{key_not_in_set, show_key, ParamVal, SetVal, VarVal};
 use super::{Evaluator, R};
 use crate::options::{apply_option, OptValue};
@@ -340,7 +341,11 @@ impl Evaluator<'_> {
         };
         if let Some((net_id, args)) = self.net_call(d) {
             for (key, env) in &binds {
-                self.net_constraint(d, net_id, args, key, env)?;
+                let switch = match &d.switch {
+                    None => Switch::On,
+                    Some(e) => self.switch(e, env)?,
+                };
+                self.net_constraint(d, net_id, args, key, env, switch)?;
             }
             return Ok(());
         }
@@ -399,6 +404,30 @@ impl Evaluator<'_> {
             // `+ 0.0` turns -0 into 0 so that output never shows `-0`
             let (lo, hi) = (lo + 0.0, hi + 0.0);
             let coeffs = lin.normalized().coeffs;
+            let switch = match &d.switch {
+                None => Switch::On,
+                Some(e) => self.switch(e, env)?,
+            };
+            match switch {
+                Switch::On => {}
+                Switch::Off => continue,
+                Switch::Var { col, neg } => {
+                    if !coeffs.is_empty() {
+                        let what = format!("constraint {}", origin.display());
+                        self.switched_rows(&origin, &coeffs, (lo, hi), (col, neg), d.span, &what)?;
+                    } else if lo > 0.0 || hi < 0.0 {
+                        // false without variables: the switch must be 0
+                        let (c0, a0) = super::switch::Switch::affine((col, neg));
+                        self.model.rows.push(Row {
+                            origin,
+                            coeffs: vec![(col, a0)],
+                            lower: -c0 + 0.0,
+                            upper: -c0 + 0.0,
+                        });
+                    }
+                    continue;
+                }
+            }
             if coeffs.is_empty() {
                 let tol = 1e-9 * (1.0 + lo.abs().min(hi.abs()).min(1e12));
                 if lo > tol || hi < -tol {

@@ -10,6 +10,7 @@ use rmod_ir::{Affine, Elem};
 use rmod_relu::Network;
 use rmod_syntax::*;
 
+use super::switch::Switch;
 use super::{Env, Evaluator, Reported, R};
 use crate::resolve::Kind;
 
@@ -192,6 +193,7 @@ impl Evaluator<'_> {
         args: &[Arg],
         key: &[Elem],
         env: &Env,
+        switch: Switch,
     ) -> R<()> {
         if self.poisoned.contains(&f.name) {
             return Err(Reported);
@@ -339,6 +341,7 @@ impl Evaluator<'_> {
             base: format!("{}.{}", d.name.name, f.name),
             key: key.to_vec(),
             span: d.name.span,
+            switch,
         });
         Ok(())
     }
@@ -356,6 +359,8 @@ pub(super) struct PendingUse {
     pub(super) base: String,
     pub(super) key: Vec<Elem>,
     pub(super) span: Span,
+    /// `... if on[f]`: the use holds when the switch is 1; when 0 its outputs are 0
+    pub(super) switch: Switch,
 }
 
 fn quoted(names: &[String]) -> String {

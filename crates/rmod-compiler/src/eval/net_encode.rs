@@ -9,6 +9,7 @@ use rmod_diagnostics::Diagnostic;
 use rmod_ir::{Affine, Elem, Origin, Row};
 
 use super::net_calls::PendingUse;
+use super::switch::Switch;
 use super::{Evaluator, R};
 use crate::NetUse;
 
@@ -25,12 +26,38 @@ impl Evaluator<'_> {
             base,
             key,
             span,
+            switch,
         } = p;
         let key = key.as_slice();
+        let switched = match switch {
+            Switch::On => None,
+            Switch::Var { col, neg } => Some((col, neg)),
+            Switch::Off => {
+                // the use is off by data: its outputs are 0, nothing is encoded
+                for (j, col) in out_cols.iter().enumerate() {
+                    self.push_use_row(
+                        format!("{base}.off"),
+                        key,
+                        j,
+                        vec![(*col, 1.0)],
+                        (0.0, 0.0),
+                        span,
+                    );
+                }
+                return Ok(());
+            }
+        };
         let mut inputs = Vec::with_capacity(args.len());
         let mut boxes = Vec::with_capacity(args.len());
         for (i, (aff, e_span)) in args.into_iter().enumerate() {
             let (mut lo, mut hi) = aff.bounds(&self.model);
+            if switched.is_some() && !(lo.is_finite() && hi.is_finite()) {
+                return Err(self.err(
+                    Diagnostic::error(code::LINEAR_SWITCH_UNBOUNDED, format!("input `{}` of the switched use of network `{net_name}` is unbounded in the model", names[i]))
+                        .with_label(e_span, format!("this expression has bounds [{lo}, {hi}]"))
+                        .with_help("when the use is off its arguments are free within their own bounds, which give the big-M values: bound the variables in this expression (`var x in [lo, hi]`)"),
+                ));
+            }
             if let Some(b) = &net.input_bounds {
                 lo = lo.max(b[i].0);
                 hi = hi.min(b[i].1);
@@ -49,10 +76,45 @@ impl Evaluator<'_> {
                         .with_help(format!("the model's bounds on this expression do not meet the `input_bounds` of {path}")),
                 ));
             }
-            self.restrict_to_box(&aff, (lo, hi.max(lo)), &base, key, i, span);
+            if switched.is_none() {
+                self.restrict_to_box(
+                    &aff,
+                    (lo, hi.max(lo)),
+                    &base,
+                    key,
+                    i,
+                    span,
+                    &net_name,
+                    &path,
+                );
+            }
             inputs.push(aff);
             boxes.push((lo, hi.max(lo)));
         }
+        // a switched use: the network gets its own input columns, equal to the arguments when on
+        let args = if let Some(sw) = switched {
+            let args = inputs;
+            inputs = Vec::with_capacity(args.len());
+            for (i, (aff, b)) in args.iter().zip(&boxes).enumerate() {
+                let u = self.use_column(format!("{base}.in"), key, i, *b, span);
+                let mut d = aff.clone();
+                d.coeffs.push((u, -1.0));
+                let (k, d) = (
+                    d.constant,
+                    Affine {
+                        coeffs: d.coeffs,
+                        constant: 0.0,
+                    },
+                );
+                let origin = use_origin(format!("{base}.on"), key, i, span);
+                let what = format!("input `{}` of network `{net_name}`", names[i]);
+                self.switched_rows(&origin, &d.normalized().coeffs, (-k, -k), sw, span, &what)?;
+                inputs.push(Affine::var(u));
+            }
+            Some(args)
+        } else {
+            None
+        };
         // the network as encoded: the file's, or rescaled (the same function)
         let encoded = match self.model.options.relu_scaling {
             Some(rmod_ir::ReluScaling::Bigm) => Arc::new(rmod_relu::scale_network(
@@ -180,6 +242,72 @@ impl Evaluator<'_> {
             span,
         };
         let enc = rmod_relu::encode(&encoded, &mut self.model, &inputs, &name, &bounds);
+        // a switched use: the network's outputs are columns, and the model's outputs equal them
+        // when on and are 0 when off
+        let (net_outs, switch) = match (switched, args) {
+            (Some(sw), Some(args)) => {
+                let cols: Vec<u32> = (0..out_cols.len())
+                    .map(|j| {
+                        self.use_column(
+                            format!("{base}.value"),
+                            key,
+                            j,
+                            (f64::NEG_INFINITY, f64::INFINITY),
+                            span,
+                        )
+                    })
+                    .collect();
+                let (c0, a0) = Switch::affine(sw);
+                for (j, (y, o)) in out_cols.iter().zip(&cols).enumerate() {
+                    let (p, q) = enc.output_bounds[j];
+                    let origin = use_origin(format!("{base}.on"), key, j, span);
+                    let z = sw.0;
+                    // y in [p s, q s], y - o in [-q (1 - s), -p (1 - s)]
+                    for (coeffs, lower, upper) in [
+                        (vec![(*y, 1.0), (z, -p * a0)], p * c0, f64::INFINITY),
+                        (vec![(*y, 1.0), (z, -q * a0)], f64::NEG_INFINITY, q * c0),
+                        (
+                            vec![(*y, 1.0), (*o, -1.0), (z, -p * a0)],
+                            f64::NEG_INFINITY,
+                            -p * (1.0 - c0),
+                        ),
+                        (
+                            vec![(*y, 1.0), (*o, -1.0), (z, -q * a0)],
+                            -q * (1.0 - c0),
+                            f64::INFINITY,
+                        ),
+                    ] {
+                        let coeffs = Affine {
+                            coeffs,
+                            constant: 0.0,
+                        }
+                        .normalized()
+                        .coeffs;
+                        self.model.rows.push(Row {
+                            origin: origin.clone(),
+                            coeffs,
+                            lower: lower + 0.0,
+                            upper: upper + 0.0,
+                        });
+                    }
+                    let c = &mut self.model.columns[*y as usize];
+                    let (nl, nu) = (c.lower.max(p.min(0.0)), c.upper.min(q.max(0.0)));
+                    if nl <= nu {
+                        c.lower = nl;
+                        c.upper = nu;
+                    }
+                }
+                let switch = crate::UseSwitch {
+                    col: sw.0,
+                    neg: sw.1,
+                    args,
+                    outputs: out_cols,
+                };
+                (cols, Some(switch))
+            }
+            _ => (out_cols, None),
+        };
+        let out_cols = net_outs;
         // link outputs: lhs = output (model units)
         for (j, (col, out)) in out_cols.iter().zip(&enc.outputs).enumerate() {
             let mut e = Affine::var(*col);
@@ -224,6 +352,7 @@ impl Evaluator<'_> {
             m_rows: enc.m_rows,
             pre: bounds.pre.clone(),
             stats: enc.stats,
+            switch,
         });
         Ok(())
     }
@@ -231,6 +360,7 @@ impl Evaluator<'_> {
     /// The network is defined on its input box (the file's `input_bounds`): where the box is
     /// narrower than the model's bounds on argument `i`, the model is restricted to it, through
     /// the column's bounds for a single variable, else by a row `BASE.box[key.., i]`.
+    #[allow(clippy::too_many_arguments)]
     fn restrict_to_box(
         &mut self,
         aff: &Affine,
@@ -239,11 +369,30 @@ impl Evaluator<'_> {
         key: &[Elem],
         i: usize,
         span: rmod_diagnostics::Span,
+        net_name: &str,
+        path: &str,
     ) {
         let (mlo, mhi) = aff.bounds(&self.model);
         if lo <= mlo && hi >= mhi {
             return;
         }
+        let what = match aff.coeffs.as_slice() {
+            [(c, a)] if *a == 1.0 && aff.constant == 0.0 => {
+                format!("`{}`", self.model.columns[*c as usize].origin.display())
+            }
+            _ => format!("argument {}", i + 1),
+        };
+        self.warn_once(
+            Diagnostic::warning(
+                code::RELU_BOX_NARROWS,
+                format!(
+                    "network `{net_name}` is defined on [{}, {}] for input {}: that narrows {what} from [{}, {}]",
+                    short(lo), short(hi), i + 1, short(mlo), short(mhi)
+                ),
+            )
+            .with_label(span, "in this use")
+            .with_help(format!("the box is the `input_bounds` of {path}; if the unit can be off (input 0 outside the box), switch the use: `... = {net_name}(...) if on;`. Declare bounds inside the box to silence this")),
+        );
         if let [(c, a)] = aff.coeffs.as_slice() {
             let (p, q) = ((lo - aff.constant) / a, (hi - aff.constant) / a);
             let col = &mut self.model.columns[*c as usize];
@@ -262,6 +411,24 @@ impl Evaluator<'_> {
         );
     }
 
+    /// A continuous column generated for one argument or output `k` (from 0) of a use.
+    fn use_column(
+        &mut self,
+        decl: String,
+        key: &[Elem],
+        k: usize,
+        (lower, upper): (f64, f64),
+        span: rmod_diagnostics::Span,
+    ) -> u32 {
+        self.model.columns.push(rmod_ir::Column {
+            origin: use_origin(decl, key, k, span),
+            lower,
+            upper,
+            kind: rmod_ir::ColKind::Continuous,
+        });
+        (self.model.columns.len() - 1) as u32
+    }
+
     /// A row generated for one argument or output `k` (from 0) of a network use.
     fn push_use_row(
         &mut self,
@@ -272,13 +439,25 @@ impl Evaluator<'_> {
         (lower, upper): (f64, f64),
         span: rmod_diagnostics::Span,
     ) {
-        let mut index = key.to_vec();
-        index.push(Elem::Int(k as i64 + 1));
         self.model.rows.push(Row {
-            origin: Origin { decl, index, span },
+            origin: use_origin(decl, key, k, span),
             coeffs,
             lower,
             upper,
         });
     }
+}
+
+/// The origin of a generated column or row: the use's key and `k + 1`.
+fn use_origin(decl: String, key: &[Elem], k: usize, span: rmod_diagnostics::Span) -> Origin {
+    let mut index = key.to_vec();
+    index.push(Elem::Int(k as i64 + 1));
+    Origin { decl, index, span }
+}
+
+/// A bound as shown in a message: at most 5 decimals.
+fn short(v: f64) -> String {
+    let s = format!("{v:.5}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
 }

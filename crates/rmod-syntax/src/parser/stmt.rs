@@ -242,6 +242,14 @@ fn constraint(i: Tokens, span: Span) -> PResult<Stmt> {
         exprs.push(e);
     }
     check_chain(&i, &rels)?;
+    // `... if on[f]`: switched by a binary
+    let (i, switch) = match kw("if")(i) {
+        Ok((i, _)) => {
+            let (i, e) = additive(i, 0)?;
+            (i, Some(e))
+        }
+        Err(_) => (i, None),
+    };
     Ok((
         i,
         Stmt::Constraint(ConDecl {
@@ -249,6 +257,7 @@ fn constraint(i: Tokens, span: Span) -> PResult<Stmt> {
             indexing,
             exprs,
             rels,
+            switch,
             span,
         }),
     ))
