@@ -558,3 +558,35 @@ fn explain_lists_every_option_of_the_table() {
         assert!(stdout(&one).contains(spec.doc), "{}", spec.name);
     }
 }
+
+/// CBC's own output (its log, cut generators' "2mir_test"/"Coin0505I" lines) never reaches
+/// stdout: with `log = 1` on a MILP with networks, stdout is exactly one JSON document and CBC's
+/// log is on stderr. A `cbc.KEY` CBC would ignore is an error before solving.
+#[test]
+fn cbc_never_writes_to_stdout_and_its_parameters_are_checked() {
+    let o = rmod(&[
+        "solve",
+        "examples/plant/plant.rmod",
+        "--format",
+        "json",
+        "--option",
+        "log=1",
+        "--option",
+        "cbc.cuts=on",
+        "--no-cache",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("stdout is one JSON document");
+    assert_eq!(doc["status"], "optimal");
+    assert!(!out.contains("Coin") && !out.contains("Cbc0"), "{out}");
+    assert!(stderr(&o).contains("Cbc0"), "CBC's log goes to stderr");
+    for (opt, code_name) in [
+        ("cbc.cuts=sometimes", "rmod::resolve::bad_option_value"),
+        ("cbc.maxNodez=3", "rmod::resolve::unknown_option"),
+    ] {
+        let o = rmod(&["check", "examples/plant/plant.rmod", "--option", opt]);
+        assert_ne!(code(&o), 0, "{opt}");
+        assert!(stderr(&o).contains(code_name), "{opt}: {}", stderr(&o));
+    }
+}

@@ -24,6 +24,7 @@ pub fn apply_option(
         Ok(()) => Ok(()),
         Err(OptionError::EmptyCbcKey) => Err(bad("a CBC parameter name after `cbc.`", "\"value\"")),
         Err(OptionError::BadValue(spec)) => Err(bad(&spec.ty.needs(), spec.example)),
+        Err(OptionError::CbcParam(e)) => Err(cbc_param_error(key, e)),
         Err(OptionError::Unknown) => {
             let names = OPTIONS.iter().map(|s| s.name);
             let help = match did_you_mean(key, names.clone()) {
@@ -59,4 +60,36 @@ pub fn check_backend(
         "HiGHS is the cargo feature `highs`: build with `cargo build --release --features highs` (needs cmake and libclang), or use `option solver = \"cbc\"`".to_string(),
         code::RESOLVE_BAD_OPTION_VALUE,
     ))
+}
+
+/// The diagnostic text of a `cbc.KEY` option CBC would not read.
+fn cbc_param_error(
+    key: &str,
+    e: rmod_ir::CbcParamError,
+) -> (String, String, rmod_diagnostics::Code) {
+    use rmod_ir::CbcParamError as E;
+    let unknown = |msg: String, help: String| (msg, help, code::RESOLVE_UNKNOWN_OPTION);
+    match e {
+        E::Unknown(Some(s)) => unknown(
+            format!("`{key}`: CBC has no parameter of this name"),
+            format!("did you mean `cbc.{s}`? (`rmod explain options` lists rmod's options; CBC's are in its `?` listing)"),
+        ),
+        E::Unknown(None) => unknown(
+            format!("`{key}`: CBC has no parameter of this name"),
+            "CBC's parameters are its command-line names, e.g. `cbc.cuts = \"off\"`, `cbc.maxNodes = 1000`, `cbc.allowableGap = 0.01`".to_string(),
+        ),
+        E::Ambiguous(names) => unknown(
+            format!("`{key}` is not one CBC parameter: it could be {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+            "write more of the name".to_string(),
+        ),
+        E::Action(name) => unknown(
+            format!("`{key}`: `{name}` is a command of CBC's interpreter, not a parameter"),
+            "rmod runs the solve itself; pass parameters only".to_string(),
+        ),
+        E::Value(name, needs) => (
+            format!("option `{key}` (CBC's `{name}`) needs {needs}"),
+            "CBC would ignore this value with a message and solve with its default".to_string(),
+            code::RESOLVE_BAD_OPTION_VALUE,
+        ),
+    }
 }

@@ -53,8 +53,8 @@ codes! {
     RESOLVE_MULTIPLE_OBJECTIVES = "rmod::resolve::multiple_objectives" => "A model has at most one objective.", "minimize a: x; maximize b: x;";
     RESOLVE_UNKNOWN_NAME = "rmod::resolve::unknown_name" => "A name is not declared (or not declared before its use in data). The help suggests the closest declared name.", "subject to c: feeed <= 1;";
     RESOLVE_UNKNOWN_FUNCTION = "rmod::resolve::unknown_function" => "A call names neither a network nor a built-in function (`csv`, `relu_net`).", "param a = foo(1);";
-    RESOLVE_UNKNOWN_OPTION = "rmod::resolve::unknown_option" => "An `option` or `--option` key is not known. Solver options for CBC go through `cbc.KEY`.", "option time_limt = 60;";
-    RESOLVE_BAD_OPTION_VALUE = "rmod::resolve::bad_option_value" => "An option has a value of the wrong type or range.", "option time_limit = \"long\";";
+    RESOLVE_UNKNOWN_OPTION = "rmod::resolve::unknown_option" => "An `option` or `--option` key is not known, or a `cbc.KEY` names no CBC parameter (CBC's command-line names, checked against its parameter table; the help suggests the closest). Solver options for CBC go through `cbc.KEY`.", "option time_limt = 60;";
+    RESOLVE_BAD_OPTION_VALUE = "rmod::resolve::bad_option_value" => "An option has a value of the wrong type or range; for `cbc.KEY`, a value CBC would ignore (the message lists what the parameter accepts).", "option time_limit = \"long\";";
     RESOLVE_UNKNOWN_OVERRIDE = "rmod::resolve::unknown_override" => "A `-D name=value` override names no scalar parameter, or its value is not a number.", "rmod solve m.rmod -D nosuch=3";
     RESOLVE_UNUSED = "rmod::resolve::unused" => "(warning) A set, parameter or variable is declared but never used.", "param unused_cost = 3;";
     RESOLVE_WRONG_KIND = "rmod::resolve::wrong_kind" => "A name is used as something it is not, e.g. a set where a number is expected, or a variable used as a set.", "subject to c: R <= 3;   # R is a set";

@@ -3,6 +3,7 @@
 //! Every column and row keeps its [`Origin`]: the declaration and index tuple it came from.
 
 mod affine;
+mod cbc_params;
 mod options;
 mod oracle;
 mod wire;
@@ -13,6 +14,7 @@ use std::fmt;
 use rmod_diagnostics::Span;
 
 pub use affine::Affine;
+pub use cbc_params::{cbc_param_name, check_cbc_param, CbcParamError, CbcValue, CBC_PARAMS};
 pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
     OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn, OPTIONS,

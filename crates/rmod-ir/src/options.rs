@@ -228,8 +228,8 @@ pub struct OptionSpec {
     pub doc: &'static str,
 }
 
-/// Every option rmod knows, in the order the documentation lists them. `cbc.KEY` passes any
-/// parameter through to CBC and is not in the table.
+/// Every option rmod knows, in the order the documentation lists them. `cbc.KEY` passes a
+/// parameter to CBC (checked against `CBC_PARAMS`) and is not in the table.
 pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         name: "time_limit",
@@ -350,6 +350,8 @@ pub enum OptionError {
     Unknown,
     /// `cbc.` without a parameter name
     EmptyCbcKey,
+    /// `cbc.KEY = VALUE` that CBC would not read (see [`crate::check_cbc_param`])
+    CbcParam(crate::CbcParamError),
     /// the value does not fit the option's type
     BadValue(&'static OptionSpec),
 }
@@ -365,6 +367,7 @@ impl Options {
                 OptValue::Num(v) => format!("{v}"),
                 OptValue::Str(s) => s.clone(),
             };
+            crate::check_cbc_param(raw, &v).map_err(OptionError::CbcParam)?;
             self.cbc.push((raw.to_string(), v));
             return Ok(());
         }
@@ -406,7 +409,7 @@ pub fn options_markdown() -> String {
             o.doc
         ));
     }
-    s.push_str("| `cbc.KEY` | any value | | passes a parameter to CBC as it is |\n");
+    s.push_str("| `cbc.KEY` | the parameter's value | CBC's | a CBC parameter by its command-line name (or a prefix CBC accepts), e.g. `cbc.cuts = \"off\"`; name and value are checked against CBC's parameter table before solving |\n");
     s
 }
 

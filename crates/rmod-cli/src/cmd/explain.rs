@@ -63,7 +63,7 @@ fn option_text(o: &rmod_ir::OptionSpec) -> String {
 fn options_text() -> String {
     let mut parts: Vec<String> = rmod_ir::OPTIONS.iter().map(option_text).collect();
     parts.push(
-        "option cbc.KEY = \"value\";\n    passes a parameter to CBC as it is (see `cbc -?`)"
+        "option cbc.KEY = \"value\";\n    passes a parameter to CBC by its command-line name (or a prefix CBC accepts, see `cbc -?`);\n    the name and the value are checked against CBC's parameter table before solving"
             .to_string(),
     );
     parts.join("\n\n")
