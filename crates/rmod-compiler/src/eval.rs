@@ -11,6 +11,7 @@ mod expr;
 mod linear;
 mod net_calls;
 mod net_encode;
+mod net_hull;
 mod switch;
 mod values;
 
@@ -65,6 +66,8 @@ pub struct Evaluator<'a> {
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
     pending: Vec<PendingUse>,
+    /// whether low-dimensional uses get their graph's convex hull as rows (`option hull`)
+    hull: bool,
     /// the end of bound tightening: `option bound_budget`, or a share of `time_limit`
     deadline: Option<Instant>,
     /// when the run started (see [`crate::CompileRequest::run_started`])
@@ -107,6 +110,7 @@ impl<'a> Evaluator<'a> {
             oracle,
             cache,
             pending: Vec::new(),
+            hull: false,
             deadline: None,
             run_started: None,
             backends: rmod_ir::SolverKind::ALL,
@@ -169,6 +173,16 @@ impl<'a> Evaluator<'a> {
             }
         }
         // networks last: the model's own rows are then complete (for `bound_context = "model"`)
+        let small = self
+            .pending
+            .iter()
+            .filter(|p| p.net.n_inputs() <= 2)
+            .count();
+        self.hull = match self.model.options.hull.unwrap_or(rmod_ir::Hull::Auto) {
+            rmod_ir::Hull::On => true,
+            rmod_ir::Hull::Off => false,
+            rmod_ir::Hull::Auto => small >= 2,
+        };
         for p in std::mem::take(&mut self.pending) {
             let _ = self.encode_use(p);
         }

@@ -133,6 +133,15 @@ pub struct NetUse {
     /// a switched use (`... = net(...) if on[f]`): then `inputs` and `outputs` are the
     /// network's own columns, linked to the model's arguments and outputs by big-M rows
     pub switch: Option<UseSwitch>,
+    /// the graph's convex hull as rows (`option hull`): where its weight columns are
+    pub hull: Option<UseHull>,
+}
+
+/// The weight columns of a use's hull rows: `first..first + hull.points.len()`.
+#[derive(Clone, Debug)]
+pub struct UseHull {
+    pub first: u32,
+    pub hull: rmod_relu::GraphHull,
 }
 
 /// How a switched network use links to the model: when the switch is 1 the network's input
@@ -177,6 +186,15 @@ pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
     let outs = u.network.forward(&inputs);
     for (col, y) in u.outputs.iter().zip(&outs) {
         x[*col as usize] = *y;
+    }
+    if let Some(h) = &u.hull {
+        // the weights of the point's own region (0 elsewhere)
+        for k in 0..h.hull.points.len() {
+            x[h.first as usize + k] = 0.0;
+        }
+        for (k, w) in h.hull.weights(&inputs).unwrap_or_default() {
+            x[h.first as usize + k] = w;
+        }
     }
     if let Some(s) = &u.switch {
         let on = s.is_on(x);

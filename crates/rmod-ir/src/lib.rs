@@ -16,8 +16,9 @@ use rmod_diagnostics::Span;
 pub use affine::Affine;
 pub use cbc_params::{cbc_param_name, check_cbc_param, CbcParamError, CbcValue, CBC_PARAMS};
 pub use options::{
-    option_spec, options_markdown, BoundContext, BoundMethodName, Incumbent, OptValue, OptionError,
-    OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn, OPTIONS,
+    option_spec, options_markdown, BoundContext, BoundMethodName, Hull, Incumbent, OptValue,
+    OptionError, OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn,
+    OPTIONS,
 };
 pub use oracle::BoundOracle;
 pub use wire::{push_f64, read_wire, write_wire};

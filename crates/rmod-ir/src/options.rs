@@ -83,6 +83,18 @@ choice! {
 }
 
 choice! {
+    /// The convex hull of a low-dimensional network's graph as extra rows (`option hull`).
+    Hull {
+        /// rmod's choice (see the option's documentation)
+        Auto = "auto",
+        /// for every use of a network with one or two inputs
+        On = "on",
+        /// never
+        Off = "off",
+    }
+}
+
+choice! {
     /// What the input split branches on when a cell is split (`option split_on`).
     SplitOn {
         /// rmod's choice: inputs (phases lost to inputs on every benchmark network, see BENCHMARKS.md)
@@ -126,6 +138,7 @@ pub struct Options {
     pub split_bounds: Option<SplitBounds>,
     /// `None`: auto
     pub split_on: Option<SplitOn>,
+    pub hull: Option<Hull>,
     pub solver: SolverKind,
 }
 
@@ -330,6 +343,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         doc: "what a cell of the input split is split on: its widest input, or the phase of the network neuron whose binary is most fractional in the cell's LP (a cell's neuron bounds then use the fixed phases); auto: inputs (phases lost on every benchmark network)",
     },
     OptionSpec {
+        name: "hull",
+        ty: OptionType::Choice(Hull::NAMES),
+        default: "auto",
+        example: "\"on\"",
+        doc: "rows that describe the convex hull of the graph of each use of a network with one or two inputs (from the vertices of its linear regions, at most 4096 regions): each output's convex envelope, valid for the exact network, so the LP bound couples many small uses through the model's rows; auto: on for models with at least two such uses",
+    },
+    OptionSpec {
         name: "solver",
         ty: OptionType::Choice(SolverKind::NAMES),
         default: "cbc",
@@ -390,6 +410,7 @@ impl Options {
             "input_split" => self.input_split = Some(num()? as u64),
             "split_bounds" => self.split_bounds = SplitBounds::from_name(name()?),
             "split_on" => self.split_on = SplitOn::from_name(name()?),
+            "hull" => self.hull = Hull::from_name(name()?),
             "solver" => self.solver = SolverKind::from_name(name()?).ok_or_else(bad)?,
             _ => return Err(OptionError::Unknown),
         }

@@ -16,6 +16,7 @@ mod bounds;
 mod compute;
 mod crown;
 mod encode;
+mod hull;
 mod hygiene;
 mod jsonspan;
 mod obbt;
@@ -36,6 +37,7 @@ pub use encode::{
     complete_point, encode, tighten_cell, CellBounds, Encoded, NeuronColumns, NeuronStats, UseName,
     UseStats,
 };
+pub use hull::{graph_vertices, GraphHull};
 pub use hygiene::{clean, widen_by_margin, Hygiene, NEGLIGIBLE_WEIGHT};
 pub use obbt::{box_model, tighten, Context};
 pub use regions::{regions_exact, regions_sampled};

@@ -326,6 +326,21 @@ impl Evaluator<'_> {
                 c.upper = nu;
             }
         }
+        let hull = if self.hull && inputs.len() <= 2 {
+            self.hull_rows(
+                &net,
+                &encoded,
+                &enc.columns,
+                &inputs,
+                &boxes,
+                &out_cols,
+                &base,
+                key,
+                span,
+            )
+        } else {
+            None
+        };
         if !enc.large_m.is_empty() {
             let worst = enc.large_m.iter().map(|n| n.m).fold(0.0, f64::max);
             self.warn_once(
@@ -353,6 +368,7 @@ impl Evaluator<'_> {
             pre: bounds.pre.clone(),
             stats: enc.stats,
             switch,
+            hull,
         });
         Ok(())
     }
@@ -412,7 +428,7 @@ impl Evaluator<'_> {
     }
 
     /// A continuous column generated for one argument or output `k` (from 0) of a use.
-    fn use_column(
+    pub(super) fn use_column(
         &mut self,
         decl: String,
         key: &[Elem],
@@ -449,7 +465,12 @@ impl Evaluator<'_> {
 }
 
 /// The origin of a generated column or row: the use's key and `k + 1`.
-fn use_origin(decl: String, key: &[Elem], k: usize, span: rmod_diagnostics::Span) -> Origin {
+pub(super) fn use_origin(
+    decl: String,
+    key: &[Elem],
+    k: usize,
+    span: rmod_diagnostics::Span,
+) -> Origin {
     let mut index = key.to_vec();
     index.push(Elem::Int(k as i64 + 1));
     Origin { decl, index, span }

@@ -1,0 +1,88 @@
+//! `option hull`: the convex hull of a low-dimensional network's graph as rows. On models with
+//! several uses of random 2-input networks under a shared budget, the optimum with the hull rows
+//! equals the plain big-M MILP's, and no sampled feasible point beats it.
+
+use crate::util::{code, rmod, stderr, stdout, tmp};
+
+/// A random 2-input network with two hidden layers, as relu-net JSON.
+fn random_net(seed: u64, widths: [usize; 2]) -> (String, rmod_relu::Network) {
+    let mut rng = rmod_relu::Rng::new(seed);
+    let mut layers = Vec::new();
+    let mut prev = 2;
+    for (k, w) in widths.into_iter().chain([1]).enumerate() {
+        layers.push(rmod_relu::Layer {
+            weights: (0..w)
+                .map(|_| (0..prev).map(|_| rng.unit() * 2.0 - 1.0).collect())
+                .collect(),
+            bias: (0..w).map(|_| rng.unit() - 0.5).collect(),
+            activation: if k == 2 {
+                rmod_relu::Activation::Linear
+            } else {
+                rmod_relu::Activation::Relu
+            },
+        });
+        prev = w;
+    }
+    let net = rmod_relu::Network::from_layers(layers);
+    (net.to_json(None), net)
+}
+
+fn solve(model: &str, hull: &str) -> f64 {
+    let o = rmod(&[
+        "solve",
+        model,
+        "--format",
+        "json",
+        "--no-cache",
+        "--option",
+        &format!("hull={hull}"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["status"], "optimal", "hull={hull}: {v}");
+    v["objective"]["value"].as_f64().expect("objective")
+}
+
+#[test]
+fn hull_rows_keep_the_optimum_of_the_plain_milp() {
+    let dir = tmp("hull");
+    std::fs::create_dir_all(&dir).expect("dir");
+    for seed in [3, 8, 21] {
+        let (json, net) = random_net(seed, [6, 5]);
+        std::fs::write(dir.join(format!("n{seed}.json")), json).expect("net");
+        let uses = 3;
+        let model = dir.join(format!("m{seed}.rmod"));
+        std::fs::write(
+            &model,
+            format!(
+                "net n = relu_net(\"n{seed}.json\");\nset U = 1..{uses};\nvar x{{U}} in [-2, 2];\nvar y{{U}} in [-2, 2];\nvar f{{U}};\n\
+                 subject to unit{{u in U}}: f[u] = n(x[u], y[u]);\nsubject to budget: sum{{u in U}} (x[u] + 2 * y[u]) >= 1;\n\
+                 minimize total: sum{{u in U}} f[u];\n"
+            ),
+        )
+        .expect("model");
+        let path = model.to_string_lossy().into_owned();
+        let with = solve(&path, "on");
+        let plain = solve(&path, "off");
+        assert!(
+            (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
+            "seed {seed}: hull {with} vs plain {plain}"
+        );
+        // no feasible sample is better
+        let mut rng = rmod_relu::Rng::new(seed + 100);
+        let mut best = f64::INFINITY;
+        for _ in 0..20_000 {
+            let p: Vec<[f64; 2]> = (0..uses)
+                .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
+                .collect();
+            if p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() >= 1.0 {
+                let f: f64 = p.iter().map(|q| net.forward(q)[0]).sum();
+                best = best.min(f);
+            }
+        }
+        assert!(
+            with <= best + 1e-9,
+            "seed {seed}: {with} above a sample {best}"
+        );
+    }
+}
