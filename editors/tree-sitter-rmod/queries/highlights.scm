@@ -16,6 +16,7 @@
   "subject"
   "to"
   "option"
+  "fix"
 ] @keyword
 
 [
@@ -23,7 +24,23 @@
   "maximize"
 ] @keyword
 
-"sum" @keyword
+[
+  "sum"
+  "prod"
+] @keyword
+
+[
+  "if"
+  "then"
+  "else"
+] @keyword.conditional
+
+[
+  "union"
+  "inter"
+  "diff"
+  "mod"
+] @keyword.operator
 
 [
   "and"
@@ -66,11 +83,11 @@
 
 ((call
   function: (identifier) @function.builtin)
-  (#any-of? @function.builtin "relu_net" "csv"))
+  (#any-of? @function.builtin "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
 ((call
   function: (identifier) @function.call)
-  (#not-any-of? @function.call "relu_net" "csv"))
+  (#not-any-of? @function.call "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
 (named_argument
   name: (identifier) @variable.parameter)
@@ -92,6 +109,7 @@
   "-"
   "*"
   "/"
+  "^"
   "<"
   "<="
   ">"

@@ -173,8 +173,16 @@ fn nonlinear(e: &Expr, var: &str, var_span: Span) -> Diagnostic {
     } else {
         code::LINEAR_NONLINEAR_FUNCTION
     };
+    // a function's name, not its whole call: the variable's label lies inside the call
+    let span = match &e.kind {
+        ExprKind::Func(f, _) => Span {
+            end: e.span.start + f.name().len() as u32,
+            ..e.span
+        },
+        _ => e.span,
+    };
     Diagnostic::error(code, format!("{what} is not linear"))
-        .with_label(e.span, "not linear")
+        .with_label(span, "not linear")
         .with_label(var_span, format!("`{var}` is a variable"))
         .with_help(help)
 }
