@@ -204,7 +204,17 @@ module.exports = grammar({
 
     // Expressions: `or` `and` `not` comparisons over arithmetic.
     _expression: ($) =>
-      choice($.boolean_expression, $.not_expression, $.comparison_expression, $._arithmetic),
+      choice(
+        $.boolean_expression,
+        $.not_expression,
+        $.comparison_expression,
+        $.membership_expression,
+        $._arithmetic,
+      ),
+
+    // e in S, (a, b) in P: a comparison
+    membership_expression: ($) =>
+      prec(PREC.compare, seq(field('left', $._arithmetic), 'in', field('set', $._set_expression))),
 
     boolean_expression: ($) =>
       choice(
@@ -252,6 +262,7 @@ module.exports = grammar({
         $.subscript,
         $.call,
         $.sum_expression,
+        $.iterated_expression,
         $.if_expression,
         $.parenthesized_expression,
         $.tuple,
@@ -266,6 +277,13 @@ module.exports = grammar({
       prec.right(
         PREC.multiply,
         seq(field('operator', choice('sum', 'prod')), field('indexing', $.indexing), field('body', $._arithmetic)),
+      ),
+
+    // min{i in I} body, max{i in I} body (min and max are names, not keywords)
+    iterated_expression: ($) =>
+      prec.right(
+        PREC.multiply,
+        seq(field('function', $.identifier), field('indexing', $.indexing), field('body', $._arithmetic)),
       ),
 
     // if c then a [else b]: the branches are arithmetic, the else branch as long as a sum

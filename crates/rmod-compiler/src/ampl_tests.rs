@@ -322,3 +322,42 @@ fn fixes_from_the_command_line() {
     assert_eq!(codes_of(&[("k[1]", 0.5)]), vec![code::DATA_FIX_VALUE]);
     assert_eq!(codes_of(&[("z", 2.0)]), vec![code::DATA_FIX_VALUE]);
 }
+
+#[test]
+fn membership_and_iterated_min_max() {
+    let decls =
+        r#"set I = 1..5; set S = {2, 4}; set P = {(1, 2), (3, 4)}; param a{i in I} = (i - 3)^2;"#;
+    // a = 4, 1, 0, 1, 4
+    assert_eq!(value(decls, "card({i in I: i in S})"), 2.0);
+    assert_eq!(value(decls, "sum{i in I: not i in S} i"), 9.0); // 1 + 3 + 5
+    assert_eq!(value(decls, "if (3, 4) in P then 1 else 2"), 1.0);
+    assert_eq!(value(decls, "if (4, 3) in P then 1 else 2"), 2.0);
+    assert_eq!(value(decls, "max{i in I} a[i]"), 4.0);
+    assert_eq!(value(decls, "min{i in I} a[i] + 1"), 1.0); // (min a) + 1
+    assert_eq!(value(decls, "max{i in I: i in S} a[i] * 2"), 2.0); // max(1*2, 1*2)
+    assert_eq!(
+        codes("set I = 1..0; param m = min{i in I} i;")[0],
+        code::DATA_NON_FINITE
+    );
+    assert_eq!(
+        codes("set I = 1..2; var x{I}; subject to c: max{i in I} x[i] <= 1;"),
+        vec![code::LINEAR_NONLINEAR_FUNCTION]
+    );
+    assert_eq!(
+        codes("set I = 1..2; var x{I}; subject to c: x[1] + (1 in I) <= 1;"),
+        vec![code::LINEAR_RELATION_IN_EXPRESSION]
+    );
+    // in a constraint's indexing and in a linear `if`
+    let m = model(
+        "set I = 1..3; set S = {2}; var x{I} >= 0;
+         subject to c{i in I: not i in S}: x[i] <= max{j in I} j;
+         subject to d: sum{i in I} (if i in S then 2 * x[i] else x[i]) >= 1;
+         minimize o: sum{i in I} x[i];",
+    );
+    assert_eq!(m.rows.len(), 3);
+    assert_eq!(
+        (m.rows[0].coeffs.clone(), m.rows[0].upper),
+        (vec![(0, 1.0)], 3.0)
+    );
+    assert_eq!(m.rows[2].coeffs, vec![(0, 1.0), (1, 2.0), (2, 1.0)]);
+}

@@ -689,10 +689,14 @@ impl Resolver<'_> {
                     }
                 }
             }
-            ExprKind::Prod(idx, body) => {
+            ExprKind::Prod(idx, body) | ExprKind::Iter(_, idx, body) => {
                 let n = self.open(Some(idx));
                 self.expr(body, ctx);
                 self.close(n);
+            }
+            ExprKind::In(x, s) => {
+                self.expr(x, Ctx::Data);
+                self.set_expr(s);
             }
             ExprKind::Bin(_, a, b) => {
                 self.expr(a, ctx);

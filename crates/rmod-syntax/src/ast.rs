@@ -278,6 +278,10 @@ pub enum ExprKind {
     Card(Box<SetExpr>),
     /// `ord(i)` (the set that binds the index `i`) or `ord(e, S)`: 1-based position in written order
     Ord(Box<Expr>, Option<Box<SetExpr>>),
+    /// `e in S`, `(a, b) in S`: membership (1 or 0), at the level of comparisons
+    In(Box<Expr>, Box<SetExpr>),
+    /// `min{i in I} body`, `max{i in I} body` (`Func::Min` or `Func::Max`)
+    Iter(Func, Box<Indexing>, Box<Expr>),
 }
 
 /// Built-in numeric functions of data (and of constants in linear expressions).

@@ -157,7 +157,12 @@ mod ampl_tests {
                     .map_or(String::new(), |s| format!(" {}", show_set(s)))
             ),
             ExprKind::Sum(_, b) => format!("(sum {})", show(b)),
+            ExprKind::In(e, s) => format!("(in {} {})", show(e), show_set(s)),
+            ExprKind::Iter(f, _, b) => format!("({}{{}} {})", f.name(), show(b)),
             ExprKind::Prod(_, b) => format!("(prod {})", show(b)),
+            ExprKind::Tuple(xs) => {
+                format!("({})", xs.iter().map(show).collect::<Vec<_>>().join(","))
+            }
             k => format!("{k:?}"),
         }
     }
@@ -256,6 +261,18 @@ mod ampl_tests {
         );
         // without `(` the names are plain names
         assert_eq!(param_value("param a = max + card;"), "(+ max card)");
+        assert_eq!(
+            param_value("param a = max{i in I} b[i] * 2 + min{i in I} b[i];"),
+            "(+ (max{} (* b[i] 2)) (min{} b[i]))"
+        );
+    }
+
+    #[test]
+    fn membership_is_a_comparison() {
+        assert_eq!(
+            param_value("param a = if i in J union K and not (i, 2) in P then 1;"),
+            "(if (and (in i (union J K)) (not (in (i,2) P))) 1 -)"
+        );
     }
 
     #[test]

@@ -89,6 +89,9 @@
   function: (identifier) @function.call)
   (#not-any-of? @function.call "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
+(iterated_expression
+  function: (identifier) @function.builtin)
+
 (named_argument
   name: (identifier) @variable.parameter)
 

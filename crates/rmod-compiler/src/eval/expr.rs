@@ -360,6 +360,29 @@ impl Evaluator<'_> {
                 })
             }
             ExprKind::Card(s) => Val::Num(self.set_expr(s, env)?.tuples.len() as f64),
+            ExprKind::In(x, s) => {
+                let key = self.key_of_env(x, env)?;
+                Val::Num(f64::from(self.set_expr(s, env)?.members.contains(&key)))
+            }
+            ExprKind::Iter(f, idx, body) => {
+                let binds = self.bindings(idx, env)?;
+                if binds.is_empty() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            code::DATA_NON_FINITE,
+                            format!("`{}` over no elements", f.name()),
+                        )
+                        .with_label(e.span, "its value would be infinite")
+                        .with_help("check the index set and the filter, or add a case for the empty set with `if card(...) > 0 then ... else ...`"),
+                    ));
+                }
+                let mut acc = if *f == Func::Min { f64::INFINITY } else { f64::NEG_INFINITY };
+                for (_, env) in &binds {
+                    let v = self.num(body, env)?;
+                    acc = if *f == Func::Min { acc.min(v) } else { acc.max(v) };
+                }
+                Val::Num(acc)
+            }
             ExprKind::Ord(x, set) => Val::Num(self.ord(e, x, set.as_deref(), env)? as f64),
             ExprKind::Bin(op, a, b) => match op {
                 BinOp::And => Val::Num(f64::from(self.truth(a, env)? && self.truth(b, env)?)),

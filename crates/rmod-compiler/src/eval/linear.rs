@@ -47,7 +47,7 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            ExprKind::Func(..) | ExprKind::Card(_) | ExprKind::Ord(..) | ExprKind::Prod(..) | ExprKind::Bin(BinOp::Mod | BinOp::Pow, ..) => match self.variable_in(e) {
+            ExprKind::Func(..) | ExprKind::Iter(..) | ExprKind::Card(_) | ExprKind::Ord(..) | ExprKind::Prod(..) | ExprKind::Bin(BinOp::Mod | BinOp::Pow, ..) => match self.variable_in(e) {
                 None => Ok(Affine::constant(self.num(e, env)?)),
                 Some((name, span)) => Err(self.err(nonlinear(e, &name, span))),
             },
@@ -103,6 +103,11 @@ impl Evaluator<'_> {
                     .with_label(e.span, "comparison inside an expression")
                     .with_help("comparisons belong in filters, e.g. `sum{i in I: a[i] > 0} x[i]`"),
             )),
+            ExprKind::In(..) => Err(self.err(
+                Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`in` is not an arithmetic operator")
+                    .with_label(e.span, "membership inside an expression")
+                    .with_help("membership belongs in filters and conditions, e.g. `sum{i in I: i in S} x[i]` or `if i in S then ...`"),
+            )),
             ExprKind::Not(_) => Err(self.err(Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`not` is not an arithmetic operator").with_label(e.span, "logic inside an expression").with_help("logic belongs in filters"))),
             ExprKind::Call(f, _) => Err(self.err(
                 Diagnostic::error(code::LINEAR_MISPLACED_CALL, format!("`{}(...)` cannot be part of a larger expression", f.name))
@@ -136,12 +141,16 @@ impl Evaluator<'_> {
                 }
             }
             ExprKind::Call(_, args) => args.iter().for_each(|a| self.visit_vars(&a.value, found)),
-            ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Ord(a, _) => self.visit_vars(a, found),
+            ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Ord(a, _) | ExprKind::In(a, _) => {
+                self.visit_vars(a, found)
+            }
             ExprKind::Bin(_, a, b) => {
                 self.visit_vars(a, found);
                 self.visit_vars(b, found);
             }
-            ExprKind::Sum(_, b) | ExprKind::Prod(_, b) => self.visit_vars(b, found),
+            ExprKind::Sum(_, b) | ExprKind::Prod(_, b) | ExprKind::Iter(_, _, b) => {
+                self.visit_vars(b, found)
+            }
             ExprKind::Tuple(xs) | ExprKind::Func(_, xs) => {
                 xs.iter().for_each(|x| self.visit_vars(x, found))
             }
@@ -160,8 +169,8 @@ impl Evaluator<'_> {
 /// how to model it.
 fn nonlinear(e: &Expr, var: &str, var_span: Span) -> Diagnostic {
     let (what, help) = match &e.kind {
-        ExprKind::Func(Func::Max, _) => ("`max` of variables", "for a `max(a, b)` that is minimized or bounded above, use a variable `t` with `t >= a` and `t >= b` in its place; an exact max needs a binary variable and big-M rows"),
-        ExprKind::Func(Func::Min, _) => ("`min` of variables", "for a `min(a, b)` that is maximized or bounded below, use a variable `t` with `t <= a` and `t <= b` in its place; an exact min needs a binary variable and big-M rows"),
+        ExprKind::Func(Func::Max, _) | ExprKind::Iter(Func::Max, ..) => ("`max` of variables", "for a `max(a, b)` that is minimized or bounded above, use a variable `t` with `t >= a` and `t >= b` in its place; an exact max needs a binary variable and big-M rows"),
+        ExprKind::Func(Func::Min, _) | ExprKind::Iter(Func::Min, ..) => ("`min` of variables", "for a `min(a, b)` that is maximized or bounded below, use a variable `t` with `t <= a` and `t <= b` in its place; an exact min needs a binary variable and big-M rows"),
         ExprKind::Func(Func::Abs, _) => ("`abs` of variables", "for an `abs(e)` that is minimized or bounded above, use a variable `t` with `t >= e` and `t >= -e` in its place; or split `e = p - n` with `p, n >= 0` and use `p + n`"),
         ExprKind::Func(f, _) => (if *f == Func::Floor { "`floor` of variables" } else { "`ceil` of variables" }, "use an integer variable `k` in its place, with `k <= e <= k + 0.999` for floor (`k - 0.999 <= e <= k` for ceil)"),
         ExprKind::Bin(BinOp::Mod, ..) => ("`mod` of variables", "write `e = b * q + r` with an integer variable `q` and a variable `r` in [0, b - 1], and use `r`"),
@@ -175,7 +184,7 @@ fn nonlinear(e: &Expr, var: &str, var_span: Span) -> Diagnostic {
     };
     // a function's name, not its whole call: the variable's label lies inside the call
     let span = match &e.kind {
-        ExprKind::Func(f, _) => Span {
+        ExprKind::Func(f, _) | ExprKind::Iter(f, ..) => Span {
             end: e.span.start + f.name().len() as u32,
             ..e.span
         },

@@ -106,9 +106,20 @@ fn not_expr(i: Tokens, d: usize) -> PResult<Expr> {
     ))
 }
 
-/// At most one comparison: `a < b`, not `a < b < c`.
+/// At most one comparison: `a < b`, not `a < b < c`; or a membership `e in S`.
 fn comparison(i: Tokens, d: usize) -> PResult<Expr> {
     let (i, lhs) = additive(i, d)?;
+    if i.at_kw("in") {
+        let (i, set) = set_expr(i.advance(1), d)?;
+        let span = lhs.span.to(set.span);
+        return Ok((
+            i,
+            Expr {
+                kind: ExprKind::In(Box::new(lhs), Box::new(set)),
+                span,
+            },
+        ));
+    }
     match comparison_op(i) {
         Ok((i, op)) => additive(i, d).map(|(i, rhs)| (i, bin(op, lhs, rhs))),
         Err(Err::Error(_)) => Ok((i, lhs)),
@@ -173,6 +184,11 @@ pub(super) fn primary(i: Tokens, d: usize) -> PResult<Expr> {
         Tok::Ident(f) if BUILTINS.contains(&f.as_str()) && i.peek_at(1) == &Tok::Punct("(") => {
             builtin(i, d)
         }
+        Tok::Ident(f)
+            if matches!(f.as_str(), "min" | "max") && i.peek_at(1) == &Tok::Punct("{") =>
+        {
+            iterated(i, d)
+        }
         Tok::Ident(_) => name(i, d),
         Tok::Punct("(") => parenthesized(i, d),
         Tok::Punct("[") => bracketed(i, d),
@@ -207,6 +223,27 @@ fn sum(i: Tokens, d: usize) -> PResult<Expr> {
             } else {
                 ExprKind::Prod(idx, body)
             },
+            span,
+        },
+    ))
+}
+
+/// `min{i in I} body`, `max{i in I} body`: the body binds like a product (as in `sum`).
+fn iterated(i: Tokens, d: usize) -> PResult<Expr> {
+    let (i, id) = ident("`min` or `max`")(i)?;
+    let f = if id.name == "min" {
+        Func::Min
+    } else {
+        Func::Max
+    };
+    let (i, idx) = indexing(i, d)?;
+    let inner = enter(&i, d)?;
+    let (i, body) = multiplicative(i, inner)?;
+    let span = id.span.to(body.span);
+    Ok((
+        i,
+        Expr {
+            kind: ExprKind::Iter(f, Box::new(idx), Box::new(body)),
             span,
         },
     ))
