@@ -79,6 +79,7 @@ const UNREACHABLE: &[(&str, &str)] = &[
     ("rmod::train::bad_option", "a command-line error of `rmod train`: tests/train.rs"),
     ("rmod::train::too_few_rows", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::train::constant_column", "a data error of `rmod train`: tests/train.rs"),
+    ("rmod::resolve::bad_override_value", "a command-line error (`-D p=abc`, `--fix x=abc`): tests/cli.rs"),
     ("rmod::solve::solver_error", "CBC abandoning a solve cannot be provoked reliably"),
     ("rmod::solve::check_failed", "a solver point that violates a row: crates/rmod-solve/src/tests.rs"),
     ("rmod::solve::unproven", "a downgraded optimum: crates/rmod-solve/src/tests.rs"),

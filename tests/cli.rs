@@ -109,7 +109,7 @@ fn defines_and_options_override_the_file() {
         "capacity=lots",
     ]);
     assert_eq!(code(&bad), 1);
-    assert!(stderr(&bad).contains("rmod::resolve::unknown_override"));
+    assert!(stderr(&bad).contains("rmod::resolve::bad_override_value"));
     let bad = rmod(&[
         "solve",
         "examples/production/production.rmod",
@@ -589,4 +589,82 @@ fn cbc_never_writes_to_stdout_and_its_parameters_are_checked() {
         assert_ne!(code(&o), 0, "{opt}");
         assert!(stderr(&o).contains(code_name), "{opt}: {}", stderr(&o));
     }
+}
+
+/// A model in the AMPL vocabulary (`mod`, `diff`, indexed sets, `if`, `^`, `ord`, `card`, `max`,
+/// `floor`, `prod`, attribute commas, `fix`), solved as written and with `--fix`.
+#[test]
+fn ampl_vocabulary_and_fix_flags() {
+    let model = tmp("ampl.rmod");
+    std::fs::write(
+        &model,
+        r#"set I = 1..4;
+set ODD = {i in I: i mod 2 == 1};              # {1, 3}
+set EVEN = I diff ODD;                         # {2, 4}
+set NEXT{i in I} = {j in I: j == i + 1};       # NEXT[4] is empty
+param value{i in I} = 2^ord(i) + if i mod 2 == 0 then 1 else 0;   # 2, 5, 8, 17
+param weight{i in I} = max(1, floor(i / 2));                      # 1, 1, 1, 2
+var pick{I} binary;
+var extra integer >= 0, <= 3;
+var slack >= 0, <= 5;
+subject to cap: sum{i in I} weight[i] * pick[i] + extra
+    + (if card(EVEN) == 2 then slack else 2 * slack) <= card(I) - 1;
+subject to apart{i in I, j in NEXT[i]}: pick[i] + pick[j] <= 1;
+maximize total: sum{i in I} value[i] * pick[i] + (prod{i in ODD} i) * extra - 0.5 * slack;
+"#,
+    )
+    .expect("model");
+    let path = model.to_str().expect("utf8");
+    let solve = |extra: &[&str]| {
+        let mut args = vec!["solve", path, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = rmod(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        assert_eq!(v["status"], "optimal");
+        v
+    };
+    // no two neighbours, weight + extra <= 3, extra worth prod{1, 3} = 3 each:
+    // {2, 4}: 5 + 17 = 22 (weight 3, no extra) beats {1, 4}: 19, {4} + 1 extra: 20, {3} + 2: 14
+    let v = solve(&[]);
+    assert_eq!(v["objective"]["value"].as_f64(), Some(22.0));
+    assert_eq!(v["variables"]["pick"]["2"].as_f64(), Some(1.0));
+    assert_eq!(v["variables"]["pick"]["4"].as_f64(), Some(1.0));
+    // without 4: {3} + 2 extra = 8 + 6 = 14 beats {1, 3} + 1 extra = 13 and {2} + 2 extra = 11
+    let v = solve(&["--fix", "pick[4]=0"]);
+    assert_eq!(v["objective"]["value"].as_f64(), Some(14.0));
+    assert_eq!(v["variables"]["pick"]["3"].as_f64(), Some(1.0));
+    assert_eq!(v["variables"]["extra"].as_f64(), Some(2.0));
+    // extra = 3 leaves no weight for picks: 3 * 3 = 9
+    let v = solve(&["--fix", "extra=3"]);
+    assert_eq!(v["objective"]["value"].as_f64(), Some(9.0));
+    // `check` and `export` take the flag too; a value outside the bounds is a coded error
+    for cmd in ["check", "export"] {
+        let o = rmod(&[cmd, path, "--fix", "extra=4"]);
+        assert_eq!(code(&o), 1);
+        assert!(
+            stderr(&o).contains("rmod::data::fix_value"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = rmod(&["check", path, "--fix", "pick[9]=1"]);
+    assert!(
+        stderr(&o).contains("rmod::data::out_of_set"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rmod(&["check", path, "--fix", "pik=1"]);
+    assert!(
+        stderr(&o).contains("did you mean `pick`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rmod(&["check", path, "--fix", "extra=two"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("rmod::resolve::bad_override_value"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -3,7 +3,7 @@
 // comment, string, number, keyword, ident, punct, invalid; offsets are UTF-16 indices.
 'use strict';
 
-const PUNCTS = ['..', '<=', '>=', '==', '!=', '{', '}', '(', ')', '[', ']', ',', ';', ':', '=', '<', '>', '+', '-', '*', '/', '.'];
+const PUNCTS = ['..', '<=', '>=', '==', '!=', '{', '}', '(', ')', '[', ']', ',', ';', ':', '=', '<', '>', '+', '-', '*', '/', '.', '^'];
 
 const isDigit = (c) => c >= '0' && c <= '9';
 const isAlpha = (c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -15,12 +15,19 @@ const PREC = {
   not: 3,
   compare: 4,
   add: 5,
-  multiply: 6, // also `sum{...} body`: the body is one term
+  multiply: 6, // also `sum{...} body`: the body is one term; `mod`
   unary: 7,
+  power: 8, // right-associative, tighter than unary minus: -2^2 = -(2^2)
+  // set operators: `union`/`diff` loosest, then `inter`
+  set_union: 1,
+  set_inter: 2,
 };
 
 /** `rule { , rule }` */
 const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
+
+/** `rule { [ , ] rule }`: the attributes of a `param` or `var` (commas optional, as in AMPL). */
+const attributes = (rule) => seq(rule, repeat(seq(optional(','), rule)));
 
 /** `[ rule { , rule } [ , ] ]`: the lists that the parser ends at a closing bracket. */
 const commaSepTrailing = (rule) => optional(seq(commaSep1(rule), optional(',')));
@@ -46,20 +53,28 @@ module.exports = grammar({
         $.constraint,
         $.objective,
         $.option,
+        $.fix_statement,
       ),
 
-    // set NAME = set_expr ;
+    // set NAME [indexing] = set_expr ;
     set_declaration: ($) =>
-      seq('set', field('name', $.identifier), '=', field('value', $._set_expression), ';'),
+      seq(
+        'set',
+        field('name', $.identifier),
+        optional(field('indexing', $.indexing)),
+        '=',
+        field('value', $._set_expression),
+        ';',
+      ),
 
-    // param NAME [indexing] {attr} [= value] ;
+    // param NAME [indexing] [attr {[,] attr}] [[,] = value] ;
     param_declaration: ($) =>
       seq(
         'param',
         field('name', $.identifier),
         optional(field('indexing', $.indexing)),
-        repeat(field('attribute', choice($.default_value, $.check))),
-        optional(seq('=', field('value', choice($.map_literal, $._expression)))),
+        optional(attributes(field('attribute', choice($.default_value, $.check)))),
+        optional(seq(optional(','), '=', field('value', choice($.map_literal, $._expression)))),
         ';',
       ),
 
@@ -78,7 +93,7 @@ module.exports = grammar({
         'var',
         field('name', $.identifier),
         optional(field('indexing', $.indexing)),
-        repeat(field('attribute', choice($.domain, alias($.check, $.bound), $.bounds))),
+        optional(attributes(field('attribute', choice($.domain, alias($.check, $.bound), $.bounds)))),
         ';',
       ),
 
@@ -131,6 +146,17 @@ module.exports = grammar({
 
     option_name: ($) => seq($.identifier, repeat(seq('.', $.identifier))),
 
+    // fix [indexing] x[i] = value ;
+    fix_statement: ($) =>
+      seq(
+        'fix',
+        optional(field('indexing', $.indexing)),
+        field('variable', choice($.identifier, $.subscript)),
+        '=',
+        field('value', $._expression),
+        ';',
+      ),
+
     // {item, item : filter} after a declared name or `sum`
     indexing: ($) =>
       seq('{', commaSep1(choice($.index_binding, $._set_expression)), optional($._filter), '}'),
@@ -145,8 +171,22 @@ module.exports = grammar({
         field('set', $._set_expression),
       ),
 
-    // Set expressions are arithmetic read as sets (A * B is a product), or ranges.
-    _set_expression: ($) => choice($.range, $._arithmetic),
+    // Set expressions are arithmetic read as sets (A * B is a product), ranges, and set operators.
+    _set_expression: ($) => choice($.range, $._arithmetic, $.set_operation),
+
+    set_operation: ($) =>
+      choice(
+        ...[
+          ['union', PREC.set_union],
+          ['diff', PREC.set_union],
+          ['inter', PREC.set_inter],
+        ].map(([op, p]) =>
+          prec.left(
+            p,
+            seq(field('left', $._set_expression), field('operator', op), field('right', $._set_expression)),
+          ),
+        ),
+      ),
 
     range: ($) => seq(field('start', $._arithmetic), '..', field('end', $._arithmetic)),
 
@@ -165,7 +205,17 @@ module.exports = grammar({
 
     // Expressions: `or` `and` `not` comparisons over arithmetic.
     _expression: ($) =>
-      choice($.boolean_expression, $.not_expression, $.comparison_expression, $._arithmetic),
+      choice(
+        $.boolean_expression,
+        $.not_expression,
+        $.comparison_expression,
+        $.membership_expression,
+        $._arithmetic,
+      ),
+
+    // e in S, (a, b) in P: a comparison
+    membership_expression: ($) =>
+      prec(PREC.compare, seq(field('left', $._arithmetic), 'in', field('set', $._set_expression))),
 
     boolean_expression: ($) =>
       choice(
@@ -195,9 +245,11 @@ module.exports = grammar({
           ['-', PREC.add],
           ['*', PREC.multiply],
           ['/', PREC.multiply],
+          ['mod', PREC.multiply],
         ].map(([op, p]) =>
           prec.left(p, seq(field('left', $._arithmetic), field('operator', op), field('right', $._arithmetic))),
         ),
+        prec.right(PREC.power, seq(field('left', $._arithmetic), field('operator', '^'), field('right', $._arithmetic))),
       ),
 
     unary_expression: ($) =>
@@ -211,6 +263,8 @@ module.exports = grammar({
         $.subscript,
         $.call,
         $.sum_expression,
+        $.iterated_expression,
+        $.if_expression,
         $.parenthesized_expression,
         $.tuple,
         $.list,
@@ -221,7 +275,30 @@ module.exports = grammar({
     // sum{i in I} body: the body binds like a product, so `sum{i in I} a[i] * x[i] + 5`
     // is `(sum{i in I} (a[i] * x[i])) + 5`
     sum_expression: ($) =>
-      prec.right(PREC.multiply, seq('sum', field('indexing', $.indexing), field('body', $._arithmetic))),
+      prec.right(
+        PREC.multiply,
+        seq(field('operator', choice('sum', 'prod')), field('indexing', $.indexing), field('body', $._arithmetic)),
+      ),
+
+    // min{i in I} body, max{i in I} body (min and max are names, not keywords)
+    iterated_expression: ($) =>
+      prec.right(
+        PREC.multiply,
+        seq(field('function', $.identifier), field('indexing', $.indexing), field('body', $._arithmetic)),
+      ),
+
+    // if c then a [else b]: the branches are arithmetic, the else branch as long as a sum
+    if_expression: ($) =>
+      prec.right(
+        0,
+        seq(
+          'if',
+          field('condition', $._expression),
+          'then',
+          field('consequence', $._arithmetic),
+          optional(seq('else', field('alternative', $._arithmetic))),
+        ),
+      ),
 
     // x[i, j]
     subscript: ($) =>
@@ -230,7 +307,9 @@ module.exports = grammar({
     // f(a, name = b)
     call: ($) => seq(field('function', $.identifier), field('arguments', $.arguments)),
 
-    arguments: ($) => seq('(', commaSepTrailing(choice($.named_argument, $._expression)), ')'),
+    // (card(A union B) and ord(i, 1..n) take sets)
+    arguments: ($) =>
+      seq('(', commaSepTrailing(choice($.named_argument, $._expression, $.range, $.set_operation)), ')'),
 
     named_argument: ($) => seq(field('name', $.identifier), '=', field('value', $._expression)),
 

@@ -46,6 +46,9 @@ pub struct ModelArgs {
     /// Override a scalar parameter: -D feed_avail=80
     #[arg(short = 'D', value_name = "PARAM=VALUE")]
     pub defines: Vec<String>,
+    /// Fix a variable (both bounds) after the model's statements: --fix x=1, --fix 'x[a, 2]=0'
+    #[arg(long = "fix", value_name = "VAR=VALUE")]
+    pub fixes: Vec<String>,
     /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the
     /// model, or `$RMOD_CACHE_DIR`)
     #[arg(long)]

@@ -41,7 +41,7 @@ pub fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<
                 out.push((k.trim().to_string(), v.trim().to_string()))
             }
             _ => {
-                let code = if flag == "-D" {
+                let code = if flag == "-D" || flag == "--fix" {
                     code::RESOLVE_UNKNOWN_OVERRIDE
                 } else {
                     code::RESOLVE_UNKNOWN_OPTION
@@ -49,6 +49,32 @@ pub fn parse_pairs(items: &[String], flag: &str, p: &mut Printer) -> Option<Vec<
                 let d =
                     Diagnostic::error(code, format!("`{flag} {it}` is not of the form NAME=VALUE"))
                         .with_help(format!("write e.g. `{flag} time_limit=30`"));
+                p.emit(&[d], &Sources::default());
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The values of `-D`/`--fix` pairs as numbers; `None` (diagnostic printed) at the first value
+/// that is not a finite number.
+fn numbers(
+    pairs: Vec<(String, String)>,
+    flag: &str,
+    help: &str,
+    p: &mut Printer,
+) -> Option<Vec<(String, f64)>> {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => out.push((k, x)),
+            _ => {
+                let d = Diagnostic::error(
+                    code::RESOLVE_BAD_OVERRIDE_VALUE,
+                    format!("`{flag} {k}={v}`: `{v}` is not a finite number"),
+                )
+                .with_help(help);
                 p.emit(&[d], &Sources::default());
                 return None;
             }
@@ -101,22 +127,18 @@ pub fn with_request<R>(
         }
     };
     let options = parse_pairs(&m.options, "--option", p)?;
-    let defines = parse_pairs(&m.defines, "-D", p)?;
-    let mut overrides = Vec::new();
-    for (k, v) in defines {
-        match v.parse::<f64>() {
-            Ok(x) if x.is_finite() => overrides.push((k, x)),
-            _ => {
-                let d = Diagnostic::error(
-                    code::RESOLVE_UNKNOWN_OVERRIDE,
-                    format!("`-D {k}={v}`: `{v}` is not a finite number"),
-                )
-                .with_help("parameters take numbers, e.g. `-D feed_avail=80`");
-                p.emit(&[d], &Sources::default());
-                return None;
-            }
-        }
-    }
+    let overrides = numbers(
+        parse_pairs(&m.defines, "-D", p)?,
+        "-D",
+        "parameters take numbers, e.g. `-D feed_avail=80`",
+        p,
+    )?;
+    let fixes = numbers(
+        parse_pairs(&m.fixes, "--fix", p)?,
+        "--fix",
+        "variables are fixed at numbers, e.g. `--fix x=1` or `--fix 'x[a]=2'`",
+        p,
+    )?;
     let base = m.model.parent().map(Path::to_path_buf).unwrap_or_default();
     let cache = bounds::DirCache {
         dir: std::env::var_os("RMOD_CACHE_DIR")
@@ -127,6 +149,7 @@ pub fn with_request<R>(
     let name = m.model.display().to_string();
     let mut req = CompileRequest::new(&name, &text, &loader);
     req.overrides = overrides;
+    req.fixes = fixes;
     req.options = options;
     req.oracle = Some(&oracle);
     req.run_started = Some(run_started());

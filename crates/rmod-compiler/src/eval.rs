@@ -31,7 +31,7 @@ use crate::Loader;
 use crate::NetUse;
 
 use net_calls::PendingUse;
-use values::{ParamVal, SetVal, VarVal};
+use values::{IndexedSetVal, ParamVal, SetVal, VarVal};
 
 /// A diagnostic has been recorded (or the failure cascades from one that was).
 pub struct Reported;
@@ -47,6 +47,14 @@ pub struct Evaluator<'a> {
     pub model: Model,
     loader: &'a dyn Loader,
     sets: HashMap<String, Rc<SetVal>>,
+    /// sets declared with an indexing, `set J{i in I} = ...`
+    indexed_sets: HashMap<String, IndexedSetVal>,
+    /// the position of every element of a named set, for `ord`, built on first use
+    ord_cache: HashMap<String, Rc<HashMap<Vec<Elem>, usize>>>,
+    /// the declared bounds of the columns `fix` changed (a column may be fixed again)
+    fixed: HashMap<u32, (f64, f64)>,
+    /// `--fix var=value` / `--fix var[a, 2]=value`, applied after the last statement
+    pub fixes: Vec<(String, f64)>,
     params: HashMap<String, ParamVal>,
     vars: HashMap<String, VarVal>,
     poisoned: HashSet<String>,
@@ -94,6 +102,10 @@ impl<'a> Evaluator<'a> {
             model: Model::default(),
             loader,
             sets: HashMap::default(),
+            indexed_sets: HashMap::default(),
+            ord_cache: HashMap::default(),
+            fixed: HashMap::default(),
+            fixes: Vec::new(),
             params: HashMap::default(),
             vars: HashMap::default(),
             poisoned: HashSet::default(),
@@ -165,12 +177,17 @@ impl<'a> Evaluator<'a> {
                 Stmt::Constraint(d) => self.constraint(d),
                 Stmt::Objective(d) => self.objective(d),
                 Stmt::Option(_) => Ok(()),
+                Stmt::Fix(d) => self.fix_stmt(d),
             };
             if res.is_err() {
                 if let Some(n) = name {
                     self.poisoned.insert(n);
                 }
             }
+        }
+        // the command line's fixes after the model's own, before the networks see the bounds
+        for (name, value) in std::mem::take(&mut self.fixes) {
+            let _ = self.cli_fix(&name, value);
         }
         // networks last: the model's own rows are then complete (for `bound_context = "model"`)
         let small = self

@@ -72,6 +72,8 @@ pub struct CompileRequest<'a> {
     pub loader: &'a dyn Loader,
     /// `-D name=value`
     pub overrides: Vec<(String, f64)>,
+    /// `--fix var=value`, `--fix var[a, 2]=value`: fixes a variable after the model's statements
+    pub fixes: Vec<(String, f64)>,
     /// `--option key=value`, applied after the model's own options
     pub options: Vec<(String, String)>,
     /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
@@ -97,6 +99,7 @@ impl<'a> CompileRequest<'a> {
             text: text.to_string(),
             loader,
             overrides: Vec::new(),
+            fixes: Vec::new(),
             options: Vec::new(),
             oracle: None,
             cache: None,
@@ -248,6 +251,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
         req.cache,
     );
     ev.run_started = req.run_started;
+    ev.fixes = req.fixes.clone();
     ev.backends = req.backends;
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
@@ -368,6 +372,8 @@ pub fn format_row(model: &Model, row: &Row) -> String {
     s
 }
 
+#[cfg(test)]
+mod ampl_tests;
 #[cfg(test)]
 mod nets_tests;
 #[cfg(test)]

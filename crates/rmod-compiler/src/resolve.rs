@@ -39,12 +39,16 @@ pub struct Symbol {
     pub dim: Option<usize>,
     pub span: Span,
     pub used: bool,
+    /// a set declared with an indexing (`set J{i in I} = ...`): how many subscripts it takes
+    pub set_subs: Option<usize>,
 }
 
 #[derive(Default)]
 pub struct Symbols {
     pub list: Vec<(String, Symbol)>,
     pub by_name: HashMap<String, usize>,
+    /// for every `ord(i)`, by the call's span: the set expression that binds `i`
+    pub ord_sets: HashMap<Span, SetExpr>,
 }
 
 impl Symbols {
@@ -74,6 +78,8 @@ struct Resolver<'a> {
     syms: Symbols,
     diags: &'a mut Vec<Diagnostic>,
     scope: Vec<String>,
+    /// per name of `scope`: the set that binds it alone (`i in S`), for `ord(i)`
+    binders: Vec<Option<SetExpr>>,
     current: usize,
 }
 
@@ -82,6 +88,7 @@ pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
         syms: Symbols::default(),
         diags,
         scope: Vec::new(),
+        binders: Vec::new(),
         current: 0,
     };
     let mut objective: Option<Span> = None;
@@ -131,7 +138,7 @@ impl Resolver<'_> {
             Stmt::Net(_) => Kind::Net,
             Stmt::Constraint(_) => Kind::Constraint,
             Stmt::Objective(_) => Kind::Objective,
-            Stmt::Option(_) => return,
+            Stmt::Option(_) | Stmt::Fix(_) => return,
         };
         if let Some(prev) = self.syms.get(&name.name) {
             let prev_span = prev.span;
@@ -158,6 +165,13 @@ impl Resolver<'_> {
                 .map_or(Some(0), |x| self.indexing_dim(x)),
             _ => Some(0),
         };
+        let set_subs = match stmt {
+            Stmt::Set(d) => d
+                .indexing
+                .as_ref()
+                .map_or(Some(0), |x| self.indexing_dim(x)),
+            _ => None,
+        };
         self.syms.list.push((
             name.name.clone(),
             Symbol {
@@ -165,6 +179,7 @@ impl Resolver<'_> {
                 dim,
                 span: name.span,
                 used: false,
+                set_subs,
             },
         ));
         self.syms
@@ -180,11 +195,12 @@ impl Resolver<'_> {
                 None => None,
             },
             SetExprKind::Range(..) => Some(1),
-            SetExprKind::Named(id) => self
+            SetExprKind::Named(id) | SetExprKind::Indexed(id, _) => self
                 .syms
                 .get(&id.name)
                 .filter(|s| s.kind == Kind::Set)
                 .and_then(|s| s.dim),
+            SetExprKind::Op(_, a, b) => self.set_dim(a).or_else(|| self.set_dim(b)),
             SetExprKind::Product(parts) => parts.iter().map(|p| self.set_dim(p)).sum(),
             SetExprKind::Comprehension(idx) => self.indexing_dim(idx),
         }
@@ -205,7 +221,27 @@ impl Resolver<'_> {
 
     fn statement(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Set(d) => self.set_expr(&d.value),
+            Stmt::Set(d) => {
+                let n = self.open(d.indexing.as_ref());
+                self.set_expr(&d.value);
+                self.close(n);
+            }
+            Stmt::Fix(d) => {
+                let n = self.open(d.indexing.as_ref());
+                self.expr(&d.value, Ctx::Data);
+                let var = Expr {
+                    kind: ExprKind::Ref(d.var.clone(), d.subs.clone()),
+                    span: d.var.span,
+                };
+                match self.syms.get(&d.var.name).map(|s| s.kind) {
+                    Some(Kind::Var) => self.expr(&var, Ctx::Model),
+                    Some(k) => self.wrong_kind(&d.var, k, "a variable"),
+                    None => {
+                        self.lookup(&d.var);
+                    }
+                }
+                self.close(n);
+            }
             Stmt::Param(d) => {
                 let n = self.open(d.indexing.as_ref());
                 for e in d.default.iter().chain(d.checks.iter().map(|(_, e)| e)) {
@@ -329,6 +365,8 @@ impl Resolver<'_> {
                     );
                 }
                 self.scope.push(v.name.clone());
+                self.binders
+                    .push((item.vars.len() == 1).then(|| item.set.clone()));
                 pushed += 1;
             }
         }
@@ -341,6 +379,7 @@ impl Resolver<'_> {
     fn close(&mut self, n: usize) {
         for _ in 0..n {
             self.scope.pop();
+            self.binders.pop();
         }
     }
 
@@ -355,10 +394,30 @@ impl Resolver<'_> {
                 self.expr(a, Ctx::Data);
                 self.expr(b, Ctx::Data);
             }
-            SetExprKind::Named(id) => {
-                if let Some(k) = self.lookup(id) {
-                    if k != Kind::Set {
-                        self.wrong_kind(id, k, "a set");
+            SetExprKind::Named(id) => self.set_ref(id, &[], s.span),
+            SetExprKind::Indexed(id, subs) => {
+                for e in subs {
+                    self.expr(e, Ctx::Data);
+                }
+                self.set_ref(id, subs, s.span);
+            }
+            SetExprKind::Op(op, a, b) => {
+                self.set_expr(a);
+                self.set_expr(b);
+                if let (Some(x), Some(y)) = (self.set_dim(a), self.set_dim(b)) {
+                    if x != y {
+                        self.diags.push(
+                            Diagnostic::error(
+                                code::RESOLVE_INDEX_ARITY,
+                                format!(
+                                    "`{}` of sets of different dimensions ({x} and {y})",
+                                    op.keyword()
+                                ),
+                            )
+                            .with_label(a.span, format!("{x}-tuples"))
+                            .with_label(b.span, format!("{y}-tuples"))
+                            .with_help("both sides of a set operator hold tuples of the same size"),
+                        );
                     }
                 }
             }
@@ -372,6 +431,58 @@ impl Resolver<'_> {
                 self.close(n);
             }
         }
+    }
+
+    /// A set named in a set position, `S` or `J[i]`, with as many subscripts as it is indexed by.
+    fn set_ref(&mut self, id: &Ident, subs: &[Expr], span: Span) {
+        match self.lookup(id) {
+            Some(Kind::Set) => {}
+            Some(k) => return self.wrong_kind(id, k, "a set"),
+            None => return,
+        }
+        let Some(want) = self.syms.get(&id.name).and_then(|s| s.set_subs) else {
+            return;
+        };
+        if want != subs.len() {
+            let (msg, help) = if want == 0 {
+                (
+                    format!("set `{}` is not indexed", id.name),
+                    format!("write `{}` without brackets", id.name),
+                )
+            } else {
+                (
+                    format!(
+                        "set `{}` is indexed over {want} dimension(s) and takes {want} subscript(s), found {}",
+                        id.name,
+                        subs.len()
+                    ),
+                    format!(
+                        "write `{}[{}]`, e.g. inside `{{i in I, j in {}[i]}}`",
+                        id.name,
+                        (1..=want)
+                            .map(|k| format!("i{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        id.name
+                    ),
+                )
+            };
+            let decl = self.syms.get(&id.name).map(|s| s.span);
+            let mut d = Diagnostic::error(code::RESOLVE_INDEX_ARITY, msg)
+                .with_label(span, "wrong number of subscripts");
+            if let Some(s) = decl {
+                d = d.with_label(s, "declared here");
+            }
+            self.diags.push(d.with_help(help));
+        }
+    }
+
+    fn builtin_error(&mut self, span: Span, msg: String, help: &str) {
+        self.diags.push(
+            Diagnostic::error(code::RESOLVE_BUILTIN_CALL, msg)
+                .with_label(span, "in this call")
+                .with_help(help),
+        );
     }
 
     fn wrong_kind(&mut self, id: &Ident, k: Kind, expected: &str) {
@@ -520,6 +631,76 @@ impl Resolver<'_> {
                 }
             }
             ExprKind::Neg(a) | ExprKind::Not(a) => self.expr(a, ctx),
+            ExprKind::If(c, a, b) => {
+                // the condition decides which branch is compiled: it must be data
+                self.expr(c, Ctx::Data);
+                self.expr(a, ctx);
+                if let Some(b) = b {
+                    self.expr(b, ctx);
+                }
+            }
+            ExprKind::Func(f, args) => {
+                for a in args {
+                    self.expr(a, ctx);
+                }
+                let ok = match f {
+                    Func::Min | Func::Max => !args.is_empty(),
+                    _ => args.len() == 1,
+                };
+                if !ok {
+                    let (want, help) = match f {
+                        Func::Min | Func::Max => {
+                            ("one or more arguments", "write e.g. `max(a, b, 0)`")
+                        }
+                        _ => ("one argument", "write e.g. `abs(a - b)`"),
+                    };
+                    self.builtin_error(
+                        e.span,
+                        format!("`{}` takes {want}, found {}", f.name(), args.len()),
+                        help,
+                    );
+                }
+            }
+            ExprKind::Card(s) => self.set_expr(s),
+            ExprKind::Ord(x, Some(s)) => {
+                self.expr(x, Ctx::Data);
+                self.set_expr(s);
+            }
+            ExprKind::Ord(x, None) => {
+                let bound = match &x.kind {
+                    ExprKind::Ref(id, subs) if subs.is_empty() => {
+                        self.scope.iter().rposition(|n| *n == id.name)
+                    }
+                    _ => None,
+                };
+                match bound.map(|k| self.binders[k].clone()) {
+                    Some(Some(set)) => {
+                        self.syms.ord_sets.insert(e.span, set);
+                    }
+                    Some(None) => self.builtin_error(
+                        e.span,
+                        "`ord(i)` of an index bound in a tuple".into(),
+                        "`ord(i)` needs an index bound alone, `i in S`; or name the set: `ord(i, S)`",
+                    ),
+                    None => {
+                        self.expr(x, Ctx::Data);
+                        self.builtin_error(
+                            e.span,
+                            "`ord(...)` of something that is not an index".into(),
+                            "write `ord(i)` for an index `i` bound by `i in S` around it, or `ord(e, S)` for the position of `e` in `S`",
+                        );
+                    }
+                }
+            }
+            ExprKind::Prod(idx, body) | ExprKind::Iter(_, idx, body) => {
+                let n = self.open(Some(idx));
+                self.expr(body, ctx);
+                self.close(n);
+            }
+            ExprKind::In(x, s) => {
+                self.expr(x, Ctx::Data);
+                self.set_expr(s);
+            }
             ExprKind::Bin(_, a, b) => {
                 self.expr(a, ctx);
                 self.expr(b, ctx);

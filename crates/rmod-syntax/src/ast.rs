@@ -22,6 +22,8 @@ pub enum Stmt {
     Constraint(ConDecl),
     Objective(ObjDecl),
     Option(OptionStmt),
+    /// `fix {i in I} x[i] = value;`
+    Fix(FixStmt),
 }
 
 impl Stmt {
@@ -34,7 +36,7 @@ impl Stmt {
             Stmt::Net(d) => Some(&d.name),
             Stmt::Constraint(d) => Some(&d.name),
             Stmt::Objective(d) => Some(&d.name),
-            Stmt::Option(_) => None,
+            Stmt::Option(_) | Stmt::Fix(_) => None,
         }
     }
 }
@@ -42,6 +44,8 @@ impl Stmt {
 #[derive(Clone, Debug)]
 pub struct SetDecl {
     pub name: Ident,
+    /// `set J{i in I} = ...;`: one set per index tuple, used as `J[i]`
+    pub indexing: Option<Indexing>,
     pub value: SetExpr,
     pub span: Span,
 }
@@ -64,6 +68,28 @@ pub enum SetExprKind {
     Product(Vec<SetExpr>),
     /// `{r in R, s in R: r != s}`
     Comprehension(Box<Indexing>),
+    /// `J[i]`: one set of an indexed set declaration
+    Indexed(Ident, Vec<Expr>),
+    /// `A union B`, `A inter B`, `A diff B`
+    Op(SetOp, Box<SetExpr>, Box<SetExpr>),
+}
+
+/// Set operators; every result keeps the written order of `A`, then (union) the new elements of `B`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOp {
+    Union,
+    Inter,
+    Diff,
+}
+
+impl SetOp {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SetOp::Union => "union",
+            SetOp::Inter => "inter",
+            SetOp::Diff => "diff",
+        }
+    }
 }
 
 /// `{i in I, (p, m) in ARCS, R: filter}`
@@ -168,6 +194,16 @@ pub struct OptionStmt {
     pub span: Span,
 }
 
+/// `fix {i in I} x[i] = value;`: the variable's lower and upper bounds become the value.
+#[derive(Clone, Debug)]
+pub struct FixStmt {
+    pub indexing: Option<Indexing>,
+    pub var: Ident,
+    pub subs: Vec<Expr>,
+    pub value: Expr,
+    pub span: Span,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelOp {
     Le,
@@ -181,6 +217,10 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `a mod b` = a - b * trunc(a / b): the sign of `a` (as AMPL)
+    Mod,
+    /// `a ^ b`, right-associative, binds tighter than unary minus
+    Pow,
     Lt,
     Le,
     Gt,
@@ -198,6 +238,8 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Mod => "mod",
+            BinOp::Pow => "^",
             BinOp::Lt => "<",
             BinOp::Le => "<=",
             BinOp::Gt => ">",
@@ -228,8 +270,57 @@ pub enum ExprKind {
     Not(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
     Sum(Box<Indexing>, Box<Expr>),
+    /// `prod{i in I} body`
+    Prod(Box<Indexing>, Box<Expr>),
     Tuple(Vec<Expr>),
+    /// `if cond then a else b` (no `else`: 0)
+    If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
+    /// `min(a, b, ...)`, `max(...)`, `abs(x)`, `floor(x)`, `ceil(x)`
+    Func(Func, Vec<Expr>),
+    /// `card(S)`: the number of elements of a set
+    Card(Box<SetExpr>),
+    /// `ord(i)` (the set that binds the index `i`) or `ord(e, S)`: 1-based position in written order
+    Ord(Box<Expr>, Option<Box<SetExpr>>),
+    /// `e in S`, `(a, b) in S`: membership (1 or 0), at the level of comparisons
+    In(Box<Expr>, Box<SetExpr>),
+    /// `min{i in I} body`, `max{i in I} body` (`Func::Min` or `Func::Max`)
+    Iter(Func, Box<Indexing>, Box<Expr>),
 }
+
+/// Built-in numeric functions of data (and of constants in linear expressions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    Min,
+    Max,
+    Abs,
+    Floor,
+    Ceil,
+}
+
+impl Func {
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::Abs => "abs",
+            Func::Floor => "floor",
+            Func::Ceil => "ceil",
+        }
+    }
+    pub fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "abs" => Func::Abs,
+            "floor" => Func::Floor,
+            "ceil" => Func::Ceil,
+            _ => return None,
+        })
+    }
+}
+
+/// Built-in function names (not reserved words): `name(` calls the built-in.
+pub const BUILTINS: &[&str] = &["abs", "card", "ceil", "floor", "max", "min", "ord"];
 
 #[derive(Clone, Debug)]
 pub struct Arg {

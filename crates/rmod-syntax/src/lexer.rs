@@ -39,27 +39,35 @@ pub const KEYWORDS: &[&str] = &[
     "binary",
     "continuous",
     "default",
+    "diff",
+    "else",
+    "fix",
     "if",
     "in",
     "integer",
+    "inter",
     "maximize",
     "minimize",
+    "mod",
     "net",
     "not",
     "option",
     "or",
     "param",
+    "prod",
     "set",
     "subject",
     "sum",
+    "then",
     "to",
+    "union",
     "var",
 ];
 
 /// Punctuation and operators, longest first.
 const PUNCTS: &[&str] = &[
     "..", "<=", ">=", "==", "!=", "{", "}", "(", ")", "[", "]", ",", ";", ":", "=", "<", ">", "+",
-    "-", "*", "/", ".",
+    "-", "*", "/", ".", "^",
 ];
 
 /// At most this many `invalid_character` errors per file.
@@ -232,7 +240,6 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
         }
         let help = match ch {
             '\'' => "element names are written in double quotes, e.g. \"R1\"",
-            '^' => "powers are not linear; write the product out or use a parameter",
             _ => "remove this character",
         };
         let mut d = Diagnostic::error(

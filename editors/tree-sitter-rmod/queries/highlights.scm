@@ -16,6 +16,7 @@
   "subject"
   "to"
   "option"
+  "fix"
 ] @keyword
 
 [
@@ -23,9 +24,24 @@
   "maximize"
 ] @keyword
 
-"sum" @keyword
+[
+  "sum"
+  "prod"
+] @keyword
 
-"if" @keyword.conditional
+[
+  "if"
+  "then"
+  "else"
+] @keyword.conditional
+
+[
+  "union"
+  "inter"
+  "diff"
+  "mod"
+] @keyword.operator
+
 
 [
   "and"
@@ -68,11 +84,14 @@
 
 ((call
   function: (identifier) @function.builtin)
-  (#any-of? @function.builtin "relu_net" "csv"))
+  (#any-of? @function.builtin "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
 ((call
   function: (identifier) @function.call)
-  (#not-any-of? @function.call "relu_net" "csv"))
+  (#not-any-of? @function.call "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
+
+(iterated_expression
+  function: (identifier) @function.builtin)
 
 (named_argument
   name: (identifier) @variable.parameter)
@@ -94,6 +113,7 @@
   "-"
   "*"
   "/"
+  "^"
   "<"
   "<="
   ">"

@@ -88,7 +88,7 @@ async function tokenizeSources(grammar, keywords, builtins) {
   const counts = { files: 0, keyword: 0, comment: 0, string: 0, number: 0, ident: 0, operator: 0, name: 0, builtin: 0, argument: 0 };
   const start = failures;
   const DECL = new Set(['set', 'param', 'var', 'net', 'minimize', 'maximize']);
-  const OPERATORS = new Set(['..', '<=', '>=', '==', '!=', '<', '>', '+', '-', '*', '/', '=']);
+  const OPERATORS = new Set(['..', '<=', '>=', '==', '!=', '<', '>', '+', '-', '*', '/', '=', '^']);
   for (const src of repo.allSources()) {
     counts.files++;
     const scopes = scopesOf(grammar, src.text);

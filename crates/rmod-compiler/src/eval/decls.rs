@@ -10,8 +10,10 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::{Affine, ColKind, Column, Objective, Origin, Row};
 use rmod_syntax::*;
 
+use rmod_ir::Elem;
+
 use super::switch::Switch;
-use super::values::{key_not_in_set, show_key, ParamVal, SetVal, VarVal};
+use super::values::{key_not_in_set, preview, show_key, IndexedSetVal, ParamVal, SetVal, VarVal};
 use super::{Evaluator, R};
 use crate::options::{apply_option, OptValue};
 
@@ -65,6 +67,19 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn set_decl(&mut self, d: &SetDecl) -> R<()> {
+        if let Some(idx) = &d.indexing {
+            let binds = self.bindings(idx, &Vec::new())?;
+            let mut sets = HashMap::with_capacity_and_hasher(binds.len(), Default::default());
+            for (key, env) in &binds {
+                let s = self.set_expr(&d.value, env)?;
+                sets.insert(key.clone(), s);
+            }
+            let dim = binds.first().map_or(0, |b| b.0.len());
+            let index = Rc::new(SetVal::new(dim, binds.into_iter().map(|b| b.0).collect()));
+            self.indexed_sets
+                .insert(d.name.name.clone(), IndexedSetVal { sets, index });
+            return Ok(());
+        }
         let s = self.set_expr(&d.value, &Vec::new())?;
         if s.tuples.is_empty() {
             self.warn_once(
@@ -331,6 +346,138 @@ impl Evaluator<'_> {
                 span: d.name.span,
             },
         );
+        Ok(())
+    }
+
+    /// `fix {i in I} x[i] = value;`
+    pub(super) fn fix_stmt(&mut self, d: &FixStmt) -> R<()> {
+        let binds = match &d.indexing {
+            None => vec![(Vec::new(), Vec::new())],
+            Some(idx) => self.bindings(idx, &Vec::new())?,
+        };
+        for (_, env) in &binds {
+            if self.poisoned.contains(&d.var.name) {
+                return Err(super::Reported);
+            }
+            let key = self.subscripts(&d.subs, env)?;
+            let value = self.num(&d.value, env)?;
+            let Some(var) = self.vars.get(&d.var.name) else {
+                return Err(super::Reported);
+            };
+            let Some(&col) = var.cols.get(&key) else {
+                let (decl, help) = (
+                    var.span,
+                    format!("valid subscripts include {}", preview(&var.index)),
+                );
+                return Err(self.err(
+                    Diagnostic::error(
+                        code::DATA_OUT_OF_SET,
+                        format!(
+                            "{} is not in the index set of variable `{}`",
+                            show_key(&key),
+                            d.var.name
+                        ),
+                    )
+                    .with_label(d.var.span, "no such variable")
+                    .with_label(decl, "declared here")
+                    .with_help(help),
+                ));
+            };
+            self.fix_column(col, value, Some((d.value.span, d.var.span)))?;
+        }
+        Ok(())
+    }
+
+    /// `--fix x=1`, `--fix x[a, 2]=1`: elements unquoted or in quotes; integers are integers.
+    pub(super) fn cli_fix(&mut self, name: &str, value: f64) -> R<()> {
+        let (var, key) = match name.split_once('[') {
+            Some((v, rest)) => {
+                let inner = rest.trim().strip_suffix(']').unwrap_or(rest);
+                let key: Vec<Elem> = inner
+                    .split(',')
+                    .map(|p| {
+                        let p = p.trim();
+                        let unquoted = p.strip_prefix('"').and_then(|q| q.strip_suffix('"'));
+                        match (unquoted, p.parse::<i64>()) {
+                            (Some(q), _) => Elem::Str(q.to_string()),
+                            (None, Ok(k)) => Elem::Int(k),
+                            (None, Err(_)) => Elem::Str(p.to_string()),
+                        }
+                    })
+                    .collect();
+                (v.trim(), key)
+            }
+            None => (name.trim(), Vec::new()),
+        };
+        if self.poisoned.contains(var) {
+            return Err(super::Reported);
+        }
+        let Some(v) = self.vars.get(var) else {
+            let names = self.syms.names_of(crate::resolve::Kind::Var);
+            let mut d = Diagnostic::error(
+                code::RESOLVE_UNKNOWN_OVERRIDE,
+                format!("`--fix {name}=...` names no variable of the model"),
+            );
+            d = match rmod_diagnostics::did_you_mean(var, names) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("`--fix` fixes a variable declared with `var`: `--fix x=1` or `--fix 'x[a, 2]=1'`"),
+            };
+            return Err(self.err(d));
+        };
+        let Some(&col) = v.cols.get(&key) else {
+            let help = format!("valid subscripts include {}", preview(&v.index));
+            return Err(self.err(
+                Diagnostic::error(
+                    code::DATA_OUT_OF_SET,
+                    format!(
+                        "`--fix {name}=...`: {} is not in the index set of variable `{var}`",
+                        if key.is_empty() {
+                            "no subscript".to_string()
+                        } else {
+                            show_key(&key)
+                        }
+                    ),
+                )
+                .with_help(help),
+            ));
+        };
+        self.fix_column(col, value, None)
+    }
+
+    /// Fixes a column at `value` (both bounds), which must lie in its declared bounds and be a
+    /// whole number for an integer or binary column. `spans`: the value's and the variable's.
+    fn fix_column(&mut self, col: u32, value: f64, spans: Option<(Span, Span)>) -> R<()> {
+        let c = &self.model.columns[col as usize];
+        let (lo, hi) = self.fixed.get(&col).copied().unwrap_or((c.lower, c.upper));
+        let whole = !matches!(c.kind, ColKind::Continuous);
+        let shown = c.origin.display();
+        let problem = if value < lo || value > hi {
+            Some(format!(
+                "cannot fix {shown} at {value}: outside its bounds [{lo}, {hi}]"
+            ))
+        } else if whole && value.fract() != 0.0 {
+            Some(format!(
+                "cannot fix {shown} at {value}: it is an integer variable"
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            let mut d = Diagnostic::error(code::DATA_FIX_VALUE, msg);
+            if let Some((value_span, var_span)) = spans {
+                d = d
+                    .with_label(value_span, "this value")
+                    .with_label(var_span, "this variable");
+            }
+            return Err(self.err(d.with_help(
+                "fix a variable at a value its declaration allows, or change its bounds",
+            )));
+        }
+        self.fixed.entry(col).or_insert((lo, hi));
+        let c = &mut self.model.columns[col as usize];
+        // `+ 0.0`: never a -0 bound in the output
+        c.lower = value + 0.0;
+        c.upper = value + 0.0;
         Ok(())
     }
 

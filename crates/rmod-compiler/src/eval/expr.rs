@@ -3,7 +3,7 @@
 
 use rmod_diagnostics::code;
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use rmod_diagnostics::{Diagnostic, Span};
@@ -21,6 +21,74 @@ impl Evaluator<'_> {
                     return Err(Reported);
                 }
                 self.sets.get(&id.name).cloned().ok_or(Reported)
+            }
+            SetExprKind::Indexed(id, subs) => {
+                if self.poisoned.contains(&id.name) {
+                    return Err(Reported);
+                }
+                let key = self.subscripts(subs, env)?;
+                let Some(j) = self.indexed_sets.get(&id.name) else {
+                    return Err(Reported);
+                };
+                if let Some(set) = j.sets.get(&key) {
+                    return Ok(set.clone());
+                }
+                let help = format!("valid subscripts include {}", preview(&j.index));
+                Err(self.err(
+                    Diagnostic::error(
+                        code::DATA_OUT_OF_SET,
+                        format!(
+                            "{} is not in the index set of set `{}`",
+                            show_key(&key),
+                            id.name
+                        ),
+                    )
+                    .with_label(s.span, "subscript outside the index set")
+                    .with_help(help),
+                ))
+            }
+            SetExprKind::Op(op, a, b) => {
+                let x = self.set_expr(a, env)?;
+                let y = self.set_expr(b, env)?;
+                if x.dim != y.dim && !x.tuples.is_empty() && !y.tuples.is_empty() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            code::RESOLVE_INDEX_ARITY,
+                            format!(
+                                "`{}` of sets of different dimensions ({} and {})",
+                                op.keyword(),
+                                x.dim,
+                                y.dim
+                            ),
+                        )
+                        .with_label(a.span, format!("{}-tuples", x.dim))
+                        .with_label(b.span, format!("{}-tuples", y.dim))
+                        .with_help("both sides of a set operator hold tuples of the same size"),
+                    ));
+                }
+                // the written order of `x`, then (union) the new elements of `y` in theirs
+                let tuples: Vec<Vec<Elem>> = match op {
+                    SetOp::Union => x
+                        .tuples
+                        .iter()
+                        .chain(y.tuples.iter().filter(|t| !x.members.contains(*t)))
+                        .cloned()
+                        .collect(),
+                    SetOp::Inter => x
+                        .tuples
+                        .iter()
+                        .filter(|t| y.members.contains(*t))
+                        .cloned()
+                        .collect(),
+                    SetOp::Diff => x
+                        .tuples
+                        .iter()
+                        .filter(|t| !y.members.contains(*t))
+                        .cloned()
+                        .collect(),
+                };
+                let dim = if x.tuples.is_empty() { y.dim } else { x.dim };
+                Ok(Rc::new(SetVal::new(dim, tuples)))
             }
             SetExprKind::Range(a, b) => {
                 let lo = self.int(a, env)?;
@@ -158,7 +226,7 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    fn truth(&mut self, e: &Expr, env: &Env) -> R<bool> {
+    pub(super) fn truth(&mut self, e: &Expr, env: &Env) -> R<bool> {
         Ok(self.num(e, env)? != 0.0)
     }
 
@@ -218,7 +286,7 @@ impl Evaluator<'_> {
         self.key_of_env(e, &Vec::new())
     }
 
-    fn key_of_env(&mut self, e: &Expr, env: &Env) -> R<Vec<Elem>> {
+    pub(super) fn key_of_env(&mut self, e: &Expr, env: &Env) -> R<Vec<Elem>> {
         match &e.kind {
             ExprKind::Tuple(parts) => parts.iter().map(|p| self.elem(p, env)).collect(),
             _ => Ok(vec![self.elem(e, env)?]),
@@ -258,6 +326,64 @@ impl Evaluator<'_> {
                 }
                 Val::Num(total)
             }
+            ExprKind::Prod(idx, body) => {
+                let binds = self.bindings(idx, env)?;
+                let mut total = 1.0;
+                for (_, env) in &binds {
+                    total *= self.num(body, env)?;
+                }
+                Val::Num(total)
+            }
+            ExprKind::If(c, a, b) => {
+                if self.truth(c, env)? {
+                    self.data(a, env)?
+                } else {
+                    match b {
+                        Some(b) => self.data(b, env)?,
+                        None => Val::Num(0.0),
+                    }
+                }
+            }
+            ExprKind::Func(f, args) => {
+                let mut xs = Vec::with_capacity(args.len());
+                for a in args {
+                    xs.push(self.num(a, env)?);
+                }
+                // the resolver checked the number of arguments
+                let Some(&first) = xs.first() else { return Err(Reported) };
+                Val::Num(match f {
+                    Func::Min => xs.iter().copied().fold(first, f64::min),
+                    Func::Max => xs.iter().copied().fold(first, f64::max),
+                    Func::Abs => first.abs(),
+                    Func::Floor => first.floor(),
+                    Func::Ceil => first.ceil(),
+                })
+            }
+            ExprKind::Card(s) => Val::Num(self.set_expr(s, env)?.tuples.len() as f64),
+            ExprKind::In(x, s) => {
+                let key = self.key_of_env(x, env)?;
+                Val::Num(f64::from(self.set_expr(s, env)?.members.contains(&key)))
+            }
+            ExprKind::Iter(f, idx, body) => {
+                let binds = self.bindings(idx, env)?;
+                if binds.is_empty() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            code::DATA_NON_FINITE,
+                            format!("`{}` over no elements", f.name()),
+                        )
+                        .with_label(e.span, "its value would be infinite")
+                        .with_help("check the index set and the filter, or add a case for the empty set with `if card(...) > 0 then ... else ...`"),
+                    ));
+                }
+                let mut acc = if *f == Func::Min { f64::INFINITY } else { f64::NEG_INFINITY };
+                for (_, env) in &binds {
+                    let v = self.num(body, env)?;
+                    acc = if *f == Func::Min { acc.min(v) } else { acc.max(v) };
+                }
+                Val::Num(acc)
+            }
+            ExprKind::Ord(x, set) => Val::Num(self.ord(e, x, set.as_deref(), env)? as f64),
             ExprKind::Bin(op, a, b) => match op {
                 BinOp::And => Val::Num(f64::from(self.truth(a, env)? && self.truth(b, env)?)),
                 BinOp::Or => Val::Num(f64::from(self.truth(a, env)? || self.truth(b, env)?)),
@@ -282,6 +408,35 @@ impl Evaluator<'_> {
                         BinOp::Gt => x > y,
                         _ => x >= y,
                     }))
+                }
+                BinOp::Mod => {
+                    let x = self.num(a, env)?;
+                    let y = self.num(b, env)?;
+                    if y == 0.0 {
+                        return Err(self.err(
+                            Diagnostic::error(code::DATA_DIVISION_BY_ZERO, "`mod` by zero")
+                                .with_label(b.span, "this evaluates to 0")
+                                .with_help("check the data, or exclude the zero case with a filter"),
+                        ));
+                    }
+                    // Rust's `%` on floats is a - b * trunc(a / b): the sign of `a`, as in AMPL
+                    Val::Num(x % y)
+                }
+                BinOp::Pow => {
+                    let x = self.num(a, env)?;
+                    let y = self.num(b, env)?;
+                    let v = x.powf(y);
+                    if v.is_nan() {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                code::DATA_NON_FINITE,
+                                format!("{x} ^ {y} is not a real number"),
+                            )
+                            .with_label(e.span, "a negative base with a fractional exponent")
+                            .with_help("check the data: only whole exponents apply to negative numbers"),
+                        ));
+                    }
+                    Val::Num(v)
                 }
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                     let x = self.num(a, env)?;
@@ -314,6 +469,49 @@ impl Evaluator<'_> {
             }
         }
         Ok(v)
+    }
+
+    /// `ord(x)` (the set that binds the index `x`, found by the resolver) or `ord(x, S)`: the
+    /// 1-based position of `x` in the set's written order.
+    fn ord(&mut self, call: &Expr, x: &Expr, set: Option<&SetExpr>, env: &Env) -> R<usize> {
+        let key = self.key_of_env(x, env)?;
+        let syms = self.syms;
+        let Some(set_expr) = set.or_else(|| syms.ord_sets.get(&call.span)) else {
+            return Err(Reported);
+        };
+        let s = self.set_expr(set_expr, env)?;
+        let pos = match &set_expr.kind {
+            SetExprKind::Named(id) => {
+                let positions = match self.ord_cache.get(&id.name) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p: HashMap<Vec<Elem>, usize> = s
+                            .tuples
+                            .iter()
+                            .enumerate()
+                            .map(|(k, t)| (t.clone(), k + 1))
+                            .collect();
+                        let p = Rc::new(p);
+                        self.ord_cache.insert(id.name.clone(), p.clone());
+                        p
+                    }
+                };
+                positions.get(&key).copied()
+            }
+            _ => s.tuples.iter().position(|t| *t == key).map(|k| k + 1),
+        };
+        match pos {
+            Some(p) => Ok(p),
+            None => Err(self.err(
+                Diagnostic::error(
+                    code::DATA_OUT_OF_SET,
+                    format!("{} is not an element of the set of `ord`", show_key(&key)),
+                )
+                .with_label(x.span, "not in the set")
+                .with_label(set_expr.span, "this set")
+                .with_help(format!("the set holds {}", preview(&s))),
+            )),
+        }
     }
 
     pub(super) fn empty_sum(&mut self, span: Span) {

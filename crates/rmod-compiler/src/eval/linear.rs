@@ -3,7 +3,7 @@
 
 use rmod_diagnostics::code;
 
-use rmod_diagnostics::Diagnostic;
+use rmod_diagnostics::{Diagnostic, Span};
 use rmod_ir::Affine;
 use rmod_syntax::*;
 
@@ -36,6 +36,21 @@ impl Evaluator<'_> {
             }
             ExprKind::Ref(..) | ExprKind::Str(_) => Ok(Affine::constant(self.num(e, env)?)),
             ExprKind::Neg(a) => Ok(self.lin(a, env)?.scaled(-1.0)),
+            // the condition is data (the resolver checked): it picks the branch to compile
+            ExprKind::If(c, a, b) => {
+                if self.truth(c, env)? {
+                    self.lin(a, env)
+                } else {
+                    match b {
+                        Some(b) => self.lin(b, env),
+                        None => Ok(Affine::default()),
+                    }
+                }
+            }
+            ExprKind::Func(..) | ExprKind::Iter(..) | ExprKind::Card(_) | ExprKind::Ord(..) | ExprKind::Prod(..) | ExprKind::Bin(BinOp::Mod | BinOp::Pow, ..) => match self.variable_in(e) {
+                None => Ok(Affine::constant(self.num(e, env)?)),
+                Some((name, span)) => Err(self.err(nonlinear(e, &name, span))),
+            },
             ExprKind::Sum(idx, body) => {
                 let binds = self.bindings(idx, env)?;
                 if binds.is_empty() {
@@ -88,6 +103,11 @@ impl Evaluator<'_> {
                     .with_label(e.span, "comparison inside an expression")
                     .with_help("comparisons belong in filters, e.g. `sum{i in I: a[i] > 0} x[i]`"),
             )),
+            ExprKind::In(..) => Err(self.err(
+                Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`in` is not an arithmetic operator")
+                    .with_label(e.span, "membership inside an expression")
+                    .with_help("membership belongs in filters and conditions, e.g. `sum{i in I: i in S} x[i]` or `if i in S then ...`"),
+            )),
             ExprKind::Not(_) => Err(self.err(Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`not` is not an arithmetic operator").with_label(e.span, "logic inside an expression").with_help("logic belongs in filters"))),
             ExprKind::Call(f, _) => Err(self.err(
                 Diagnostic::error(code::LINEAR_MISPLACED_CALL, format!("`{}(...)` cannot be part of a larger expression", f.name))
@@ -101,4 +121,77 @@ impl Evaluator<'_> {
             )),
         }
     }
+
+    /// The first variable an expression mentions (index dummies never share a declared name).
+    fn variable_in(&self, e: &Expr) -> Option<(String, Span)> {
+        let mut found = None;
+        self.visit_vars(e, &mut found);
+        found
+    }
+
+    fn visit_vars(&self, e: &Expr, found: &mut Option<(String, Span)>) {
+        if found.is_some() {
+            return;
+        }
+        match &e.kind {
+            ExprKind::Num(_) | ExprKind::Str(_) | ExprKind::Card(_) => {}
+            ExprKind::Ref(id, _) => {
+                if self.syms.get(&id.name).map(|s| s.kind) == Some(Kind::Var) {
+                    *found = Some((id.name.clone(), e.span));
+                }
+            }
+            ExprKind::Call(_, args) => args.iter().for_each(|a| self.visit_vars(&a.value, found)),
+            ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Ord(a, _) | ExprKind::In(a, _) => {
+                self.visit_vars(a, found)
+            }
+            ExprKind::Bin(_, a, b) => {
+                self.visit_vars(a, found);
+                self.visit_vars(b, found);
+            }
+            ExprKind::Sum(_, b) | ExprKind::Prod(_, b) | ExprKind::Iter(_, _, b) => {
+                self.visit_vars(b, found)
+            }
+            ExprKind::Tuple(xs) | ExprKind::Func(_, xs) => {
+                xs.iter().for_each(|x| self.visit_vars(x, found))
+            }
+            ExprKind::If(c, a, b) => {
+                self.visit_vars(c, found);
+                self.visit_vars(a, found);
+                if let Some(b) = b {
+                    self.visit_vars(b, found);
+                }
+            }
+        }
+    }
+}
+
+/// `min`, `max`, `abs`, `floor`, `ceil`, `mod`, `^` or `prod` applied to variables: what it is and
+/// how to model it.
+fn nonlinear(e: &Expr, var: &str, var_span: Span) -> Diagnostic {
+    let (what, help) = match &e.kind {
+        ExprKind::Func(Func::Max, _) | ExprKind::Iter(Func::Max, ..) => ("`max` of variables", "for a `max(a, b)` that is minimized or bounded above, use a variable `t` with `t >= a` and `t >= b` in its place; an exact max needs a binary variable and big-M rows"),
+        ExprKind::Func(Func::Min, _) | ExprKind::Iter(Func::Min, ..) => ("`min` of variables", "for a `min(a, b)` that is maximized or bounded below, use a variable `t` with `t <= a` and `t <= b` in its place; an exact min needs a binary variable and big-M rows"),
+        ExprKind::Func(Func::Abs, _) => ("`abs` of variables", "for an `abs(e)` that is minimized or bounded above, use a variable `t` with `t >= e` and `t >= -e` in its place; or split `e = p - n` with `p, n >= 0` and use `p + n`"),
+        ExprKind::Func(f, _) => (if *f == Func::Floor { "`floor` of variables" } else { "`ceil` of variables" }, "use an integer variable `k` in its place, with `k <= e <= k + 0.999` for floor (`k - 0.999 <= e <= k` for ceil)"),
+        ExprKind::Bin(BinOp::Mod, ..) => ("`mod` of variables", "write `e = b * q + r` with an integer variable `q` and a variable `r` in [0, b - 1], and use `r`"),
+        ExprKind::Bin(BinOp::Pow, ..) => ("a power of variables", "use a parameter, or approximate the power by a piecewise-linear function (a trained ReLU network, `net`)"),
+        _ => ("a product over variables", "a `prod` over variables multiplies them; make the factors parameters"),
+    };
+    let code = if matches!(e.kind, ExprKind::Prod(..)) {
+        code::LINEAR_PRODUCT_OF_VARIABLES
+    } else {
+        code::LINEAR_NONLINEAR_FUNCTION
+    };
+    // a function's name, not its whole call: the variable's label lies inside the call
+    let span = match &e.kind {
+        ExprKind::Func(f, _) | ExprKind::Iter(f, ..) => Span {
+            end: e.span.start + f.name().len() as u32,
+            ..e.span
+        },
+        _ => e.span,
+    };
+    Diagnostic::error(code, format!("{what} is not linear"))
+        .with_label(span, "not linear")
+        .with_label(var_span, format!("`{var}` is a variable"))
+        .with_help(help)
 }

@@ -26,6 +26,12 @@ impl SetVal {
     }
 }
 
+/// `set J{i in I} = ...`: one set per index tuple.
+pub(super) struct IndexedSetVal {
+    pub(super) sets: HashMap<Vec<Elem>, Rc<SetVal>>,
+    pub(super) index: Rc<SetVal>,
+}
+
 pub(super) struct ParamVal {
     pub(super) scalar: Option<f64>,
     pub(super) map: HashMap<Vec<Elem>, f64>,

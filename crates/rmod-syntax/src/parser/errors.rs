@@ -53,7 +53,8 @@ pub(super) fn recover(mut i: Tokens) -> Tokens {
             Tok::Punct(")" | "]" | "}") => depth = (depth - 1).max(0),
             Tok::Punct(";") if depth == 0 => return i.advance(1),
             Tok::Keyword(
-                "set" | "param" | "var" | "net" | "subject" | "minimize" | "maximize" | "option",
+                "set" | "param" | "var" | "net" | "subject" | "minimize" | "maximize" | "option"
+                | "fix",
             ) if depth == 0 && i.pos() > 0 => return i,
             _ => {}
         }

@@ -1,5 +1,5 @@
-//! Set expressions (`A * B`, `1..n`, `{"a", "b"}`, `{i in I: ...}`) and indexing expressions
-//! `{i in I, (a, b) in P : filter}`.
+//! Set expressions (`A union B`, `A diff B`, `A inter B`, `A * B`, `1..n`, `{"a", "b"}`,
+//! `{i in I: ...}`, `J[i]`) and indexing expressions `{i in I, (a, b) in P : filter}`.
 
 use rmod_diagnostics::code;
 
@@ -11,7 +11,7 @@ use rmod_diagnostics::Diagnostic;
 
 use super::expr::{additive, expr};
 use super::input::{expect, ident, punct, PResult, SyntaxError, Tokens};
-use super::limits::enter;
+use super::limits::{chain, enter};
 use super::list_until;
 use crate::ast::*;
 use crate::lexer::Tok;
@@ -72,8 +72,43 @@ fn is_tuple_binder(i: &Tokens) -> bool {
     }
 }
 
-/// `term (* term)*`
+/// `inter_expr ((union | diff) inter_expr)*`, left-associative (as in AMPL, `inter` binds
+/// tighter than `union` and `diff`, and `*` tighter still).
 pub(super) fn set_expr(i: Tokens, d: usize) -> PResult<SetExpr> {
+    set_ops(
+        i,
+        d,
+        &[("union", SetOp::Union), ("diff", SetOp::Diff)],
+        inter_expr,
+    )
+}
+
+fn inter_expr(i: Tokens, d: usize) -> PResult<SetExpr> {
+    set_ops(i, d, &[("inter", SetOp::Inter)], product)
+}
+
+fn set_ops<'a>(
+    i: Tokens<'a>,
+    d: usize,
+    ops: &[(&'static str, SetOp)],
+    operand: for<'b> fn(Tokens<'b>, usize) -> PResult<'b, SetExpr>,
+) -> PResult<'a, SetExpr> {
+    let (mut i, mut lhs) = operand(i, d)?;
+    while let Some((_, op)) = ops.iter().find(|(k, _)| i.at_kw(k)) {
+        let (j, _) = chain(i.advance(1))?;
+        let (j, rhs) = operand(j, d)?;
+        let span = lhs.span.to(rhs.span);
+        lhs = SetExpr {
+            kind: SetExprKind::Op(*op, Box::new(lhs), Box::new(rhs)),
+            span,
+        };
+        i = j;
+    }
+    Ok((i, lhs))
+}
+
+/// `term (* term)*`
+fn product(i: Tokens, d: usize) -> PResult<SetExpr> {
     let (i, first) = set_term(i, d)?;
     let (i, rest) = many0(preceded(punct("*"), |i| set_term(i, d))).parse(i)?;
     if rest.is_empty() {
@@ -137,12 +172,17 @@ fn set_term(i: Tokens, d: usize) -> PResult<SetExpr> {
     Ok((i, set))
 }
 
-/// A set written as an expression: a name, or a product of names (`A * B` parses as a product).
+/// A set written as an expression: a name, `J[i]`, or a product of names (`A * B` parses as a
+/// product).
 fn expr_to_set(i: &Tokens, e: Expr) -> Result<SetExpr, nom::Err<SyntaxError>> {
     match e.kind {
         ExprKind::Ref(id, subs) if subs.is_empty() => Ok(SetExpr {
             span: id.span,
             kind: SetExprKind::Named(id),
+        }),
+        ExprKind::Ref(id, subs) => Ok(SetExpr {
+            span: e.span,
+            kind: SetExprKind::Indexed(id, subs),
         }),
         ExprKind::Bin(BinOp::Mul, a, b) => {
             let a = expr_to_set(i, *a)?;

@@ -1,5 +1,5 @@
 //! Statements: `set`, `param`, `var`, `net`, `subject to` (with its relation chain), `minimize`,
-//! `maximize` and `option`, each ended by `;`.
+//! `maximize`, `option` and `fix`, each ended by `;`.
 
 use rmod_diagnostics::code;
 
@@ -11,7 +11,7 @@ use nom::{Err, Parser};
 use rmod_diagnostics::{Diagnostic, Span};
 
 use super::errors::{expected, expected_diag};
-use super::expr::{additive, expr, primary};
+use super::expr::{additive, expr, primary, subscripts};
 use super::indexing::{indexing, set_expr};
 use super::input::{expect, ident, kw, punct, PResult, SyntaxError, Tokens};
 use super::list_until;
@@ -19,7 +19,7 @@ use crate::ast::*;
 use crate::lexer::Tok;
 
 const STATEMENT_HELP: &str =
-    "a statement starts with `set`, `param`, `var`, `net`, `subject to`, `minimize`, `maximize` or `option`";
+    "a statement starts with `set`, `param`, `var`, `net`, `subject to`, `minimize`, `maximize`, `option` or `fix`";
 
 /// One statement and its `;`; its span runs from the keyword to the `;`.
 pub(super) fn statement(i: Tokens) -> PResult<Stmt> {
@@ -40,6 +40,7 @@ pub(super) fn statement(i: Tokens) -> PResult<Stmt> {
             cut(|i| objective(i, Sense::Maximize, start)),
         ),
         preceded(kw("option"), cut(|i| option(i, start))),
+        preceded(kw("fix"), cut(|i| fix(i, start))),
         not_a_statement,
     ))
     .parse(i)?;
@@ -74,8 +75,58 @@ fn opt_indexing(i: Tokens) -> PResult<Option<Indexing>> {
 }
 
 fn set_decl(i: Tokens, span: Span) -> PResult<Stmt> {
-    let (i, (name, _, value)) = (ident("a set name"), expect("="), |i| set_expr(i, 0)).parse(i)?;
-    Ok((i, Stmt::Set(SetDecl { name, value, span })))
+    let (i, name) = ident("a set name")(i)?;
+    let (i, indexing) = opt_indexing(i)?;
+    let (i, (_, value)) = (expect("="), |i| set_expr(i, 0)).parse(i)?;
+    Ok((
+        i,
+        Stmt::Set(SetDecl {
+            name,
+            indexing,
+            value,
+            span,
+        }),
+    ))
+}
+
+/// `fix {i in I} x[i] = value`, `fix x = value`
+fn fix(i: Tokens, span: Span) -> PResult<Stmt> {
+    let (i, indexing) = opt_indexing(i)?;
+    let (i, var) = ident("a variable name")(i)?;
+    let (i, subs) = if i.at_punct("[") {
+        let (i, (subs, _)) = subscripts(i.advance(1), 0)?;
+        (i, subs)
+    } else {
+        (i, Vec::new())
+    };
+    let (i, (_, value)) = (expect("="), |i| expr(i, 0)).parse(i)?;
+    Ok((
+        i,
+        Stmt::Fix(FixStmt {
+            indexing,
+            var,
+            subs,
+            value,
+            span,
+        }),
+    ))
+}
+
+/// `, part` between the attributes of a `param` or `var` (AMPL's commas are optional): a comma
+/// must be followed by an attribute.
+fn attr_comma<'a, T>(
+    i: Tokens<'a>,
+    part: &mut impl Parser<Tokens<'a>, Output = T, Error = SyntaxError>,
+    first: bool,
+) -> PResult<'a, T> {
+    if first || !i.at_punct(",") {
+        return part.parse(i);
+    }
+    let j = i.advance(1);
+    match part.parse(j) {
+        Err(Err::Error(_)) => Err(expected(&j, "an attribute after `,`")),
+        r => r,
+    }
 }
 
 fn net_decl(i: Tokens, span: Span) -> PResult<Stmt> {
@@ -118,10 +169,12 @@ fn param_decl(i: Tokens, span: Span) -> PResult<Stmt> {
         map(preceded(punct("="), param_value), ParamPart::Value),
     ));
     let (mut default, mut checks, mut value) = (None, Vec::new(), None);
+    let mut first = true;
     loop {
-        match part.parse(i) {
+        match attr_comma(i, &mut part, first) {
             Ok((j, p)) => {
                 i = j;
+                first = false;
                 match p {
                     ParamPart::Default(e) => default = Some(e),
                     ParamPart::Check(op, e) => checks.push((op, e)),
@@ -197,10 +250,12 @@ fn var_decl(i: Tokens, span: Span) -> PResult<Stmt> {
         ),
     ));
     let (mut kind, mut lower, mut upper) = (VarKind::Continuous, None, None);
+    let mut first = true;
     loop {
-        match part.parse(i) {
+        match attr_comma(i, &mut part, first) {
             Ok((j, p)) => {
                 i = j;
+                first = false;
                 match p {
                     VarPart::Kind(k) => kind = k,
                     VarPart::Lower(e) => lower = Some(e),
@@ -347,5 +402,6 @@ fn with_span(stmt: Stmt, span: Span) -> Stmt {
         Stmt::Constraint(d) => Stmt::Constraint(ConDecl { span, ..d }),
         Stmt::Objective(d) => Stmt::Objective(ObjDecl { span, ..d }),
         Stmt::Option(d) => Stmt::Option(OptionStmt { span, ..d }),
+        Stmt::Fix(d) => Stmt::Fix(FixStmt { span, ..d }),
     }
 }
