@@ -43,7 +43,7 @@ pub struct ModelArgs {
     /// Override an option of the model: --option time_limit=30
     #[arg(long = "option", value_name = "KEY=VALUE")]
     pub options: Vec<String>,
-    /// Override a scalar parameter: -D feed_avail=80
+    /// Override a parameter: -D feed_avail=80, or one value of an indexed one: -D 'cap[R1]=60'
     #[arg(short = 'D', value_name = "PARAM=VALUE")]
     pub defines: Vec<String>,
     /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the

@@ -55,7 +55,7 @@ codes! {
     RESOLVE_UNKNOWN_FUNCTION = "rmod::resolve::unknown_function" => "A call names neither a network nor a built-in function (`csv`, `relu_net`).", "param a = foo(1);";
     RESOLVE_UNKNOWN_OPTION = "rmod::resolve::unknown_option" => "An `option` or `--option` key is not known. Solver options for CBC go through `cbc.KEY`.", "option time_limt = 60;";
     RESOLVE_BAD_OPTION_VALUE = "rmod::resolve::bad_option_value" => "An option has a value of the wrong type or range.", "option time_limit = \"long\";";
-    RESOLVE_UNKNOWN_OVERRIDE = "rmod::resolve::unknown_override" => "A `-D name=value` override names no scalar parameter, or its value is not a number.", "rmod solve m.rmod -D nosuch=3";
+    RESOLVE_UNKNOWN_OVERRIDE = "rmod::resolve::unknown_override" => "A `-D name=value` override names no parameter (or, for `-D 'cap[R1]=60'`, no key of the indexed parameter; a scalar parameter takes no key, an indexed one needs one), or its value is not a number. `rmod sweep` reports a scenario CSV column that names no parameter, or a cell that is not a number, with this code too.", "rmod solve m.rmod -D nosuch=3";
     RESOLVE_UNUSED = "rmod::resolve::unused" => "(warning) A set, parameter or variable is declared but never used.", "param unused_cost = 3;";
     RESOLVE_WRONG_KIND = "rmod::resolve::wrong_kind" => "A name is used as something it is not, e.g. a set where a number is expected, or a variable used as a set.", "subject to c: R <= 3;   # R is a set";
     RESOLVE_SHADOWED_INDEX = "rmod::resolve::shadowed_index" => "An index name hides a declaration or an outer index of the same name.", "set i = {1}; var x{i in i};";
