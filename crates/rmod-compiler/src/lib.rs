@@ -11,7 +11,7 @@
 use rmod_diagnostics::code;
 
 mod cache;
-mod csv;
+pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;
