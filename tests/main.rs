@@ -9,6 +9,7 @@ mod export;
 mod onnx;
 mod relu;
 mod robustness;
+mod sweep;
 mod switch;
 mod torture;
 mod train;
