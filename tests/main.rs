@@ -10,6 +10,7 @@ mod hull;
 mod onnx;
 mod relu;
 mod robustness;
+mod sweep;
 mod switch;
 mod torture;
 mod train;

@@ -43,7 +43,7 @@ pub struct ModelArgs {
     /// Override an option of the model: --option time_limit=30
     #[arg(long = "option", value_name = "KEY=VALUE")]
     pub options: Vec<String>,
-    /// Override a scalar parameter: -D feed_avail=80
+    /// Override a parameter: -D feed_avail=80, or one value of an indexed one: -D 'cap[R1]=60'
     #[arg(short = 'D', value_name = "PARAM=VALUE")]
     pub defines: Vec<String>,
     /// Fix a variable (both bounds) after the model's statements: --fix x=1, --fix 'x[a, 2]=0'
@@ -79,6 +79,8 @@ pub enum Cmd {
         #[arg(long)]
         timings: bool,
     },
+    /// Solve the model once per scenario (a CSV row of parameter values), in parallel processes
+    Sweep(SweepArgs),
     /// Write the compiled MILP as LP and/or MPS
     Export {
         #[command(flatten)]
@@ -109,4 +111,48 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: net::NetCmd,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum SweepFormat {
+    Csv,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub m: ModelArgs,
+    /// The scenarios: a CSV file with one row per scenario, one column per parameter value
+    /// (`feed_avail`, `cap[R1]`, `cost[a,b]`) and an optional `scenario` column (its name)
+    #[arg(long, value_name = "CSV")]
+    pub scenarios: PathBuf,
+    /// Write the results table to a file instead of stdout
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Format of the results table
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: SweepFormat,
+    /// Scenarios solved at the same time (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The variables in the table (default: every variable the model declares)
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub vars: Vec<String>,
+    /// Add each scenario's wall-clock seconds to the table (they differ between runs)
+    #[arg(long)]
+    pub timings: bool,
+    /// Folder of the finished scenarios' results, reused by the next run (default: OUTPUT.parts,
+    /// or SCENARIOS.parts without -o)
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+    /// Solve every scenario again, even those the state folder holds
+    #[arg(long)]
+    pub restart: bool,
+    /// Solve nothing: write one job script per scenario and a Slurm array script to DIR
+    #[arg(long, value_name = "DIR", conflicts_with = "collect")]
+    pub emit_jobs: Option<PathBuf>,
+    /// Solve nothing: build the table from the results of the jobs of `--emit-jobs DIR`
+    #[arg(long, value_name = "DIR")]
+    pub collect: Option<PathBuf>,
 }

@@ -6,4 +6,5 @@ pub mod explain;
 pub mod export;
 pub mod net;
 pub mod solve;
+pub mod sweep;
 pub mod train;

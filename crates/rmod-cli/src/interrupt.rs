@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// What an interrupt writes, and where.
@@ -53,14 +54,35 @@ pub fn finishing() {
     }
 }
 
+/// `rmod sweep`: a signal stops the sweep (`sweep_interrupted`) instead of ending the process,
+/// so that it can stop its scenarios' processes and keep what has finished.
+static SWEEP: AtomicBool = AtomicBool::new(false);
+static SWEEP_INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+pub fn install_sweep() {
+    SWEEP.store(true, Ordering::SeqCst);
+}
+
+pub fn sweep_interrupted() -> bool {
+    SWEEP_INTERRUPTED.load(Ordering::SeqCst)
+}
+
 fn on_signal() {
+    if SWEEP.load(Ordering::SeqCst) {
+        if SWEEP_INTERRUPTED.swap(true, Ordering::SeqCst) {
+            // a second signal: end now
+            std::process::exit(i32::from(crate::EXIT_INTERRUPTED));
+        }
+        errln!("rmod sweep: interrupted; stopping the running scenarios (finished ones are kept)");
+        return;
+    }
     // the lock is held until the process exits: the main thread cannot start writing meanwhile
     let Ok(s) = STATE.lock() else {
         std::process::exit(i32::from(crate::EXIT_INTERNAL));
     };
     if !s.armed {
         // as the default action would: 128 + SIGINT
-        std::process::exit(130);
+        std::process::exit(i32::from(crate::EXIT_INTERRUPTED));
     }
     if s.finishing {
         return;

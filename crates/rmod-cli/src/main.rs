@@ -27,6 +27,10 @@ const EXIT_INTERNAL: u8 = 70;
 /// A limit (or an interrupt) with a feasible point, and without one.
 const EXIT_LIMIT_POINT: u8 = 5;
 const EXIT_LIMIT_NO_POINT: u8 = 4;
+/// `rmod sweep`: not every scenario has a result (`--collect` before every job ended).
+const EXIT_SWEEP_MISSING: u8 = 6;
+/// Ended by Ctrl-C or SIGTERM (128 + SIGINT), as the default action would.
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// When the run started: `time_limit` counts from here.
 fn run_started() -> Instant {
@@ -91,6 +95,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
             all,
             timings,
         } => cmd::solve::command(cli, m, format, output, all, timings, p),
+        Cmd::Sweep(a) => cmd::sweep::command(cli, a, p),
         Cmd::Export { m, lp, mps, names } => cmd::export::command(cli, m, lp, mps, names, p),
         Cmd::Expand { m, name } => cmd::expand::command(cli, m, name, p),
     }

@@ -37,6 +37,14 @@ use values::{IndexedSetVal, ParamVal, SetVal, VarVal};
 pub struct Reported;
 type R<T> = Result<T, Reported>;
 
+/// A `-D` override: as written, what it names, its value, and whether a parameter took it.
+struct Override {
+    raw: String,
+    name: Result<crate::OverrideName, String>,
+    value: f64,
+    used: bool,
+}
+
 /// Index dummies bound to elements; names borrow from the AST.
 type Env<'x> = Vec<(&'x str, Elem)>;
 
@@ -59,7 +67,7 @@ pub struct Evaluator<'a> {
     vars: HashMap<String, VarVal>,
     poisoned: HashSet<String>,
     warned: HashSet<(&'static str, Span)>,
-    overrides: Vec<(String, f64, bool)>,
+    overrides: Vec<Override>,
     /// network declarations by name: (file as written, network)
     pub networks: Vec<(String, String, Arc<Network>)>,
     /// networks loaded by path, so a file is read once
@@ -112,7 +120,12 @@ impl<'a> Evaluator<'a> {
             warned: HashSet::default(),
             overrides: overrides
                 .iter()
-                .map(|(n, v)| (n.clone(), *v, false))
+                .map(|(n, v)| Override {
+                    raw: n.clone(),
+                    name: crate::parse_override_name(n),
+                    value: *v,
+                    used: false,
+                })
                 .collect(),
             networks: Vec::new(),
             by_path: HashMap::default(),
@@ -203,20 +216,31 @@ impl<'a> Evaluator<'a> {
         for p in std::mem::take(&mut self.pending) {
             let _ = self.encode_use(p);
         }
-        for (name, _, used) in self.overrides.clone() {
-            if !used {
-                let names = self.syms.names_of(Kind::Param);
-                let mut d = Diagnostic::error(
-                    code::RESOLVE_UNKNOWN_OVERRIDE,
-                    format!("`-D {name}=...` names no parameter of the model"),
-                );
-                if let Some(s) = did_you_mean(&name, names) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                } else {
-                    d = d.with_help("`-D` overrides a scalar parameter declared with `param`");
-                }
-                self.diags.push(d);
+        for o in std::mem::take(&mut self.overrides) {
+            if o.used {
+                continue;
             }
+            let d = match &o.name {
+                Err(msg) => Diagnostic::error(
+                    code::RESOLVE_UNKNOWN_OVERRIDE,
+                    format!("`-D {}=...`: {msg}", o.raw),
+                )
+                .with_help("write `-D cap_total=100` for a scalar parameter, `-D 'cap[R1]=60'` for one value of an indexed one"),
+                Ok(n) => {
+                    let names = self.syms.names_of(Kind::Param);
+                    let d = Diagnostic::error(
+                        code::RESOLVE_UNKNOWN_OVERRIDE,
+                        format!("`-D {}=...` names no parameter of the model", o.raw),
+                    );
+                    match did_you_mean(&n.param, names) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(
+                            "`-D` overrides a parameter declared with `param` (`-D 'cap[R1]=60'` one value of an indexed one)",
+                        ),
+                    }
+                }
+            };
+            self.diags.push(d);
         }
     }
 }

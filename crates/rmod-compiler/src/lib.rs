@@ -11,11 +11,12 @@
 use rmod_diagnostics::code;
 
 mod cache;
-mod csv;
+pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;
 mod options;
+mod overrides;
 mod resolve;
 
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
@@ -23,6 +24,7 @@ use rmod_ir::{Model, Row};
 
 pub use incumbent::{find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
+pub use overrides::{parse_override_name, KeyPart, OverrideName};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {
@@ -70,7 +72,8 @@ pub struct CompileRequest<'a> {
     pub name: String,
     pub text: String,
     pub loader: &'a dyn Loader,
-    /// `-D name=value`
+    /// `-D name=value`: a scalar parameter (`cap_total`) or one value of an indexed one
+    /// (`cap[R1]`, `cost[a,b]`; see [`parse_override_name`])
     pub overrides: Vec<(String, f64)>,
     /// `--fix var=value`, `--fix var[a, 2]=value`: fixes a variable after the model's statements
     pub fixes: Vec<(String, f64)>,

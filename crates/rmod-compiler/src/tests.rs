@@ -120,6 +120,41 @@ fn overrides_and_options() {
 }
 
 #[test]
+fn indexed_overrides_set_one_value() {
+    let text = "set R = {\"R1\", \"R2\"}; set N = {1, 2};\n\
+        param cap{R} = {\"R1\": 1, \"R2\": 2}; param d{N, R} default 5; param c{r in R} = 2 * cap[r];\n\
+        var x{r in R} <= c[r]; var y{n in N, r in R} <= d[n, r]; maximize o: sum{r in R} x[r] + sum{n in N, r in R} y[n, r];";
+    let with = |defs: &[(&str, f64)]| {
+        let mut req = CompileRequest::new("m.rmod", text, &NoFiles);
+        req.overrides = defs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        compile(&req)
+    };
+    let out = with(&[
+        ("cap[R2]", 7.0),
+        ("d[2, \"R1\"]", 9.0),
+        ("cap[\"R1\"]", 3.0),
+    ]);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.model.unwrap();
+    let uppers: Vec<f64> = m.columns.iter().map(|c| c.upper).collect();
+    // x[R1], x[R2] (computed from cap), then y[1,R1], y[1,R2], y[2,R1], y[2,R2]
+    assert_eq!(uppers, vec![6.0, 14.0, 5.0, 5.0, 9.0, 5.0]);
+    for (bad, what) in [
+        ("cap[R9]", "not in the index set"),
+        ("cap[R1, R2]", "not in the index set"),
+        ("cap", "overrides an indexed parameter"),
+        ("nosuch[R1]", "names no parameter"),
+        ("cap[R1", "must end with"),
+    ] {
+        let out = with(&[(bad, 1.0)]);
+        assert!(out.model.is_none(), "{bad}");
+        let d = &out.diagnostics[0];
+        assert_eq!(d.code, code::RESOLVE_UNKNOWN_OVERRIDE, "{bad}");
+        assert!(d.message.contains(what), "{bad}: {}", d.message);
+    }
+}
+
+#[test]
 fn a_backend_the_caller_lacks_is_an_option_error() {
     let files = BTreeMap::new();
     let text = "var x in [0, 1]; minimize o: x; option solver = \"highs\";";

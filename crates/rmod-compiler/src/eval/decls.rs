@@ -102,14 +102,20 @@ impl Evaluator<'_> {
             Some(e) => Some(self.num(e, &env)?),
             None => None,
         };
-        let override_val = self
-            .overrides
-            .iter_mut()
-            .find(|(n, _, _)| n == name)
-            .map(|o| {
-                o.2 = true;
-                o.1
-            });
+        // `-D name=v` and `-D 'name[key]=v'` (the last one given wins)
+        let mut override_val = None;
+        let mut keyed = Vec::new();
+        for o in &mut self.overrides {
+            if let Ok(n) = &o.name {
+                if n.param == *name {
+                    o.used = true;
+                    match n.key {
+                        None => override_val = Some(o.value),
+                        Some(_) => keyed.push((o.raw.clone(), n.clone(), o.value)),
+                    }
+                }
+            }
+        }
         let mut p = ParamVal {
             scalar: None,
             map: HashMap::default(),
@@ -119,6 +125,18 @@ impl Evaluator<'_> {
         };
         match &d.indexing {
             None => {
+                if let Some((raw, _, _)) = keyed.first() {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            code::RESOLVE_UNKNOWN_OVERRIDE,
+                            format!(
+                                "`-D {raw}=...` gives a key, but `{name}` is a scalar parameter"
+                            ),
+                        )
+                        .with_label(d.name.span, "scalar parameter")
+                        .with_help(format!("write `-D {name}=VALUE`")),
+                    ));
+                }
                 if let Some(v) = override_val {
                     p.scalar = Some(v);
                 } else {
@@ -170,7 +188,9 @@ impl Evaluator<'_> {
                             format!("`-D {name}=...` overrides an indexed parameter"),
                         )
                         .with_label(d.name.span, "indexed parameter")
-                        .with_help("`-D` sets scalar parameters only"),
+                        .with_help(format!(
+                            "give the key of the value to set, e.g. `-D '{name}[KEY]=VALUE'`"
+                        )),
                     ));
                 }
                 let binds = self.bindings(idx, &env)?;
@@ -234,6 +254,25 @@ impl Evaluator<'_> {
                         }
                     }
                     None => {}
+                }
+                for (raw, n, v) in keyed {
+                    let Some(key) = n.find_in(&index.tuples).cloned() else {
+                        return Err(self.err(
+                            Diagnostic::error(
+                                code::RESOLVE_UNKNOWN_OVERRIDE,
+                                format!(
+                                    "`-D {raw}=...`: the key is not in the index set of `{name}`"
+                                ),
+                            )
+                            .with_label(d.name.span, "indexed parameter")
+                            .with_help(format!(
+                                "the index set holds {} ({} element(s) per key)",
+                                super::values::preview(&index),
+                                index.dim
+                            )),
+                        ));
+                    };
+                    p.map.insert(key, v);
                 }
                 let values: Vec<f64> = index
                     .tuples
