@@ -1,8 +1,10 @@
 //! Branch-and-bound over networks (issue "Solve what verifiers solve"): each row solves one
 //! model twice in the same run, with rmod's defaults (input split with CROWN-bounded cells up to
-//! 5 network inputs) and with CBC alone (`input_split = 0`, the same tightened bounds), through
-//! the `rmod` command as a user runs it. Prints the table of BENCHMARKS.md.
-//! `cargo bench -p rmod-tests --bench bab -- [LIMIT]` (seconds per solve, default 120).
+//! 5 network inputs, hull rows for two or more uses of 1- or 2-input networks) and with CBC alone
+//! (`input_split = 0`, `hull = off`, the same tightened bounds), through the `rmod` command as a
+//! user runs it. Prints the table of BENCHMARKS.md.
+//! `cargo bench -p rmod-tests --bench bab -- [LIMIT] [WORD]` (seconds per solve, default 120;
+//! only the rows whose name contains WORD).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -130,6 +132,9 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(120.0);
+    let only: Option<String> = std::env::args()
+        .skip(1)
+        .find(|a| a.parse::<f64>().is_err() && !a.starts_with('-'));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("root")
@@ -209,7 +214,10 @@ fn main() {
     println!("| model | CBC alone: status | objective | bound | s | rmod: status | objective | bound | cells (open) | s | rmod / CBC |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (name, model) in rows {
-        let cbc = run(&rmod, &model, limit, &["input_split=0"]);
+        if only.as_ref().is_some_and(|w| !name.contains(w.as_str())) {
+            continue;
+        }
+        let cbc = run(&rmod, &model, limit, &["input_split=0", "hull=off"]);
         let ours = run(&rmod, &model, limit, &[]);
         println!(
             "| {name} | {} | {} | {} | {:.2} | {} | {} | {} | {} | {:.2} | {:.2} |",

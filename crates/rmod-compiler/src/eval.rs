@@ -84,6 +84,9 @@ pub struct Evaluator<'a> {
     pending: Vec<PendingUse>,
     /// whether low-dimensional uses get their graph's convex hull as rows (`option hull`)
     hull: bool,
+    hull_cache: net_hull::HullCache,
+    /// the nonzeros of the hull rows so far (they have a budget)
+    hull_nonzeros: usize,
     /// the end of bound tightening: `option bound_budget`, or a share of `time_limit`
     deadline: Option<Instant>,
     /// when the run started (see [`crate::CompileRequest::run_started`])
@@ -136,6 +139,8 @@ impl<'a> Evaluator<'a> {
             cache,
             pending: Vec::new(),
             hull: false,
+            hull_cache: Default::default(),
+            hull_nonzeros: 0,
             deadline: None,
             run_started: None,
             backends: rmod_ir::SolverKind::ALL,

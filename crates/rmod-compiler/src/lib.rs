@@ -147,7 +147,7 @@ pub struct NetUse {
 #[derive(Clone, Debug)]
 pub struct UseHull {
     pub first: u32,
-    pub hull: rmod_relu::GraphHull,
+    pub hull: std::sync::Arc<rmod_relu::GraphHull>,
 }
 
 /// How a switched network use links to the model: when the switch is 1 the network's input

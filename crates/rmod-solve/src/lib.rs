@@ -163,10 +163,12 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     if let (Some(s), Some(f)) = (&start, settings.on_point) {
         f(&start_solution(s, start_seconds));
     }
-    // the solver gets what is left of the run's time
+    // the solver gets what is left of the run's time, less one LP's time: CBC checks its clock
+    // between nodes and cut rounds, so it overruns its limit by about one LP solve
     let mut m = model.clone();
     if let Some(r) = remaining(settings.deadline) {
-        m.options.time_limit = Some(r.max(0.0));
+        let margin = lp_took.filter(|t| t.is_finite()).unwrap_or(0.0);
+        m.options.time_limit = Some((r - margin).max(0.0));
     }
     let split = rmod_compiler::split_columns(&m, uses);
     let cells = split_cells(&m, &split);

@@ -9,6 +9,14 @@ use super::Evaluator;
 
 /// At most this many linear regions per use (beyond, no hull rows).
 const MAX_REGIONS: usize = 4096;
+/// At most this many nonzeros in all hull rows of a model: later uses get none (the rows are
+/// valid cuts, so any subset is sound), and a use gets the rows that link its weights to its
+/// binaries only while they fit too.
+const MAX_NONZEROS: usize = 1_000_000;
+
+/// The regions of one network over one box, computed once for all its uses there.
+pub(super) type HullCache =
+    rustc_hash::FxHashMap<(usize, Vec<u64>), Option<std::sync::Arc<rmod_relu::GraphHull>>>;
 
 impl Evaluator<'_> {
     /// Rows `sum_k w_k = 1`, `sum_k w_k v_k = x` and `sum_k w_k f(v_k) = y` (within a relative
@@ -20,7 +28,7 @@ impl Evaluator<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn hull_rows(
         &mut self,
-        net: &Network,
+        net: &std::sync::Arc<Network>,
         encoded: &Network,
         columns: &[Vec<rmod_relu::NeuronColumns>],
         inputs: &[Affine],
@@ -30,8 +38,34 @@ impl Evaluator<'_> {
         key: &[Elem],
         span: rmod_diagnostics::Span,
     ) -> Option<crate::UseHull> {
-        let hull = rmod_relu::graph_vertices(net, boxes, MAX_REGIONS)?;
+        let cache_key = (
+            std::sync::Arc::as_ptr(net) as usize,
+            boxes
+                .iter()
+                .flat_map(|(l, u)| [l.to_bits(), u.to_bits()])
+                .collect(),
+        );
+        let hull = self
+            .hull_cache
+            .entry(cache_key)
+            .or_insert_with(|| {
+                rmod_relu::graph_vertices(net, boxes, MAX_REGIONS).map(std::sync::Arc::new)
+            })
+            .clone()?;
         let verts = &hull.points;
+        let binaries: usize = columns
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|(_, z)| z.is_some())
+            .count();
+        let cost = verts.len() * (1 + inputs.len() + outputs.len());
+        let link_cost = verts.len() * binaries;
+        if self.hull_nonzeros + cost > MAX_NONZEROS {
+            return None;
+        }
+        let link = self.hull_nonzeros + cost + link_cost <= MAX_NONZEROS;
+        self.hull_nonzeros += cost + if link { link_cost } else { 0 };
         let decl = format!("{base}.hull");
         let first = self.model.columns.len() as u32;
         for k in 0..verts.len() {
@@ -80,6 +114,9 @@ impl Evaluator<'_> {
         // combination of that region's vertices, where the piece is on (off) or at its
         // breakpoint, so this holds at every point with the binaries of its region; vertices
         // within a tolerance of the breakpoint count as both
+        if !link {
+            return Some(crate::UseHull { first, hull });
+        }
         let traces: Vec<Vec<Vec<f64>>> = verts.iter().map(|(v, _)| encoded.trace(v)).collect();
         let mut k_row = inputs.len() + outputs.len() + 1;
         for (l, (layer, cols)) in encoded.layers.iter().zip(columns).enumerate() {
