@@ -392,13 +392,17 @@ impl Evaluator<'_> {
         if lo <= mlo && hi >= mhi {
             return;
         }
+        // a warning only where the model declared a finite bound that the box narrows (a free
+        // argument simply takes the box)
+        let narrows = (mlo.is_finite() && lo > mlo) || (mhi.is_finite() && hi < mhi);
         let what = match aff.coeffs.as_slice() {
             [(c, a)] if *a == 1.0 && aff.constant == 0.0 => {
                 format!("`{}`", self.model.columns[*c as usize].origin.display())
             }
             _ => format!("argument {}", i + 1),
         };
-        self.warn_once(
+        if narrows {
+            self.warn_once(
             Diagnostic::warning(
                 code::RELU_BOX_NARROWS,
                 format!(
@@ -409,6 +413,7 @@ impl Evaluator<'_> {
             .with_label(span, "in this use")
             .with_help(format!("the box is the `input_bounds` of {path}; if the unit can be off (input 0 outside the box), switch the use: `... = {net_name}(...) if on;`. Declare bounds inside the box to silence this")),
         );
+        }
         if let [(c, a)] = aff.coeffs.as_slice() {
             let (p, q) = ((lo - aff.constant) / a, (hi - aff.constant) / a);
             let col = &mut self.model.columns[*c as usize];
