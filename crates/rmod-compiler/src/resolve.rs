@@ -624,7 +624,14 @@ impl Resolver<'_> {
                             ("csv", _) => d.with_help("`csv(...)` is only allowed as the whole value of a parameter: `param p{S} = csv(...)`"),
                             ("relu_net", _) => d.with_help("`relu_net(...)` is only allowed in a declaration: `net n = relu_net(\"n.json\")`"),
                             (_, Some(s)) => d.with_help(format!("did you mean `{s}`?")),
-                            _ => d.with_help("declare a network with `net NAME = relu_net(\"file.json\");` above this use"),
+                            _ => {
+                                let near = did_you_mean(&f.name, rmod_syntax::BUILTINS.iter().copied());
+                                let list = rmod_syntax::BUILTINS.join(", ");
+                                d.with_help(match near {
+                                    Some(s) => format!("did you mean `{s}`? rmod's functions are {list} (and `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration"),
+                                    None => format!("rmod's functions are {list} (and `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration above this use"),
+                                })
+                            }
                         };
                         self.diags.push(d);
                     }

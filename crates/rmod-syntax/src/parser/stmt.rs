@@ -55,10 +55,16 @@ fn not_a_statement(i: Tokens) -> PResult<Stmt> {
             format!("expected a statement, found identifier `{word}`"),
         )
         .with_label(i.span(), "not the start of a statement")
-        .with_help(if matches!(word.as_str(), "s" | "st" | "subj") {
-            "constraints start with `subject to`"
-        } else {
-            STATEMENT_HELP
+        .with_help(match word.as_str() {
+            "s" | "st" | "subj" => "constraints start with `subject to`",
+            // AMPL's commands and sections: what rmod does instead
+            "solve" => "rmod has no `solve` command inside a model: run `rmod solve model.rmod` (options go in `option ...;` or `--option`)",
+            "display" | "print" | "printf" | "show" | "expand" => "rmod prints the solution itself: `rmod solve model.rmod` (`--all` for every variable, `--format json|csv` for scripts); `rmod expand model.rmod NAME` shows a constraint's rows",
+            "data" | "model" | "include" | "commands" => "rmod has no separate data section or included files: data goes in the model, as `param p{S} = {...};`, `param p{S} = csv(\"file.csv\", key = ..., value = ...);` or `-D name=value`",
+            "let" | "reset" | "update" | "restore" | "drop" => "rmod runs no scripts: change data with `-D name=value` (or `rmod sweep` for many scenarios), fix a variable with `fix x = v;` or `--fix x=v`",
+            "for" | "repeat" | "if" | "break" | "continue" => "rmod runs no scripts: index a statement instead (`subject to c{i in I}: ...;`), or loop over scenarios with `rmod sweep`",
+            "s.t." | "subj_to" => "constraints start with `subject to`",
+            _ => STATEMENT_HELP,
         }),
         _ => expected_diag(&i, "a statement").with_help(STATEMENT_HELP),
     };
@@ -77,6 +83,12 @@ fn opt_indexing(i: Tokens) -> PResult<Option<Indexing>> {
 fn set_decl(i: Tokens, span: Span) -> PResult<Stmt> {
     let (i, name) = ident("a set name")(i)?;
     let (i, indexing) = opt_indexing(i)?;
+    if i.at_punct(";") {
+        // AMPL's `set I;` with the elements in a data section
+        let d = expected_diag(&i, "`=` and the set's elements")
+            .with_help(format!("rmod has no data section: give the elements here, e.g. `set {} = {{\"a\", \"b\"}};`, `set {} = 1..24;`, or read them from a CSV file through an indexed parameter's keys", name.name, name.name));
+        return Err(SyntaxError::fail(d, i.pos()));
+    }
     let (i, (_, value)) = (expect("="), |i| set_expr(i, 0)).parse(i)?;
     Ok((
         i,
