@@ -4,6 +4,7 @@
 
 mod affine;
 mod cbc_params;
+mod cbc_table;
 mod options;
 mod oracle;
 mod wire;
@@ -14,7 +15,8 @@ use std::fmt;
 use rmod_diagnostics::Span;
 
 pub use affine::Affine;
-pub use cbc_params::{cbc_param_name, check_cbc_param, CbcParamError, CbcValue, CBC_PARAMS};
+pub use cbc_params::{cbc_param_name, check_cbc_param, CbcParamError};
+pub use cbc_table::{CbcValue, CBC_PARAMS};
 pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Hull, Incumbent, OptValue,
     OptionError, OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn,
