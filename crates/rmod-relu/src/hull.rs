@@ -226,17 +226,19 @@ fn cut(poly: &[[f64; 2]], a: [f64; 2], c: f64, tol: f64) -> Vec<Vec<[f64; 2]>> {
     let edges = if n == 2 { 1 } else { n };
     let mut neg = Vec::new();
     let mut pos = Vec::new();
+    // a vertex goes to its side, or to both when it is on the line
+    let keep = |p: [f64; 2], gp: f64, neg: &mut Vec<[f64; 2]>, pos: &mut Vec<[f64; 2]>| {
+        if gp <= tol {
+            neg.push(p);
+        }
+        if gp >= -tol {
+            pos.push(p);
+        }
+    };
     for i in 0..edges {
         let j = (i + 1) % n;
         let (p, q, gp, gq) = (poly[i], poly[j], g[i], g[j]);
-        if gp.abs() <= tol {
-            neg.push(p);
-            pos.push(p);
-        } else if gp < 0.0 {
-            neg.push(p);
-        } else {
-            pos.push(p);
-        }
+        keep(p, gp, &mut neg, &mut pos);
         if (gp < -tol && gq > tol) || (gp > tol && gq < -tol) {
             let s = gp / (gp - gq);
             let m = [p[0] + s * (q[0] - p[0]), p[1] + s * (q[1] - p[1])];
@@ -246,15 +248,7 @@ fn cut(poly: &[[f64; 2]], a: [f64; 2], c: f64, tol: f64) -> Vec<Vec<[f64; 2]>> {
     }
     if n == 2 {
         // the segment's last vertex
-        let (p, gp) = (poly[1], g[1]);
-        if gp.abs() <= tol {
-            neg.push(p);
-            pos.push(p);
-        } else if gp < 0.0 {
-            neg.push(p);
-        } else {
-            pos.push(p);
-        }
+        keep(poly[1], g[1], &mut neg, &mut pos);
     }
     let min = if n == 2 { 2 } else { 3 };
     [neg, pos].into_iter().filter(|p| p.len() >= min).collect()
