@@ -160,6 +160,41 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Evaluates the statements of an incomplete model for their errors only (`partial.rs`): the
+    /// `poisoned` names belong to statements left out, and uses of them fail silently; no fixes
+    /// from the command line, no network encodings, no report of unused `-D` overrides.
+    pub fn check_statements(&mut self, ast: &Ast, poisoned: HashSet<String>) {
+        self.poisoned = poisoned;
+        for stmt in &ast.stmts {
+            if let Stmt::Option(d) = stmt {
+                let _ = self.option(d);
+            }
+        }
+        self.statements(ast);
+    }
+
+    /// Every statement in order; a failed declaration poisons its name.
+    fn statements(&mut self, ast: &Ast) {
+        for stmt in &ast.stmts {
+            let name = stmt.name().map(|n| n.name.clone());
+            let res = match stmt {
+                Stmt::Set(d) => self.set_decl(d),
+                Stmt::Param(d) => self.param_decl(d),
+                Stmt::Var(d) => self.var_decl(d),
+                Stmt::Net(d) => self.net_decl(d),
+                Stmt::Constraint(d) => self.constraint(d),
+                Stmt::Objective(d) => self.objective(d),
+                Stmt::Option(_) => Ok(()),
+                Stmt::Fix(d) => self.fix_stmt(d),
+            };
+            if res.is_err() {
+                if let Some(n) = name {
+                    self.poisoned.insert(n);
+                }
+            }
+        }
+    }
+
     pub fn run(&mut self, ast: &Ast) {
         // options first (they take literal values), then the command line's, so that every
         // statement (network encodings above all) sees the final options
@@ -185,24 +220,7 @@ impl<'a> Evaluator<'a> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        for stmt in &ast.stmts {
-            let name = stmt.name().map(|n| n.name.clone());
-            let res = match stmt {
-                Stmt::Set(d) => self.set_decl(d),
-                Stmt::Param(d) => self.param_decl(d),
-                Stmt::Var(d) => self.var_decl(d),
-                Stmt::Net(d) => self.net_decl(d),
-                Stmt::Constraint(d) => self.constraint(d),
-                Stmt::Objective(d) => self.objective(d),
-                Stmt::Option(_) => Ok(()),
-                Stmt::Fix(d) => self.fix_stmt(d),
-            };
-            if res.is_err() {
-                if let Some(n) = name {
-                    self.poisoned.insert(n);
-                }
-            }
-        }
+        self.statements(ast);
         // the command line's fixes after the model's own, before the networks see the bounds
         for (name, value) in std::mem::take(&mut self.fixes) {
             let _ = self.cli_fix(&name, value);

@@ -17,6 +17,7 @@ mod incumbent;
 pub mod numeric;
 mod options;
 mod overrides;
+mod partial;
 mod resolve;
 
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
@@ -226,6 +227,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     let file = sources.add(req.name.clone(), req.text.clone());
     let (ast, mut diags) = rmod_syntax::parse(file, &req.text);
     if has_errors(&diags) {
+        let more = partial::errors_after_syntax(&ast, &diags, req, &mut sources);
+        diags.extend(more);
+        diags.sort_by_key(|d| d.primary_span().map(|s| s.start));
         return failed(sources, diags);
     }
     let mut rdiags = Vec::new();

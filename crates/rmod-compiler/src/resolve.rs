@@ -4,7 +4,7 @@
 
 use rmod_diagnostics::code;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rmod_diagnostics::{did_you_mean, Diagnostic, Span};
 use rmod_syntax::*;
@@ -81,15 +81,29 @@ struct Resolver<'a> {
     /// per name of `scope`: the set that binds it alone (`i in S`), for `ord(i)`
     binders: Vec<Option<SetExpr>>,
     current: usize,
+    /// names declared by statements that were left out (they did not parse): uses of them are
+    /// not reported
+    poisoned: &'a HashSet<String>,
 }
 
 pub fn resolve(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Symbols {
+    resolve_partial(ast, diags, &HashSet::new())
+}
+
+/// [`resolve`] for a model some of whose statements were left out: a use of a `poisoned` name
+/// is not an error (the name's own statement already has one).
+pub fn resolve_partial(
+    ast: &Ast,
+    diags: &mut Vec<Diagnostic>,
+    poisoned: &HashSet<String>,
+) -> Symbols {
     let mut r = Resolver {
         syms: Symbols::default(),
         diags,
         scope: Vec::new(),
         binders: Vec::new(),
         current: 0,
+        poisoned,
     };
     let mut objective: Option<Span> = None;
     for (i, stmt) in ast.stmts.iter().enumerate() {
@@ -508,6 +522,9 @@ impl Resolver<'_> {
         if let Some(i) = self.syms.by_name.get(&id.name).copied() {
             self.syms.list[i].1.used = true;
             return Some(self.syms.list[i].1.kind);
+        }
+        if self.poisoned.contains(&id.name) {
+            return None;
         }
         let names: Vec<&str> = self
             .syms

@@ -5,6 +5,19 @@ use rmod_diagnostics::Span;
 #[derive(Clone, Debug, Default)]
 pub struct Ast {
     pub stmts: Vec<Stmt>,
+    /// the source span of each statement of `stmts`, in the same order
+    pub spans: Vec<Span>,
+    /// the statements that did not parse: their span and the name they declare, where the
+    /// tokens before the error say it (`var NAME ...`, `subject to NAME ...`); the compiler keeps
+    /// references to these names from cascading into errors of their own
+    pub broken: Vec<Broken>,
+}
+
+/// A statement that did not parse.
+#[derive(Clone, Debug)]
+pub struct Broken {
+    pub name: Option<Ident>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

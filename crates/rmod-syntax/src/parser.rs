@@ -8,7 +8,7 @@ use nom::{Err, Parser};
 use rmod_diagnostics::{Diagnostic, Span};
 
 use crate::ast::*;
-use crate::lexer::Token;
+use crate::lexer::{Tok, Token};
 
 mod errors;
 mod expr;
@@ -33,6 +33,7 @@ pub(crate) fn parse_model(toks: &[Token]) -> (Ast, Vec<Diagnostic>) {
         match stmt::statement(i) {
             Ok((rest, s)) => {
                 ast.stmts.push(s);
+                ast.spans.push(i.span().to(rest.prev_span()));
                 i = rest;
             }
             Err(e) => {
@@ -47,15 +48,36 @@ pub(crate) fn parse_model(toks: &[Token]) -> (Ast, Vec<Diagnostic>) {
                     // the token slice is complete: nom never asks for more
                     Err::Incomplete(_) => start,
                 };
+                let first = i;
                 i = i.at(at);
                 if i.pos() == start {
                     i = i.advance(1);
                 }
                 i = errors::recover(i);
+                ast.broken.push(Broken {
+                    name: broken_name(first),
+                    span: first.span().to(i.prev_span()),
+                });
             }
         }
     }
     (ast, diags)
+}
+
+/// The name a statement starting at `i` declares, if its first tokens say it.
+fn broken_name(i: Tokens) -> Option<Ident> {
+    let at = match i.peek() {
+        Tok::Keyword("set" | "param" | "var" | "net" | "minimize" | "maximize") => i.advance(1),
+        Tok::Keyword("subject") if i.peek_at(1) == &Tok::Keyword("to") => i.advance(2),
+        _ => return None,
+    };
+    match at.peek() {
+        Tok::Ident(name) => Some(Ident {
+            name: name.clone(),
+            span: at.span(),
+        }),
+        _ => None,
+    }
 }
 
 fn missing(span: Span) -> Diagnostic {

@@ -91,3 +91,25 @@ fn tricky_inputs_keep_their_diagnostics() {
         .join()
         .expect("no failure");
 }
+
+#[test]
+fn broken_statements_keep_their_names_and_parsed_ones_their_spans() {
+    let text = "var x; param cap = 10 subject to c: x <= 1; var = 3; subject to d: x >= ;";
+    let (ast, diags) = crate::parse(rmod_diagnostics::FileId(0), text);
+    assert_eq!(diags.len(), 3);
+    let names: Vec<Option<&str>> = ast
+        .broken
+        .iter()
+        .map(|b| b.name.as_ref().map(|n| n.name.as_str()))
+        .collect();
+    assert_eq!(names, vec![Some("cap"), None, Some("d")]);
+    assert_eq!(ast.spans.len(), ast.stmts.len());
+    let slices: Vec<&str> = ast
+        .spans
+        .iter()
+        .map(|s| &text[s.start as usize..s.end as usize])
+        .collect();
+    assert_eq!(slices, vec!["var x;", "subject to c: x <= 1;"]);
+    let b = ast.broken[0].span;
+    assert_eq!(&text[b.start as usize..b.end as usize], "param cap = 10");
+}
