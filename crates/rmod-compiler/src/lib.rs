@@ -507,8 +507,16 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
             break;
         }
     }
+    // forward passes at a few points of the cell: the search's incumbent improves as the
+    // cells shrink around the optimum, so that it can close cells before CBC finds a point
+    if !info.infeasible {
+        info.point = find_incumbent(model, uses, None, CELL_SAMPLES, 1).map(|i| i.values);
+    }
     info
 }
+
+/// Random points per cell that [`tighten_cell`] completes into candidate incumbents.
+const CELL_SAMPLES: usize = 4;
 
 /// Re-evaluates every network use at the solution's inputs with a plain forward pass (the
 /// mismatch of each network on its own), then "polishes": takes the [`exact_point`] and
