@@ -18,13 +18,6 @@ pub(super) struct Gap {
     pub breaks_after: usize,
 }
 
-impl Gap {
-    /// Whether the gap holds a line break anywhere outside its comments.
-    pub fn has_break(&self) -> bool {
-        self.breaks_after > 0 || self.comments.iter().any(|c| c.breaks_before > 0)
-    }
-}
-
 /// Splits the text between two tokens, which the lexer has accepted as whitespace and
 /// comments only, into its comments and line breaks.
 pub(super) fn scan(gap: &str) -> Gap {
@@ -79,8 +72,7 @@ mod tests {
         assert_eq!(g.comments[1].breaks_before, 2);
         assert_eq!(g.comments[2].breaks_before, 0);
         assert_eq!(g.breaks_after, 1);
-        assert!(g.has_break());
-        assert!(!scan(" ").has_break());
+        assert_eq!(scan(" "), Gap::default());
         assert_eq!(scan("/* open").comments[0].text, "/* open");
     }
 }
