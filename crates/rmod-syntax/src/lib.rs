@@ -13,7 +13,7 @@ mod lexer;
 mod parser;
 
 pub use ast::*;
-pub use fmt::{format, INDENT, WIDTH};
+pub use fmt::{format, layout, INDENT, WIDTH};
 pub use lexer::KEYWORDS;
 pub use parser::{MAX_CHAIN, MAX_DEPTH};
 

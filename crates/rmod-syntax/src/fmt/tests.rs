@@ -3,21 +3,11 @@
 
 use super::*;
 
-/// The syntax tree's debug text without its spans.
-pub(crate) fn shape(text: &str) -> String {
+/// The syntax tree without its spans.
+fn shape(text: &str) -> String {
     let (ast, diags) = crate::parse(FileId(0), text);
     assert!(diags.is_empty(), "{diags:#?}");
-    let s = format!("{ast:?}");
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
-    while let Some(at) = rest.find("Span { ") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let close = tail.find(" }").map_or(tail.len(), |c| c + 2);
-        rest = &tail[close..];
-    }
-    out.push_str(rest);
-    out
+    ast.shape()
 }
 
 /// Formats, and checks that formatting again changes nothing and that the tree is the same.
