@@ -58,11 +58,17 @@ fn every_shipped_model_formats_idempotently_to_the_same_tree_and_mps() {
         let text = std::fs::read_to_string(&path).expect("model");
         let (ast, diags) = rmod_syntax::parse(FileId(0), &text);
         let Ok(once) = rmod_syntax::format(FileId(0), &text) else {
-            assert!(diags.iter().any(|d| d.is_error()), "{name}: refused without an error");
+            assert!(
+                diags.iter().any(|d| d.is_error()),
+                "{name}: refused without an error"
+            );
             continue;
         };
         formatted += 1;
-        assert!(rmod_syntax::layout(&text).is_some(), "{name}: a token changed");
+        assert!(
+            rmod_syntax::layout(&text).is_some(),
+            "{name}: a token changed"
+        );
         let twice = rmod_syntax::format(FileId(0), &once).expect("formatted text parses");
         assert_eq!(once, twice, "{name}: formatting again changed it");
         let (after, _) = rmod_syntax::parse(FileId(0), &once);
@@ -98,11 +104,20 @@ fn check_lists_what_would_change_and_fmt_rewrites_in_place() {
     let o = rmod(&["fmt", "--check", &m, &c]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains(&format!("{m}: would be reformatted (first difference at line 1)")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{m}: would be reformatted (first difference at line 1)"
+        )),
+        "{out}"
+    );
     assert!(out.contains("  - var x  in[0,4] ;# the range"), "{out}");
     assert!(out.contains("  + var x in [0, 4];  # the range"), "{out}");
     assert!(!out.contains(&c), "{out}");
-    assert_eq!(std::fs::read_to_string(&messy).expect("read"), text, "--check wrote");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        text,
+        "--check wrote"
+    );
 
     let o = rmod(&["fmt", &m, &c]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -123,7 +138,11 @@ fn syntax_errors_are_reported_and_nothing_is_written() {
     for args in [vec!["fmt", b.as_str()], vec!["fmt", "--check", b.as_str()]] {
         let o = rmod(&args);
         assert_eq!(code(&o), 1);
-        assert!(stderr(&o).contains("rmod::syntax::unexpected_token"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("rmod::syntax::unexpected_token"),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(std::fs::read_to_string(&bad).expect("read"), text);
     }
     let o = rmod(&["fmt", "no/such/model.rmod"]);

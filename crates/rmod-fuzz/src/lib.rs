@@ -196,7 +196,11 @@ pub fn check_fmt(text: &str) -> Result<bool, String> {
     match rmod_syntax::format(file, &once) {
         Ok(twice) if twice == once => {}
         Ok(twice) => return Err(format!("not idempotent: {once:?} then {twice:?}")),
-        Err(d) => return Err(format!("the formatted text does not parse: {once:?}: {d:?}")),
+        Err(d) => {
+            return Err(format!(
+                "the formatted text does not parse: {once:?}: {d:?}"
+            ))
+        }
     }
     let shape = |t: &str| rmod_syntax::parse(file, t).0.shape();
     if shape(text) != shape(&once) {

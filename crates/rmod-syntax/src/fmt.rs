@@ -10,10 +10,10 @@
 //! lines, trailing comments at the end of theirs, aligned in runs of consecutive lines.
 
 mod spacing;
-mod trivia;
-mod wrap;
 #[cfg(test)]
 mod tests;
+mod trivia;
+mod wrap;
 
 pub use wrap::{INDENT, WIDTH};
 
@@ -51,7 +51,11 @@ pub fn layout(text: &str) -> Option<String> {
     let n = toks.len();
     let gaps: Vec<trivia::Gap> = (0..=n)
         .map(|k| {
-            let start = if k == 0 { 0 } else { toks[k - 1].span.end as usize };
+            let start = if k == 0 {
+                0
+            } else {
+                toks[k - 1].span.end as usize
+            };
             let end = toks.get(k).map_or(text.len(), |t| t.span.start as usize);
             trivia::scan(text.get(start..end).unwrap_or(""))
         })
@@ -129,9 +133,8 @@ fn place_between(lines: &mut Vec<Line>, gap: &trivia::Gap, after_stmt: bool, bef
 /// The file's text: trailing comments aligned two spaces after the longest code of each run of
 /// consecutive lines that have one, and a final line break.
 fn render(lines: &mut [Line]) -> String {
-    let single = |l: &Line| {
-        l.comment.as_ref().is_some_and(|c| !c.contains('\n')) && !l.code.contains('\n')
-    };
+    let single =
+        |l: &Line| l.comment.as_ref().is_some_and(|c| !c.contains('\n')) && !l.code.contains('\n');
     let mut i = 0;
     while i < lines.len() {
         if !single(&lines[i]) {
@@ -142,7 +145,12 @@ fn render(lines: &mut [Line]) -> String {
         while j < lines.len() && single(&lines[j]) {
             j += 1;
         }
-        let col = lines[i..j].iter().map(|l| l.code.chars().count()).max().unwrap_or(0) + 2;
+        let col = lines[i..j]
+            .iter()
+            .map(|l| l.code.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 2;
         for l in &mut lines[i..j] {
             let pad = col - l.code.chars().count();
             let c = l.comment.take().unwrap_or_default();

@@ -46,7 +46,10 @@ pub(super) fn roles(toks: &[Token]) -> Vec<Role> {
             Tok::Punct(")") | Tok::Punct("]") => true,
             Tok::Punct("{") => {
                 let prev = k.checked_sub(1).map(|j| &toks[j].tok);
-                braces.push(matches!(prev, Some(Tok::Ident(_)) | Some(Tok::Keyword("sum" | "prod"))));
+                braces.push(matches!(
+                    prev,
+                    Some(Tok::Ident(_)) | Some(Tok::Keyword("sum" | "prod"))
+                ));
                 false
             }
             Tok::Punct("}") => !braces.pop().unwrap_or(false),

@@ -34,7 +34,10 @@ fn spacing_is_normalized() {
         fmt("subject to c{(r,s) in P:r!=s}:sum{i in I}-x[i,r]>=-abs(-1)+ord(r)-card(I);"),
         "subject to c{(r, s) in P: r != s}: sum{i in I} -x[i, r] >= -abs(-1) + ord(r) - card(I);\n"
     );
-    assert_eq!(fmt("option cbc . cuts = \"off\";"), "option cbc.cuts = \"off\";\n");
+    assert_eq!(
+        fmt("option cbc . cuts = \"off\";"),
+        "option cbc.cuts = \"off\";\n"
+    );
     // `1...5` would lex differently: the space stays
     assert_eq!(fmt("set S = 1. .. .5;"), "set S = 1. .. .5;\n");
     assert_eq!(fmt("set S = 1 .. .5;"), "set S = 1.. .5;\n");
@@ -74,7 +77,8 @@ option time_limit = 60;
 
 #[test]
 fn comments_stay_in_place() {
-    let text = "# head\n\n\n\nset A = {1};   # one\nvar x;# two\n  # own line\n/* block */ var y;\n\
+    let text =
+        "# head\n\n\n\nset A = {1};   # one\nvar x;# two\n  # own line\n/* block */ var y;\n\
                 subject to c: x /* inline */ + y # inside\n  <= 3; /* after */ # end\n\n# tail\n";
     let want = "\
 # head
@@ -91,7 +95,18 @@ subject to c: x /* inline */ + y  # inside
 ";
     assert_eq!(fmt(text), want);
     // every comment survives
-    for c in ["# head", "# one", "# two", "# own line", "/* block */", "/* inline */", "# inside", "/* after */", "# end", "# tail"] {
+    for c in [
+        "# head",
+        "# one",
+        "# two",
+        "# own line",
+        "/* block */",
+        "/* inline */",
+        "# inside",
+        "/* after */",
+        "# end",
+        "# tail",
+    ] {
         assert!(want.contains(c));
     }
 }
@@ -100,12 +115,18 @@ subject to c: x /* inline */ + y  # inside
 fn own_line_comments_inside_a_statement() {
     let text = "maximize z:\n  # the first part\n  x\n  /* and\n  more */ + y;";
     let out = fmt(text);
-    assert_eq!(out, "maximize z:\n    # the first part\n    x /* and\n  more */ + y;\n");
+    assert_eq!(
+        out,
+        "maximize z:\n    # the first part\n    x /* and\n  more */ + y;\n"
+    );
 }
 
 #[test]
 fn blank_lines_collapse_and_statements_split() {
-    assert_eq!(fmt("var x; var y;\n\n\n\nvar z;\n\n"), "var x;\nvar y;\n\nvar z;\n");
+    assert_eq!(
+        fmt("var x; var y;\n\n\n\nvar z;\n\n"),
+        "var x;\nvar y;\n\nvar z;\n"
+    );
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("\n\n  \n"), "");
     assert_eq!(fmt("# only\n\n"), "# only\n");
@@ -130,17 +151,29 @@ maximize profit:
 
 #[test]
 fn long_constraints_break_before_relations_and_switches() {
-    let lhs = (0..12).map(|i| format!("coef_{i} * x[{i}]")).collect::<Vec<_>>().join(" + ");
+    let lhs = (0..12)
+        .map(|i| format!("coef_{i} * x[{i}]"))
+        .collect::<Vec<_>>()
+        .join(" + ");
     let text = format!("subject to c{{i in I}}: {lhs} <= 5 * cap[i] if on[i];");
     let out = fmt(&text);
-    assert!(out.starts_with("subject to c{i in I}:\n    coef_0 * x[0]\n    + coef_1 * x[1]\n"), "{out}");
-    assert!(out.ends_with("    + coef_11 * x[11]\n    <= 5 * cap[i]\n    if on[i];\n"), "{out}");
+    assert!(
+        out.starts_with("subject to c{i in I}:\n    coef_0 * x[0]\n    + coef_1 * x[1]\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("    + coef_11 * x[11]\n    <= 5 * cap[i]\n    if on[i];\n"),
+        "{out}"
+    );
     assert!(out.lines().all(|l| l.len() <= WIDTH));
 }
 
 #[test]
 fn long_lists_fill_lines_at_their_depth() {
-    let entries = (0..40).map(|i| format!("\"k{i}\": {i}")).collect::<Vec<_>>().join(", ");
+    let entries = (0..40)
+        .map(|i| format!("\"k{i}\": {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let out = fmt(&format!("param p{{K}} = {{{entries}}};"));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "param p{K} =");
@@ -177,4 +210,53 @@ fn deep_and_long_inputs_do_not_panic() {
     let chain = format!("param p = {}1;", "1 + ".repeat(1500));
     let out = fmt(&chain);
     assert!(out.lines().all(|l| l.len() <= WIDTH));
+}
+
+/// `text` with every gap between two tokens that holds no comment and no blank line replaced
+/// by `with`.
+fn respace(text: &str, with: &str) -> String {
+    let (toks, _) = lex(FileId(0), text);
+    let mut out = String::new();
+    let mut at = 0;
+    for t in &toks {
+        let start = t.span.start as usize;
+        let gap = &text[at..start];
+        let g = trivia::scan(gap);
+        if at > 0 && g.comments.is_empty() && g.breaks_after < 2 && start < text.len() {
+            out.push_str(with);
+        } else {
+            out.push_str(gap);
+        }
+        out.push_str(&text[start..t.span.end as usize]);
+        at = t.span.end as usize;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[test]
+fn the_layout_does_not_depend_on_the_original_spacing() {
+    let models = [
+        include_str!("../../../../examples/plant/plant.rmod"),
+        include_str!("../../../../examples/transport/transport.rmod"),
+        include_str!("../../../../examples/facility/facility.rmod"),
+        include_str!("../../../../examples/production/production.rmod"),
+        include_str!("../../../../examples/safety/safety.rmod"),
+        include_str!("../../../../tests/models/furnaces.rmod"),
+        include_str!("../../../../tests/models/large_transport.rmod"),
+    ];
+    for m in models {
+        let once = fmt(m);
+        assert_eq!(once, m, "a shipped model is not formatted");
+        for with in ["", " ", "\n", "  \t", "\n        "] {
+            let moved = respace(m, with);
+            let (_, d) = crate::parse(FileId(0), &moved);
+            if !d.is_empty() {
+                // without any space two words would run together
+                assert_eq!(with, "");
+                continue;
+            }
+            assert_eq!(fmt(&moved), once, "respaced with {with:?}");
+        }
+    }
 }

@@ -171,7 +171,11 @@ fn render(atoms: &[Atom], max: Option<u32>) -> Vec<Line> {
     let mut chunk = vec![0usize; atoms.len()];
     for i in (0..atoms.len()).rev() {
         let a = &atoms[i];
-        let own = if a.kind == Kind::Code { width(&a.text) } else { 0 };
+        let own = if a.kind == Kind::Code {
+            width(&a.text)
+        } else {
+            0
+        };
         chunk[i] = own
             + match atoms.get(i + 1) {
                 Some(b) if !on(b) && b.kind == Kind::Code => usize::from(b.space) + chunk[i + 1],
