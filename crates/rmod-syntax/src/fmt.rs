@@ -43,6 +43,10 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
 /// would not lex to the same tokens ([`format`] then keeps the text as it was; the tests and
 /// the fuzzer look for such inputs).
 pub fn layout(text: &str) -> Option<String> {
+    // spans are 32-bit offsets
+    if u32::try_from(text.len()).is_err() {
+        return None;
+    }
     let (mut toks, diags) = lex(FileId(0), text);
     if !diags.is_empty() {
         return None;

@@ -71,7 +71,10 @@ pub(super) fn statement(text: &str, toks: &[Token], gaps: &[Gap]) -> Vec<Line> {
 }
 
 fn atoms(text: &str, toks: &[Token], gaps: &[Gap]) -> Vec<Atom> {
-    let src = |t: &Token| &text[t.span.start as usize..t.span.end as usize];
+    let src = |t: &Token| {
+        text.get(t.span.start as usize..t.span.end as usize)
+            .unwrap_or("")
+    };
     let roles = roles(toks);
     let first = toks.first().map(|t| &t.tok);
     let is_constraint = matches!(first, Some(Tok::Keyword("subject")));
