@@ -6,6 +6,7 @@ mod cli;
 mod docs;
 mod examples;
 mod export;
+mod fmt;
 mod hull;
 mod onnx;
 mod relu;

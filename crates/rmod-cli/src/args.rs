@@ -100,6 +100,15 @@ pub enum Cmd {
         /// The constraint (or objective) name
         name: String,
     },
+    /// Rewrite model files in the canonical layout (comments kept); `-` formats stdin to stdout
+    Fmt {
+        /// The model files (.rmod), or `-` for stdin
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit 1 if any would
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain a diagnostic code; without a code, list all codes
     Explain { code: Option<String> },
     /// Train a ReLU network on CSV data and write it as a relu-net file

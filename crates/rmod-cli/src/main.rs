@@ -87,6 +87,7 @@ fn run(cli: &Cli, p: &mut Printer) -> u8 {
         Cmd::Train(a) => cmd::train::train_command(a, p),
         Cmd::Net { cmd } => cmd::net::command(cmd, p),
         Cmd::Sample(a) => cmd::train::sample_command(a, p),
+        Cmd::Fmt { files, check } => cmd::fmt::command(files, *check, p),
         Cmd::Check { m } => cmd::check::command(cli, m, p),
         Cmd::Solve {
             m,

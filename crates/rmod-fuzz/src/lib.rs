@@ -170,11 +170,43 @@ pub fn run_model(bytes: &[u8]) -> Summary {
 /// `relu_net(...)` (with the fallbacks of [`default_files`]). Renders every diagnostic.
 pub fn run_model_with(bytes: &[u8], files: &Files) -> Summary {
     let text = String::from_utf8_lossy(bytes);
+    if let Err(e) = check_fmt(&text) {
+        panic!("rmod fmt: {e}");
+    }
     let loader = FuzzLoader { files };
     let out = compile(&CompileRequest::new("m.rmod", &text, &loader));
     let mut acc = Acc::new();
     acc.compiled(&out);
     acc.finish()
+}
+
+/// `rmod fmt` on a model text: a text that parses formats to the same tokens (hence the same
+/// syntax tree, which is compared too) and formatting it again changes nothing; a text that does
+/// not parse gets diagnostics. `Ok(true)`: it parsed and was formatted.
+pub fn check_fmt(text: &str) -> Result<bool, String> {
+    let file = rmod_diagnostics::FileId(0);
+    let once = match rmod_syntax::format(file, text) {
+        Ok(once) => once,
+        Err(diags) if diags.is_empty() => return Err("an error without diagnostics".into()),
+        Err(_) => return Ok(false),
+    };
+    if rmod_syntax::layout(text).is_none() {
+        return Err(format!("the layout changes a token of {text:?}"));
+    }
+    match rmod_syntax::format(file, &once) {
+        Ok(twice) if twice == once => {}
+        Ok(twice) => return Err(format!("not idempotent: {once:?} then {twice:?}")),
+        Err(d) => {
+            return Err(format!(
+                "the formatted text does not parse: {once:?}: {d:?}"
+            ))
+        }
+    }
+    let shape = |t: &str| rmod_syntax::parse(file, t).0.shape();
+    if shape(text) != shape(&once) {
+        return Err(format!("another syntax tree: {text:?} became {once:?}"));
+    }
+    Ok(true)
 }
 
 /// Reads `bytes` (lossy UTF-8) as a network file `n.json` with [`rmod_relu::parse`] (and, when
