@@ -149,7 +149,7 @@ fn objective_lines(
                 o.constant
                     + o.coeffs
                         .iter()
-                        .map(|(c, a)| a * solution.values[*c as usize])
+                        .map(|(c, a)| a * solution.values.get(*c as usize).copied().unwrap_or(0.0))
                         .sum::<f64>()
             }),
             stage: run
