@@ -216,7 +216,7 @@ fn worst(model: &Model, x: &[f64]) -> (String, f64) {
     }
     for (c, v) in model.columns.iter().zip(x) {
         let out = (c.lower - v).max(v - c.upper);
-        let bound = if v < &c.lower { c.lower } else { c.upper };
+        let bound = if *v < c.lower { c.lower } else { c.upper };
         if out > 0.0 && out / (1.0 + bound.abs()) > best.2 {
             best = (
                 format!("the bounds of `{}`", c.origin.display()),
