@@ -49,6 +49,10 @@ pub struct ModelArgs {
     /// Fix a variable (both bounds) after the model's statements: --fix x=1, --fix 'x[a, 2]=0'
     #[arg(long = "fix", value_name = "VAR=VALUE")]
     pub fixes: Vec<String>,
+    /// The objective to optimize (default: the first the model declares), or several in
+    /// lexicographic order: --objective cost,emissions
+    #[arg(long = "objective", value_name = "NAME,...", value_delimiter = ',')]
+    pub objectives: Vec<String>,
     /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the
     /// model, or `$RMOD_CACHE_DIR`)
     #[arg(long)]
@@ -78,6 +82,10 @@ pub enum Cmd {
         /// Include phase timings in JSON output (they differ between runs)
         #[arg(long)]
         timings: bool,
+        /// A warm start: the JSON solution of an earlier run (`--format json -o FILE`), its
+        /// variables matched by name and index
+        #[arg(long, value_name = "FILE.json")]
+        start: Option<PathBuf>,
     },
     /// Solve the model once per scenario (a CSV row of parameter values), in parallel processes
     Sweep(SweepArgs),

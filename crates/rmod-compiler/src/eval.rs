@@ -53,6 +53,10 @@ pub struct Evaluator<'a> {
     pub sources: &'a mut Sources,
     pub diags: Vec<Diagnostic>,
     pub model: Model,
+    /// every objective, in declaration order (the compiler puts the selected one in `model`)
+    pub objectives: Vec<rmod_ir::Objective>,
+    /// `var x := value`: initial values (column, value), in column order
+    pub initial: Vec<(u32, f64)>,
     loader: &'a dyn Loader,
     sets: HashMap<String, Rc<SetVal>>,
     /// sets declared with an indexing, `set J{i in I} = ...`
@@ -111,6 +115,8 @@ impl<'a> Evaluator<'a> {
             sources,
             diags: Vec::new(),
             model: Model::default(),
+            objectives: Vec::new(),
+            initial: Vec::new(),
             loader,
             sets: HashMap::default(),
             indexed_sets: HashMap::default(),

@@ -15,6 +15,7 @@ pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;
+mod objectives;
 mod options;
 mod overrides;
 mod partial;
@@ -80,6 +81,9 @@ pub struct CompileRequest<'a> {
     pub fixes: Vec<(String, f64)>,
     /// `--option key=value`, applied after the model's own options
     pub options: Vec<(String, String)>,
+    /// `--objective a,b`: the objectives to optimize, in lexicographic order (empty: the first
+    /// declared objective)
+    pub objectives: Vec<String>,
     /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
     pub oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     /// reuses tightened bounds across runs
@@ -105,6 +109,7 @@ impl<'a> CompileRequest<'a> {
             overrides: Vec::new(),
             fixes: Vec::new(),
             options: Vec::new(),
+            objectives: Vec::new(),
             oracle: None,
             cache: None,
             run_started: None,
@@ -212,8 +217,15 @@ pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
 }
 
 pub struct CompileOutput {
-    /// `None` when there were errors.
+    /// `None` when there were errors. Its objective is the first selected one.
     pub model: Option<Model>,
+    /// every objective of the model, in declaration order (the report evaluates them all)
+    pub objectives: Vec<rmod_ir::Objective>,
+    /// the selected objectives (positions in `objectives`) in lexicographic order: one for
+    /// `--objective NAME` or by default, none for a model without objective
+    pub stages: Vec<usize>,
+    /// the initial values of `var x := value` (column, value), in column order: a warm start
+    pub initial: Vec<(u32, f64)>,
     /// every network use, in model order
     pub net_uses: Vec<NetUse>,
     pub sources: Sources,
@@ -244,6 +256,13 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
                 .push(Diagnostic::error(code, format!("--option {k}={v}: {msg}")).with_help(help));
         }
     }
+    let stages = match objectives::select(&ast, &req.objectives) {
+        Ok(s) => s,
+        Err(e) => {
+            rdiags.extend(e);
+            Vec::new()
+        }
+    };
     diags.extend(rdiags);
     if has_errors(&diags) {
         return failed(sources, diags);
@@ -262,6 +281,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     ev.backends = req.backends;
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
+    let objectives = std::mem::take(&mut ev.objectives);
+    let initial = std::mem::take(&mut ev.initial);
+    model.objective = stages.first().and_then(|k| objectives.get(*k)).cloned();
     let net_uses = std::mem::take(&mut ev.uses);
     let mut edups = std::mem::take(&mut ev.diags);
     drop(ev);
@@ -280,6 +302,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     model.columns.shrink_to_fit();
     CompileOutput {
         model: Some(model),
+        objectives,
+        stages,
+        initial,
         net_uses,
         sources,
         diagnostics: diags,
@@ -329,6 +354,9 @@ fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
 fn failed(sources: Sources, diagnostics: Vec<Diagnostic>) -> CompileOutput {
     CompileOutput {
         model: None,
+        objectives: Vec::new(),
+        stages: Vec::new(),
+        initial: Vec::new(),
         net_uses: Vec::new(),
         sources,
         diagnostics,

@@ -105,25 +105,9 @@ pub fn resolve_partial(
         current: 0,
         poisoned,
     };
-    let mut objective: Option<Span> = None;
     for (i, stmt) in ast.stmts.iter().enumerate() {
         r.current = i;
         r.statement(stmt);
-        if let Stmt::Objective(o) = stmt {
-            if let Some(first) = objective {
-                r.diags.push(
-                    Diagnostic::error(
-                        code::RESOLVE_MULTIPLE_OBJECTIVES,
-                        format!("second objective `{}`", o.name.name),
-                    )
-                    .with_label(o.name.span, "a model has one objective")
-                    .with_label(first, "first objective here")
-                    .with_help("remove one objective, or combine them into one weighted sum"),
-                );
-            } else {
-                objective = Some(o.name.span);
-            }
-        }
         if let Some(name) = stmt.name() {
             r.declare(name, stmt);
         }
@@ -290,7 +274,7 @@ impl Resolver<'_> {
             }
             Stmt::Var(d) => {
                 let n = self.open(d.indexing.as_ref());
-                for e in d.lower.iter().chain(d.upper.iter()) {
+                for e in d.lower.iter().chain(d.upper.iter()).chain(d.init.iter()) {
                     self.expr(e, Ctx::Data);
                 }
                 self.close(n);

@@ -26,6 +26,9 @@ mod scale;
 mod selfcheck;
 mod tojson;
 
+/// The byte span of the value at a JSON pointer in JSON text (for diagnostics in JSON files).
+pub use jsonspan::locate as locate_json;
+
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::Affine;
 use serde_json::Value;

@@ -61,6 +61,26 @@ pub struct Start {
     pub feasible: usize,
 }
 
+/// One of the model's objectives at the reported point: the one optimized, a stage of a
+/// lexicographic solve, or one only evaluated.
+#[derive(Clone, Debug)]
+pub struct ObjLine {
+    pub name: String,
+    pub sense: rmod_ir::Sense,
+    /// the value at the reported point (constant included)
+    pub value: Option<f64>,
+    /// the 1-based stage of a lexicographic solve and the status it reached; `None`: not
+    /// optimized (or the only objective optimized)
+    pub stage: Option<(usize, String)>,
+}
+
+fn sense_str(s: rmod_ir::Sense) -> &'static str {
+    match s {
+        rmod_ir::Sense::Minimize => "minimize",
+        rmod_ir::Sense::Maximize => "maximize",
+    }
+}
+
 /// The objective and feasibility at the exact point (network outputs from forward passes).
 #[derive(Clone, Debug)]
 pub struct Polish {
@@ -221,6 +241,9 @@ pub struct Report<'a> {
     pub unproven: Vec<String>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
+    /// every objective of the model other than the one optimized last, with its value at
+    /// the point (empty for a model with at most one objective)
+    pub objectives: Vec<ObjLine>,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -296,6 +319,17 @@ pub fn render_table(r: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "objective  {} = {}{bound}", o.name, fmt_num(v));
     }
+    for ol in &r.objectives {
+        let value = ol.value.map_or("-".into(), fmt_num);
+        let what = match &ol.stage {
+            Some((k, status)) => format!(
+                "stage {k} ({}, {status}; kept within its tolerance)",
+                sense_str(ol.sense)
+            ),
+            None => format!("not optimized ({})", sense_str(ol.sense)),
+        };
+        let _ = writeln!(out, "also       {} = {value}   {what}", ol.name);
+    }
     let _ = writeln!(out, "model      {}", model_summary(m));
     if !r.timings.is_empty() {
         let parts: Vec<String> = r
@@ -306,7 +340,13 @@ pub fn render_table(r: &Report) -> String {
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
     out.push_str(&render_nets(&r.nets, &r.net_uses));
-    if let Some(st) = &r.incumbent {
+    if let Some(st) = r.incumbent.as_ref().filter(|st| st.source == "user") {
+        let _ = writeln!(
+            out,
+            "start      user (objective {}) handed to the solver",
+            fmt_num(st.objective)
+        );
+    } else if let Some(st) = &r.incumbent {
         let _ = writeln!(
             out,
             "start      objective {} from the {} point ({} of {} candidates feasible) handed to CBC",
@@ -427,7 +467,7 @@ pub fn render_json(r: &Report) -> String {
     let objective = m.objective.as_ref().map(|o| {
         json!({
             "name": o.name,
-            "sense": match o.sense { rmod_ir::Sense::Minimize => "minimize", rmod_ir::Sense::Maximize => "maximize" },
+            "sense": sense_str(o.sense),
             "value": s.objective.map(json_num),
             "best_bound": s.best_bound.map(json_num),
         })
@@ -450,6 +490,22 @@ pub fn render_json(r: &Report) -> String {
             "max_violation": if s.status.has_point() { json_num(m.max_violation(&s.values)) } else { Value::Null },
         },
     });
+    if !r.objectives.is_empty() {
+        doc["objectives"] = Value::Array(
+            r.objectives
+                .iter()
+                .map(|o| {
+                    json!({
+                        "name": o.name,
+                        "sense": sense_str(o.sense),
+                        "value": if s.status.has_point() { o.value.map(json_num) } else { None },
+                        "stage": o.stage.as_ref().map(|(k, _)| k),
+                        "stage_status": o.stage.as_ref().map(|(_, st)| st),
+                    })
+                })
+                .collect(),
+        );
+    }
     if !r.nets.is_empty() {
         let t = r.json_timings;
         doc["networks"] = Value::Array(r.nets.iter().map(|n| net_json(n, t)).collect());

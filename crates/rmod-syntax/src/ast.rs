@@ -178,6 +178,8 @@ pub struct VarDecl {
     pub kind: VarKind,
     pub lower: Option<Expr>,
     pub upper: Option<Expr>,
+    /// `:= value`: the initial value (a warm start), data per index
+    pub init: Option<Expr>,
     pub span: Span,
 }
 

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
 use rmod_compiler::{CompileOutput, NetUse};
+use rmod_diagnostics::{code, Diagnostic, Sources};
 use rmod_ir::{Model, Solution, Status};
 use rmod_solve::Outcome;
 
@@ -22,6 +23,7 @@ struct View<'a> {
     timings: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn command(
     cli: &Cli,
     m: &ModelArgs,
@@ -29,8 +31,27 @@ pub fn command(
     output: &Option<PathBuf>,
     all: &bool,
     timings: &bool,
+    start: &Option<PathBuf>,
     p: &mut Printer,
 ) -> u8 {
+    let start_file = match start {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((path.display().to_string(), text)),
+            Err(e) => {
+                let d = Diagnostic::error(
+                    code::DATA_FILE,
+                    format!("cannot read the start file `{}`: {e}", path.display()),
+                )
+                .with_help(
+                    "`--start` takes the JSON that `rmod solve --format json -o FILE` wrote",
+                );
+                p.emit(&[d], &Sources::default());
+                p.finish(&Sources::default());
+                return EXIT_COMPILE;
+            }
+        },
+    };
     interrupt::install(output.clone());
     let name = m.model.display().to_string();
     let view = View {
@@ -48,7 +69,7 @@ pub fn command(
             if let (true, Some(model)) = (go_on, &out.model) {
                 // until the first point: an interrupt writes a report without one
                 let nothing = Solution::without_point(Status::NoSolution);
-                let text = render(&view, model, &out.net_uses, secs, &nothing, None);
+                let text = render(&view, model, &out.net_uses, secs, &nothing, None, &[]);
                 interrupt::offer(text, EXIT_LIMIT_NO_POINT);
             }
             go_on
@@ -66,6 +87,7 @@ pub fn command(
                     compile_s.get(),
                     &interrupted,
                     None,
+                    &[],
                 );
                 interrupt::offer(text, EXIT_LIMIT_POINT);
             }
@@ -74,7 +96,8 @@ pub fn command(
             compiled: &on_compiled,
             point: &on_point,
         };
-        let run = rmod_solve::run(req, run_started(), &hooks);
+        let start = start_file.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+        let run = rmod_solve::run_with_start(req, run_started(), &hooks, start);
         interrupt::finishing();
         let (Some(outcome), Some(model)) = (&run.outcome, &run.compiled.model) else {
             return EXIT_COMPILE;
@@ -84,6 +107,7 @@ pub fn command(
         p.finish(&run.compiled.sources);
         let solution = &outcome.solution;
         let uses = &run.compiled.net_uses;
+        let objectives = objective_lines(&run, model, solution);
         let text = render(
             &view,
             model,
@@ -91,6 +115,7 @@ pub fn command(
             run.compile_seconds,
             solution,
             Some(outcome),
+            &objectives,
         );
         if !write_output(output.as_deref(), &text, p) {
             return EXIT_INTERNAL;
@@ -103,7 +128,41 @@ pub fn command(
     })
 }
 
+/// Every objective of the model but the one the report's objective line shows: the earlier
+/// stages of a lexicographic solve and the objectives not optimized, valued at the point.
+fn objective_lines(
+    run: &rmod_solve::Run,
+    model: &Model,
+    solution: &Solution,
+) -> Vec<rmod_report::ObjLine> {
+    let shown = model.objective.as_ref().map(|o| o.name.as_str());
+    let all = &run.compiled.objectives;
+    if all.len() < 2 {
+        return Vec::new();
+    }
+    all.iter()
+        .filter(|o| Some(o.name.as_str()) != shown)
+        .map(|o| rmod_report::ObjLine {
+            name: o.name.clone(),
+            sense: o.sense,
+            value: solution.status.has_point().then(|| {
+                o.constant
+                    + o.coeffs
+                        .iter()
+                        .map(|(c, a)| a * solution.values.get(*c as usize).copied().unwrap_or(0.0))
+                        .sum::<f64>()
+            }),
+            stage: run
+                .stages
+                .iter()
+                .position(|s| s.name == o.name)
+                .map(|k| (k + 1, run.stages[k].status.as_str().to_string())),
+        })
+        .collect()
+}
+
 /// The report of a point: the outcome's, or (for an interrupt) the point verified here.
+#[allow(clippy::too_many_arguments)]
 fn render(
     view: &View,
     model: &Model,
@@ -111,6 +170,7 @@ fn render(
     compile_s: f64,
     solution: &Solution,
     outcome: Option<&Outcome>,
+    objectives: &[rmod_report::ObjLine],
 ) -> String {
     let verification = match outcome {
         Some(o) => o.verification.clone(),
@@ -146,6 +206,7 @@ fn render(
                 vec!["interrupted (Ctrl-C or SIGTERM): the best point found so far".to_string()]
             }
         },
+        objectives: objectives.to_vec(),
         json_timings: view.timings,
         show_all: view.all,
         nets,

@@ -364,6 +364,10 @@ impl Evaluator<'_> {
                 );
             }
             let col = self.model.columns.len() as u32;
+            if let Some(e) = &d.init {
+                let v = self.num(e, env)?;
+                self.initial.push((col, v));
+            }
             self.model.columns.push(Column {
                 origin: Origin {
                     decl: d.name.name.clone(),
@@ -663,7 +667,7 @@ impl Evaluator<'_> {
 
     pub(super) fn objective(&mut self, d: &ObjDecl) -> R<()> {
         let l = self.lin(&d.expr, &Vec::new())?.normalized();
-        self.model.objective = Some(Objective {
+        self.objectives.push(Objective {
             name: d.name.name.clone(),
             sense: match d.sense {
                 Sense::Minimize => rmod_ir::Sense::Minimize,
