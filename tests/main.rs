@@ -4,9 +4,11 @@
 mod cases;
 mod cli;
 mod docs;
+mod duals;
 mod examples;
 mod export;
 mod hull;
+mod json_docs;
 mod onnx;
 mod relu;
 mod robustness;

@@ -5,6 +5,7 @@ pub mod expand;
 pub mod explain;
 pub mod export;
 pub mod net;
+pub mod net_docs;
 pub mod solve;
 pub mod sweep;
 pub mod train;

@@ -18,11 +18,13 @@ use rmod_diagnostics::Diagnostic;
 use rmod_ir::{Model, Sense, Solution, Status};
 
 mod checks;
+mod duals;
 mod run;
 #[cfg(test)]
 mod tests;
 
 pub use checks::{bound_violations, BoundViolation};
+pub use duals::{sensitivity, DUALS_MIN_SECONDS};
 pub use run::{run, Hooks, Run};
 
 /// `option input_split` when the model does not set it: this many cells for models whose
