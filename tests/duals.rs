@@ -68,12 +68,28 @@ fn lp_duals_equal_the_change_of_the_optimum() {
         let moved = solve_json(LP, &["-D", &format!("cap[{r}]={}", b + h)]);
         let fd = (objective(&moved) - base) / h;
         let dual = c["dual"].as_f64().unwrap();
-        assert!(close(dual, fd), "capacity[{r}]: dual {dual}, finite difference {fd}");
+        assert!(
+            close(dual, fd),
+            "capacity[{r}]: dual {dual}, finite difference {fd}"
+        );
     }
     // Wyndor's shadow prices in closed form
-    assert_eq!(constraint(&doc, "capacity", "wood")["dual"].as_f64(), Some(0.0));
-    assert!(close(constraint(&doc, "capacity", "labour")["dual"].as_f64().unwrap(), 1.5));
-    assert!(close(constraint(&doc, "capacity", "paint")["dual"].as_f64().unwrap(), 1.0));
+    assert_eq!(
+        constraint(&doc, "capacity", "wood")["dual"].as_f64(),
+        Some(0.0)
+    );
+    assert!(close(
+        constraint(&doc, "capacity", "labour")["dual"]
+            .as_f64()
+            .unwrap(),
+        1.5
+    ));
+    assert!(close(
+        constraint(&doc, "capacity", "paint")["dual"]
+            .as_f64()
+            .unwrap(),
+        1.0
+    ));
     // desks are nonbasic: making h of them changes the optimum by h times the reduced cost
     let rc = doc["reduced_costs"]["make"]["desks"].as_f64().expect("rc");
     assert!(close(rc, 1.0 - (1.5 + 1.0)), "{rc}");
@@ -118,7 +134,10 @@ fn network_rows_are_left_out_and_their_binaries_fixed() {
     let demand = constraint(&doc, "demand", "");
     let moved = solve_json(NET, &["-D", "need=8.5"]);
     let fd = (objective(&moved) - 6.5) / 0.5;
-    assert!(close(demand["dual"].as_f64().unwrap(), fd) && close(fd, 0.5), "{demand} {fd}");
+    assert!(
+        close(demand["dual"].as_f64().unwrap(), fd) && close(fd, 0.5),
+        "{demand} {fd}"
+    );
 }
 
 /// CSV fields of one line (quotes as rmod writes them).
@@ -149,7 +168,10 @@ fn table_and_csv_show_the_json_figures() {
         .expect("labour row");
     let cells: Vec<&str> = labour.split_whitespace().collect();
     // constraint, index, activity, lower, upper, slack, dual
-    assert_eq!(cells, ["capacity", "labour", "12", "-inf", "12", "0", "1.5"]);
+    assert_eq!(
+        cells,
+        ["capacity", "labour", "12", "-inf", "12", "0", "1.5"]
+    );
     let o = rmod(&["solve", LP, "--duals", "--format", "csv"]);
     assert_eq!(code(&o), 0);
     let csv = stdout(&o);
@@ -188,7 +210,11 @@ fn table_and_csv_show_the_json_figures() {
 fn no_duals_without_a_point_is_a_warning() {
     let o = rmod(&["solve", "tests/cases/infeasible.rmod", "--duals"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("rmod::solve::no_duals"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rmod::solve::no_duals"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -202,7 +228,10 @@ fn wide_csv_is_one_row_with_a_column_per_value() {
     let head = fields(lines[0]);
     let row = fields(lines[1]);
     assert_eq!(head.len(), row.len());
-    assert_eq!(&head[..3], ["status", "objective", "ship[seattle,new-york]"]);
+    assert_eq!(
+        &head[..3],
+        ["status", "objective", "ship[seattle,new-york]"]
+    );
     assert_eq!(row[0], "optimal");
     assert!(close(row[1].parse().unwrap(), 153.675));
     // the same values as the long CSV, column by column

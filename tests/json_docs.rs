@@ -45,9 +45,17 @@ fn check_json_has_the_statistics_of_the_table() {
     assert_eq!(v["status"], "ok");
     assert_eq!(v["diagnostics"]["errors"], 0);
     // deterministic: no times
-    assert_eq!(stdout(&rmod(&["check", m, "--format", "json"])), stdout(&rmod(&["check", m, "--format", "json"])));
+    assert_eq!(
+        stdout(&rmod(&["check", m, "--format", "json"])),
+        stdout(&rmod(&["check", m, "--format", "json"]))
+    );
     // a model that does not compile: diagnostics on stderr, nothing on stdout
-    let bad = rmod(&["check", "tests/cases/syntax_errors.rmod", "--format", "json"]);
+    let bad = rmod(&[
+        "check",
+        "tests/cases/syntax_errors.rmod",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code(&bad), 1);
     assert!(stdout(&bad).is_empty());
 }
@@ -63,22 +71,34 @@ fn explain_json_lists_every_code_and_explains_one() {
         .collect();
     let human = stdout(&rmod(&["explain"]));
     assert_eq!(codes, human.lines().collect::<Vec<_>>());
-    let one = doc(&["explain", "rmod::solve::no_duals", "--format", "json"], "explain");
+    let one = doc(
+        &["explain", "rmod::solve::no_duals", "--format", "json"],
+        "explain",
+    );
     let info = rmod_diagnostics::explain("rmod::solve::no_duals").expect("code");
     assert_eq!(one["code"]["explanation"], info.explanation);
     assert_eq!(one["code"]["example"], info.example);
     let opts = doc(&["explain", "options", "--format", "json"], "explain");
-    assert_eq!(opts["options"].as_array().unwrap().len(), rmod_ir::OPTIONS.len());
+    assert_eq!(
+        opts["options"].as_array().unwrap().len(),
+        rmod_ir::OPTIONS.len()
+    );
     let opt = doc(&["explain", "mip_gap", "--format", "json"], "explain");
     assert_eq!(opt["option"]["name"], "mip_gap");
-    assert_eq!(code(&rmod(&["explain", "rmod::nope", "--format", "json"])), 64);
+    assert_eq!(
+        code(&rmod(&["explain", "rmod::nope", "--format", "json"])),
+        64
+    );
 }
 
 #[test]
 fn net_eval_json_is_a_forward_pass() {
     for fuel in [2.0, 3.5, 5.0, 6.0, 9.25] {
         let at = fuel.to_string();
-        let v = doc(&["net", "eval", HEAT, "--at", &at, "--format", "json"], "net-eval");
+        let v = doc(
+            &["net", "eval", HEAT, "--at", &at, "--format", "json"],
+            "net-eval",
+        );
         assert_eq!(v["inputs"]["fuel"].as_f64(), Some(fuel));
         let y = v["outputs"]["heat"].as_f64().expect("heat");
         assert!((y - heat(fuel)).abs() < 1e-12, "{fuel}: {y}");
@@ -98,20 +118,50 @@ fn net_info_bounds_and_regions_json() {
     assert_eq!(v["inputs"][0]["name"], "fuel");
     assert_eq!(v["inputs"][0]["bounds"], serde_json::json!([2.0, 10.0]));
     let human = stdout(&rmod(&["net", "info", HEAT]));
-    assert!(human.contains("shape      1 inputs, 1 outputs, 2 layers, 2 hidden neurons, 7 parameters"), "{human}");
+    assert!(
+        human.contains("shape      1 inputs, 1 outputs, 2 layers, 2 hidden neurons, 7 parameters"),
+        "{human}"
+    );
     // interval arithmetic on [2, 10]: fuel - 4 in [-2, 6] and 6 - fuel in [-4, 4], both unstable
-    let b = doc(&["net", "bounds", HEAT, "--method", "ia", "--format", "json"], "net-bounds");
+    let b = doc(
+        &["net", "bounds", HEAT, "--method", "ia", "--format", "json"],
+        "net-bounds",
+    );
     let l = &b["layers"][0];
-    assert_eq!((l["neurons"].as_u64(), l["unstable"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (l["neurons"].as_u64(), l["unstable"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert!((l["mean_width"].as_f64().unwrap() - 8.0).abs() < 1e-6);
     assert!((l["max_m"].as_f64().unwrap() - 6.0).abs() < 1e-6);
     // `--format table` (the old name) is the human table
     let t = rmod(&["net", "bounds", HEAT, "--method", "ia", "--format", "table"]);
-    assert!(stdout(&t).starts_with("bounds ia over [2,10]"), "{}", stdout(&t));
+    assert!(
+        stdout(&t).starts_with("bounds ia over [2,10]"),
+        "{}",
+        stdout(&t)
+    );
     // the kinks at 4 and 6 cut [2, 10] into 3 regions
-    let r = doc(&["net", "regions", HEAT, "--exact", "--format", "json"], "net-regions");
-    assert_eq!((r["method"].as_str(), r["regions"].as_u64()), (Some("exact"), Some(3)));
-    let s = doc(&["net", "regions", HEAT, "--samples", "200", "--format", "json"], "net-regions");
+    let r = doc(
+        &["net", "regions", HEAT, "--exact", "--format", "json"],
+        "net-regions",
+    );
+    assert_eq!(
+        (r["method"].as_str(), r["regions"].as_u64()),
+        (Some("exact"), Some(3))
+    );
+    let s = doc(
+        &[
+            "net",
+            "regions",
+            HEAT,
+            "--samples",
+            "200",
+            "--format",
+            "json",
+        ],
+        "net-regions",
+    );
     assert_eq!(s["method"], "sampled");
     assert!(s["regions_at_least"].as_u64().unwrap() <= 3);
 }

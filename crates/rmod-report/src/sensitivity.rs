@@ -32,8 +32,16 @@ fn clean(v: f64, scale: f64) -> f64 {
 /// The slack of a row at activity `a`: `upper - a` for `<=`, `a - lower` for `>=`, the smaller
 /// of the two for a ranged row or an equation (negative when the side is violated).
 pub fn slack(r: &Row, a: f64) -> f64 {
-    let up = if r.upper.is_finite() { r.upper - a } else { f64::INFINITY };
-    let lo = if r.lower.is_finite() { a - r.lower } else { f64::INFINITY };
+    let up = if r.upper.is_finite() {
+        r.upper - a
+    } else {
+        f64::INFINITY
+    };
+    let lo = if r.lower.is_finite() {
+        a - r.lower
+    } else {
+        f64::INFINITY
+    };
     let s = up.min(lo);
     let scale = [r.lower, r.upper, a]
         .iter()

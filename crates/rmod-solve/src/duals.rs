@@ -20,7 +20,10 @@ pub fn sensitivity(
     deadline: Option<Instant>,
 ) -> Result<Sensitivity, Diagnostic> {
     let why = if !solution.status.has_point() {
-        format!("the solve ended `{}` without a point", solution.status.as_str())
+        format!(
+            "the solve ended `{}` without a point",
+            solution.status.as_str()
+        )
     } else {
         let left = crate::remaining(deadline).map(|t| t.max(DUALS_MIN_SECONDS));
         match rmod_solver::duals(model, &solution.values, left) {

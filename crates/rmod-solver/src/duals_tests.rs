@@ -89,7 +89,11 @@ fn lp_duals_in_closed_form_and_by_perturbation() {
     }
     for i in 0..3 {
         let fd = finite_difference(&m, i, 0.5);
-        assert!((fd - d.row_duals[i]).abs() < 1e-7, "row {i}: {fd} vs {:?}", d.row_duals);
+        assert!(
+            (fd - d.row_duals[i]).abs() < 1e-7,
+            "row {i}: {fd} vs {:?}",
+            d.row_duals
+        );
     }
     // both columns basic: reduced costs 0
     assert!(d.reduced_costs.iter().all(|r| r.abs() < 1e-9));
@@ -117,7 +121,11 @@ fn minimization_signs_and_a_nonbasic_reduced_cost() {
     let s = crate::solve(&m, None);
     let d = duals(&m, &s.values, None).expect("duals");
     assert!((d.row_duals[0] - 3.0).abs() < 1e-9 && (d.row_duals[1] + 1.0).abs() < 1e-9);
-    assert!((d.reduced_costs[2] - 2.0).abs() < 1e-9, "{:?}", d.reduced_costs);
+    assert!(
+        (d.reduced_costs[2] - 2.0).abs() < 1e-9,
+        "{:?}",
+        d.reduced_costs
+    );
     for i in 0..2 {
         let fd = finite_difference(&m, i, 0.25);
         assert!((fd - d.row_duals[i]).abs() < 1e-7);
@@ -135,7 +143,10 @@ fn milp_duals_come_from_the_fixed_lp() {
     // demand row's dual is 2, and moving its rhs by h (n stays 2) changes the optimum by 2h
     let inf = f64::INFINITY;
     let m = model(
-        vec![col(0.0, 10.0, ColKind::Integer), col(0.0, 5.0, ColKind::Continuous)],
+        vec![
+            col(0.0, 10.0, ColKind::Integer),
+            col(0.0, 5.0, ColKind::Continuous),
+        ],
         vec![row(vec![(0, 4.0), (1, 1.0)], 9.0, inf)],
         Sense::Minimize,
         vec![(0, 3.0), (1, 2.0)],
@@ -160,7 +171,9 @@ fn no_duals_without_a_whole_point() {
         Sense::Minimize,
         vec![(0, 1.0)],
     );
-    assert!(duals(&m, &[1.5], None).unwrap_err().contains("not a whole number"));
+    assert!(duals(&m, &[1.5], None)
+        .unwrap_err()
+        .contains("not a whole number"));
     assert!(duals(&m, &[], None).is_err());
     // a point that cannot be kept with the integers fixed: the LP is infeasible
     assert!(duals(&m, &[0.0], None).unwrap_err().contains("Clp"));

@@ -76,7 +76,9 @@ fn option_json(o: &rmod_ir::OptionSpec) -> Value {
 fn json_fields(code: Option<&str>) -> Option<Value> {
     Some(match code {
         None => json!({"codes": rmod_diagnostics::CODES.iter().map(code_json).collect::<Vec<_>>()}),
-        Some("options") => json!({"options": rmod_ir::OPTIONS.iter().map(option_json).collect::<Vec<_>>()}),
+        Some("options") => {
+            json!({"options": rmod_ir::OPTIONS.iter().map(option_json).collect::<Vec<_>>()})
+        }
         Some(name) => match rmod_ir::option_spec(name) {
             Some(o) => json!({"option": option_json(o)}),
             None => json!({"code": code_json(rmod_diagnostics::explain(name)?)}),

@@ -218,7 +218,12 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let negligible = negligible_weights(&net);
             if *format == DocFormat::Json {
                 let name = file.display().to_string();
-                return Ok(net_docs::info(&name, &net, loaded.onnx.as_ref(), negligible));
+                return Ok(net_docs::info(
+                    &name,
+                    &net,
+                    loaded.onnx.as_ref(),
+                    negligible,
+                ));
             }
             let mut out = format!("network    {}\n", file.display());
             if let Some(imp) = &loaded.onnx {

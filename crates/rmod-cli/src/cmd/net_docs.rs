@@ -113,10 +113,19 @@ pub fn bounds(file: &str, method: &str, bx: &[(f64, f64)], rows: &[BoundsRow]) -
 }
 
 /// `rmod-net-regions`: an exact count (with the LPs it took) or a sampled lower bound.
-pub fn regions(file: &str, bx: &[(f64, f64)], exact: Option<usize>, count: usize, samples: usize, seed: u64) -> String {
+pub fn regions(
+    file: &str,
+    bx: &[(f64, f64)],
+    exact: Option<usize>,
+    count: usize,
+    samples: usize,
+    seed: u64,
+) -> String {
     let detail = match exact {
         Some(lps) => json!({"method": "exact", "regions": count, "lps": lps}),
-        None => json!({"method": "sampled", "regions_at_least": count, "samples": samples, "seed": seed}),
+        None => {
+            json!({"method": "sampled", "regions_at_least": count, "samples": samples, "seed": seed})
+        }
     };
     let mut fields = json!({"network": file, "box": box_json(bx)});
     if let (Value::Object(f), Value::Object(d)) = (&mut fields, detail) {
