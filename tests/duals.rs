@@ -60,14 +60,14 @@ fn lp_duals_equal_the_change_of_the_optimum() {
         let c = constraint(&doc, "capacity", r);
         // activity and slack from the data, independently of rmod
         let act: f64 = usage(r).iter().zip(&make).map(|(a, x)| a * x).sum();
-        assert!(close(c["activity"].as_f64().unwrap(), act), "{c}");
-        assert!(close(c["slack"].as_f64().unwrap(), b - act), "{c}");
+        assert!(close(c["activity"].as_f64().expect("value"), act), "{c}");
+        assert!(close(c["slack"].as_f64().expect("value"), b - act), "{c}");
         assert_eq!(c["upper"].as_f64(), Some(b));
         // the dual: the optimum's change when the capacity moves by h
         let h = 0.5;
         let moved = solve_json(LP, &["-D", &format!("cap[{r}]={}", b + h)]);
         let fd = (objective(&moved) - base) / h;
-        let dual = c["dual"].as_f64().unwrap();
+        let dual = c["dual"].as_f64().expect("value");
         assert!(
             close(dual, fd),
             "capacity[{r}]: dual {dual}, finite difference {fd}"
@@ -81,13 +81,13 @@ fn lp_duals_equal_the_change_of_the_optimum() {
     assert!(close(
         constraint(&doc, "capacity", "labour")["dual"]
             .as_f64()
-            .unwrap(),
+            .expect("value"),
         1.5
     ));
     assert!(close(
         constraint(&doc, "capacity", "paint")["dual"]
             .as_f64()
-            .unwrap(),
+            .expect("value"),
         1.0
     ));
     // desks are nonbasic: making h of them changes the optimum by h times the reduced cost
@@ -110,13 +110,19 @@ fn milp_duals_come_from_the_lp_with_the_integers_fixed() {
     let meet = constraint(&doc, "meet", "");
     let moved = solve_json(MILP, &["-D", "demand=9.5"]);
     let fd = (objective(&moved) - base) / 0.5;
-    assert!(close(meet["dual"].as_f64().unwrap(), fd), "{meet} vs {fd}");
+    assert!(
+        close(meet["dual"].as_f64().expect("value"), fd),
+        "{meet} vs {fd}"
+    );
     assert!(close(fd, 2.0));
     // x = 1 of at most 5: slack 4, dual 0
     let top = constraint(&doc, "top_up", "");
-    assert!(close(top["slack"].as_f64().unwrap(), 4.0) && top["dual"].as_f64() == Some(0.0));
+    assert!(close(top["slack"].as_f64().expect("value"), 4.0) && top["dual"].as_f64() == Some(0.0));
     // a fixed integer's reduced cost: c - dual * a = 3 - 2 * 4
-    assert!(close(doc["reduced_costs"]["n"].as_f64().unwrap(), -5.0));
+    assert!(close(
+        doc["reduced_costs"]["n"].as_f64().expect("value"),
+        -5.0
+    ));
 }
 
 #[test]
@@ -126,16 +132,16 @@ fn network_rows_are_left_out_and_their_binaries_fixed() {
     assert!(close(objective(&doc), 6.5));
     let names: Vec<&str> = doc["constraints"]
         .as_array()
-        .unwrap()
+        .expect("value")
         .iter()
-        .map(|c| c["name"].as_str().unwrap())
+        .map(|c| c["name"].as_str().expect("value"))
         .collect();
     assert!(names.iter().all(|n| !n.contains('.')), "{names:?}");
     let demand = constraint(&doc, "demand", "");
     let moved = solve_json(NET, &["-D", "need=8.5"]);
     let fd = (objective(&moved) - 6.5) / 0.5;
     assert!(
-        close(demand["dual"].as_f64().unwrap(), fd) && close(fd, 0.5),
+        close(demand["dual"].as_f64().expect("value"), fd) && close(fd, 0.5),
         "{demand} {fd}"
     );
 }
@@ -233,7 +239,7 @@ fn wide_csv_is_one_row_with_a_column_per_value() {
         ["status", "objective", "ship[seattle,new-york]"]
     );
     assert_eq!(row[0], "optimal");
-    assert!(close(row[1].parse().unwrap(), 153.675));
+    assert!(close(row[1].parse().expect("value"), 153.675));
     // the same values as the long CSV, column by column
     let long = stdout(&rmod(&["solve", t, "--format", "csv"]));
     for l in long.lines().skip(1) {

@@ -15,7 +15,7 @@ fn doc(args: &[&str], kind: &str) -> Value {
     let v: Value = serde_json::from_str(&stdout(&o)).expect("stdout is one JSON document");
     assert_eq!(v["format"], format!("rmod-{kind}"), "{v}");
     assert_eq!(v["version"], 1);
-    let keys: Vec<&String> = v.as_object().unwrap().keys().take(2).collect();
+    let keys: Vec<&String> = v.as_object().expect("value").keys().take(2).collect();
     assert_eq!(keys, ["format", "version"]);
     v
 }
@@ -65,9 +65,9 @@ fn explain_json_lists_every_code_and_explains_one() {
     let v = doc(&["explain", "--format", "json"], "explain");
     let codes: Vec<&str> = v["codes"]
         .as_array()
-        .unwrap()
+        .expect("value")
         .iter()
-        .map(|c| c["code"].as_str().unwrap())
+        .map(|c| c["code"].as_str().expect("value"))
         .collect();
     let human = stdout(&rmod(&["explain"]));
     assert_eq!(codes, human.lines().collect::<Vec<_>>());
@@ -80,7 +80,7 @@ fn explain_json_lists_every_code_and_explains_one() {
     assert_eq!(one["code"]["example"], info.example);
     let opts = doc(&["explain", "options", "--format", "json"], "explain");
     assert_eq!(
-        opts["options"].as_array().unwrap().len(),
+        opts["options"].as_array().expect("value").len(),
         rmod_ir::OPTIONS.len()
     );
     let opt = doc(&["explain", "mip_gap", "--format", "json"], "explain");
@@ -132,8 +132,8 @@ fn net_info_bounds_and_regions_json() {
         (l["neurons"].as_u64(), l["unstable"].as_u64()),
         (Some(2), Some(2))
     );
-    assert!((l["mean_width"].as_f64().unwrap() - 8.0).abs() < 1e-6);
-    assert!((l["max_m"].as_f64().unwrap() - 6.0).abs() < 1e-6);
+    assert!((l["mean_width"].as_f64().expect("value") - 8.0).abs() < 1e-6);
+    assert!((l["max_m"].as_f64().expect("value") - 6.0).abs() < 1e-6);
     // `--format table` (the old name) is the human table
     let t = rmod(&["net", "bounds", HEAT, "--method", "ia", "--format", "table"]);
     assert!(
@@ -163,5 +163,5 @@ fn net_info_bounds_and_regions_json() {
         "net-regions",
     );
     assert_eq!(s["method"], "sampled");
-    assert!(s["regions_at_least"].as_u64().unwrap() <= 3);
+    assert!(s["regions_at_least"].as_u64().expect("value") <= 3);
 }

@@ -74,7 +74,7 @@ fn finite_difference(m: &Model, i: usize, h: f64) -> f64 {
     }
     let s = crate::solve(&moved, None);
     assert_eq!(s.status, Status::Optimal);
-    (s.objective.unwrap() - base.objective.unwrap()) / h
+    (s.objective.expect("value") - base.objective.expect("value")) / h
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn minimization_signs_and_a_nonbasic_reduced_cost() {
     let mut pushed = m.clone();
     pushed.columns[2].lower = 0.5;
     let p = crate::solve(&pushed, None);
-    assert!(((p.objective.unwrap() - s.objective.unwrap()) / 0.5 - 2.0).abs() < 1e-7);
+    assert!(((p.objective.expect("value") - s.objective.expect("value")) / 0.5 - 2.0).abs() < 1e-7);
 }
 
 #[test]
@@ -172,9 +172,11 @@ fn no_duals_without_a_whole_point() {
         vec![(0, 1.0)],
     );
     assert!(duals(&m, &[1.5], None)
-        .unwrap_err()
+        .expect_err("an error")
         .contains("not a whole number"));
     assert!(duals(&m, &[], None).is_err());
     // a point that cannot be kept with the integers fixed: the LP is infeasible
-    assert!(duals(&m, &[0.0], None).unwrap_err().contains("Clp"));
+    assert!(duals(&m, &[0.0], None)
+        .expect_err("an error")
+        .contains("Clp"));
 }

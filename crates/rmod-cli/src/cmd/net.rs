@@ -501,7 +501,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             }
             if *format == DocFormat::Json {
                 let name = file.display().to_string();
-                return Ok(net_docs::bounds(&name, &b.method, &bx, &rows));
+                return Ok(net_docs::bounds(&name, b.method, &bx, &rows));
             }
             let mut out = format!(
                 "bounds {} over {}\n",
