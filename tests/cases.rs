@@ -73,6 +73,7 @@ fn diagnostics_snapshots() {
 
 /// Codes that no model file can trigger on purpose.
 const UNREACHABLE: &[(&str, &str)] = &[
+    ("rmod::solve::no_duals", "a warning of the flag `rmod solve --duals`: tests/duals.rs"),
     ("rmod::relu::regions_limit", "a limit of `rmod net regions --exact`: tests/cli.rs"),
     ("rmod::sample::unknown_function", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::sample::bad_box", "a command-line error of `rmod sample`: tests/train.rs"),

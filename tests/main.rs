@@ -4,10 +4,12 @@
 mod cases;
 mod cli;
 mod docs;
+mod duals;
 mod examples;
 mod export;
 mod fmt;
 mod hull;
+mod json_docs;
 mod objectives;
 mod onnx;
 mod relu;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cmd::{net, train};
+use crate::docs::DocFormat;
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +66,9 @@ pub enum Cmd {
     Check {
         #[command(flatten)]
         m: ModelArgs,
+        /// human, or json (an `rmod-check` v1 document on stdout)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
     },
     /// Compile and solve with CBC
     Solve {
@@ -86,6 +90,14 @@ pub enum Cmd {
         /// variables matched by name and index
         #[arg(long, value_name = "FILE.json")]
         start: Option<PathBuf>,
+        /// Add row duals, activities and slacks of the constraints and the variables' reduced
+        /// costs (for a MILP: of the LP with the integer columns fixed at the solution)
+        #[arg(long)]
+        duals: bool,
+        /// With --format csv: one row for the solution, one column per variable value
+        /// (`make[R1,day]`)
+        #[arg(long, conflicts_with = "duals")]
+        wide: bool,
     },
     /// Solve the model once per scenario (a CSV row of parameter values), in parallel processes
     Sweep(SweepArgs),
@@ -118,7 +130,12 @@ pub enum Cmd {
         check: bool,
     },
     /// Explain a diagnostic code; without a code, list all codes
-    Explain { code: Option<String> },
+    Explain {
+        code: Option<String>,
+        /// human, or json (an `rmod-explain` v1 document on stdout)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
     /// Train a ReLU network on CSV data and write it as a relu-net file
     Train(train::TrainArgs),
     /// Sample a standard test function into CSV (columns x1..xd, y)

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod export;
 pub mod fmt;
 pub mod net;
+pub mod net_docs;
 pub mod solve;
 pub mod sweep;
 pub mod train;

@@ -7,6 +7,7 @@ mod cbc_params;
 mod cbc_table;
 mod options;
 mod oracle;
+mod sensitivity;
 mod wire;
 mod write;
 
@@ -23,6 +24,7 @@ pub use options::{
     OPTIONS,
 };
 pub use oracle::BoundOracle;
+pub use sensitivity::{DualsFrom, Sensitivity};
 pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 

@@ -1,9 +1,16 @@
 //! Renders a solved model for people (a table) and for programs (JSON `rmod-solution` v1, CSV `variable,index,value`); deterministic output.
+//! The `--duals` parts are in `sensitivity.rs`, the wide CSV in `wide.rs`.
 
 use std::fmt::Write as _;
 
-use rmod_ir::{ColKind, Model, Solution};
+use rmod_ir::{ColKind, Model, Sensitivity, Solution};
 use serde_json::{json, Map, Value};
+
+mod sensitivity;
+mod wide;
+
+pub use sensitivity::{constraint_lines, slack, ConstraintLine};
+pub use wide::{render_csv_wide, wide_name};
 
 /// Statistics and verification of one network, over all its uses (or of one use).
 #[derive(Clone, Debug, Default)]
@@ -170,7 +177,7 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
 }
 
 /// `timings`: include the seconds spent on bounds (they differ between runs).
-fn net_json(n: &NetLine, timings: bool) -> Value {
+pub fn net_json(n: &NetLine, timings: bool) -> Value {
     let mut v = json!({
         "name": n.name,
         "file": n.file,
@@ -244,6 +251,8 @@ pub struct Report<'a> {
     /// every objective of the model other than the one optimized last, with its value at
     /// the point (empty for a model with at most one objective)
     pub objectives: Vec<ObjLine>,
+    /// `--duals`: the constraints table and the reduced costs
+    pub duals: Option<&'a Sensitivity>,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -284,7 +293,7 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-fn json_num(v: f64) -> Value {
+pub(crate) fn json_num(v: f64) -> Value {
     if v.is_finite() {
         json!(v)
     } else {
@@ -302,6 +311,34 @@ pub fn model_summary(m: &Model) -> String {
         m.rows.len(),
         m.n_nonzeros()
     )
+}
+
+/// Rows of cells as aligned columns: the first `left` columns left-aligned, the others right;
+/// trailing spaces trimmed.
+pub(crate) fn align(rows: &[Vec<String>], left: usize) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0usize; n];
+    for row in rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k < left {
+                    format!("{c:<w$}", w = width[k])
+                } else {
+                    format!("{c:>w$}", w = width[k])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
 }
 
 pub fn render_table(r: &Report) -> String {
@@ -390,56 +427,41 @@ pub fn render_table(r: &Report) -> String {
             );
         }
         out.push('\n');
-        let mut rows: Vec<[String; 5]> = vec![[
-            "variable".into(),
-            "index".into(),
-            "value".into(),
-            "lower".into(),
-            "upper".into(),
-        ]];
+        let duals = r.duals.filter(|d| d.reduced_costs.len() == m.columns.len());
+        let mut head = vec!["variable", "index", "value", "lower", "upper"];
+        if duals.is_some() {
+            head.push("reduced cost");
+        }
+        let mut rows: Vec<Vec<String>> = vec![head.into_iter().map(String::from).collect()];
         let mut hidden = 0;
-        for (c, v) in m.columns.iter().zip(&s.values) {
+        for (j, (c, v)) in m.columns.iter().zip(&s.values).enumerate() {
             let v = clean_value(*v, c.kind);
             let generated = !c.origin.is_model();
             if (v == 0.0 || generated) && !r.show_all {
                 hidden += 1;
                 continue;
             }
-            rows.push([
+            let mut line = vec![
                 c.origin.decl.clone(),
                 c.origin.index_key(),
                 fmt_num(v),
                 fmt_num(c.lower),
                 fmt_num(c.upper),
-            ]);
-        }
-        let mut width = [0usize; 5];
-        for row in &rows {
-            for (w, cell) in width.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+            ];
+            if let Some(d) = duals {
+                line.push(fmt_num(sensitivity::reduced_cost(d, j)));
             }
+            rows.push(line);
         }
-        for row in &rows {
-            let line = format!(
-                "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                w0 = width[0],
-                w1 = width[1],
-                w2 = width[2],
-                w3 = width[3],
-                w4 = width[4]
-            );
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        out.push_str(&align(&rows, 2));
         if hidden > 0 {
             let _ = writeln!(
                 out,
                 "({hidden} variables at 0 or generated for networks not shown; --all shows them)"
             );
+        }
+        if let Some(d) = duals {
+            out.push_str(&sensitivity::render_constraints(m, s, d));
         }
     }
     out
@@ -544,6 +566,9 @@ pub fn render_json(r: &Report) -> String {
     if let rmod_ir::Status::Error(msg) = &s.status {
         doc["error"] = json!(msg);
     }
+    if let (Some(d), true) = (r.duals, s.status.has_point()) {
+        sensitivity::add_json(&mut doc, m, s, d);
+    }
     if r.json_timings {
         let t: Map<String, Value> = r
             .timings
@@ -559,7 +584,7 @@ pub fn render_json(r: &Report) -> String {
     text
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -569,6 +594,9 @@ fn csv_field(s: &str) -> String {
 
 /// `variable,index,value`, one line per column (index components joined with `,`, quoted).
 pub fn render_csv(r: &Report) -> String {
+    if let (Some(d), true) = (r.duals, r.solution.status.has_point()) {
+        return sensitivity::render_csv(r.model, r.solution, d);
+    }
     let mut out = String::from("variable,index,value\n");
     if r.solution.status.has_point() {
         for (c, v) in r.model.columns.iter().zip(&r.solution.values) {

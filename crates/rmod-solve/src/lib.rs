@@ -18,6 +18,7 @@ use rmod_diagnostics::Diagnostic;
 use rmod_ir::{Model, Sense, Solution, Status};
 
 mod checks;
+mod duals;
 mod lex;
 mod run;
 mod start;
@@ -25,6 +26,7 @@ mod start;
 mod tests;
 
 pub use checks::{bound_violations, BoundViolation};
+pub use duals::{sensitivity, DUALS_MIN_SECONDS};
 pub use lex::{keep_row, solve_lex, Stage, LEX_ABS_TOL, LEX_REL_TOL};
 pub use run::{run, run_with_start, Hooks, Run};
 pub use start::{from_solution, user_start};

@@ -6,21 +6,32 @@ use std::path::PathBuf;
 
 use rmod_compiler::{CompileOutput, NetUse};
 use rmod_diagnostics::{code, Diagnostic, Sources};
-use rmod_ir::{Model, Solution, Status};
+use rmod_ir::{Model, Sensitivity, Solution, Status};
 use rmod_solve::Outcome;
 
 use crate::args::{Cli, Format, ModelArgs};
 use crate::interrupt;
 use crate::load::{compiled, with_request};
 use crate::output::{net_lines, write_output, Printer};
-use crate::{run_started, EXIT_COMPILE, EXIT_INTERNAL, EXIT_LIMIT_NO_POINT, EXIT_LIMIT_POINT};
+use std::io::Write;
+
+use crate::{
+    run_started, EXIT_COMPILE, EXIT_INTERNAL, EXIT_LIMIT_NO_POINT, EXIT_LIMIT_POINT, EXIT_USAGE,
+};
+
+/// The report's flags: `--all`, `--timings`, `--duals`, `--wide`.
+pub struct Flags {
+    pub all: bool,
+    pub timings: bool,
+    pub duals: bool,
+    pub wide: bool,
+}
 
 /// How the report is shown.
 struct View<'a> {
     name: &'a str,
     format: &'a Format,
-    all: bool,
-    timings: bool,
+    flags: &'a Flags,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -29,11 +40,14 @@ pub fn command(
     m: &ModelArgs,
     format: &Format,
     output: &Option<PathBuf>,
-    all: &bool,
-    timings: &bool,
+    flags: &Flags,
     start: &Option<PathBuf>,
     p: &mut Printer,
 ) -> u8 {
+    if flags.wide && *format != Format::Csv {
+        errln!("error: --wide needs --format csv");
+        return EXIT_USAGE;
+    }
     let start_file = match start {
         None => None,
         Some(path) => match std::fs::read_to_string(path) {
@@ -57,8 +71,7 @@ pub fn command(
     let view = View {
         name: &name,
         format,
-        all: *all,
-        timings: *timings,
+        flags,
     };
     let code = with_request(m, p, |req, oracle, p| {
         let p = RefCell::new(p);
@@ -69,7 +82,7 @@ pub fn command(
             if let (true, Some(model)) = (go_on, &out.model) {
                 // until the first point: an interrupt writes a report without one
                 let nothing = Solution::without_point(Status::NoSolution);
-                let text = render(&view, model, &out.net_uses, secs, &nothing, None, &[]);
+                let text = render(&view, model, &out.net_uses, secs, &nothing, None, &[], None);
                 interrupt::offer(text, EXIT_LIMIT_NO_POINT);
             }
             go_on
@@ -88,6 +101,7 @@ pub fn command(
                     &interrupted,
                     None,
                     &[],
+                    None,
                 );
                 interrupt::offer(text, EXIT_LIMIT_POINT);
             }
@@ -103,9 +117,22 @@ pub fn command(
             return EXIT_COMPILE;
         };
         let p = &mut **p.borrow_mut();
-        p.emit(&outcome.diagnostics, &run.compiled.sources);
-        p.finish(&run.compiled.sources);
         let solution = &outcome.solution;
+        let mut diagnostics = outcome.diagnostics.clone();
+        let duals = if view.flags.duals {
+            let deadline = rmod_solve::deadline(model, run_started());
+            match rmod_solve::sensitivity(model, solution, deadline) {
+                Ok(d) => Some(d),
+                Err(w) => {
+                    diagnostics.push(w);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        p.emit(&diagnostics, &run.compiled.sources);
+        p.finish(&run.compiled.sources);
         let uses = &run.compiled.net_uses;
         let objectives = objective_lines(&run, model, solution);
         let text = render(
@@ -116,6 +143,7 @@ pub fn command(
             solution,
             Some(outcome),
             &objectives,
+            duals.as_ref(),
         );
         if !write_output(output.as_deref(), &text, p) {
             return EXIT_INTERNAL;
@@ -171,6 +199,7 @@ fn render(
     solution: &Solution,
     outcome: Option<&Outcome>,
     objectives: &[rmod_report::ObjLine],
+    duals: Option<&Sensitivity>,
 ) -> String {
     let verification = match outcome {
         Some(o) => o.verification.clone(),
@@ -207,8 +236,9 @@ fn render(
             }
         },
         objectives: objectives.to_vec(),
-        json_timings: view.timings,
-        show_all: view.all,
+        json_timings: view.flags.timings,
+        show_all: view.flags.all,
+        duals,
         nets,
         net_uses: uses,
         polish: verification
@@ -222,6 +252,7 @@ fn render(
     match view.format {
         Format::Table => rmod_report::render_table(&report),
         Format::Json => rmod_report::render_json(&report),
+        Format::Csv if view.flags.wide => rmod_report::render_csv_wide(&report),
         Format::Csv => rmod_report::render_csv(&report),
     }
 }
