@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod csv_data;
 mod docs;
 mod examples;
 mod export;

@@ -11,7 +11,6 @@
 use rmod_diagnostics::code;
 
 mod cache;
-pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;

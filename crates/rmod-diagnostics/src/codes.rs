@@ -26,6 +26,7 @@ codes! {
     DATA_FILE = "rmod::data::file" => "A file (the model, a CSV file named in `csv(...)`, a network file) cannot be read. Paths in a model are relative to the model file.", "param p{G} = csv(\"missing.csv\", key = \"k\", value = \"v\");";
     DATA_CSV_MISSING_COLUMN = "rmod::data::csv_missing_column" => "A column named by `key =` or `value =` is not in the CSV header. The help lists the header's columns.", "param p{G} = csv(\"prices.csv\", key = \"grad\", value = \"usd\");";
     DATA_CSV_ROW = "rmod::data::csv_row" => "A CSV row has a different number of cells than the header, or the file has no header.", "grade,usd\nlight,1,2";
+    DATA_CSV_QUOTE = "rmod::data::csv_quote" => "A quoted CSV field is never closed, or has text between its closing quote and the next separator. A field in double quotes may hold separators, line breaks and quotes written twice (`\"\"`), as in RFC 4180.", "grade,usd\n\"light,1\n";
     DATA_CSV_CALL = "rmod::data::csv_call" => "`csv(...)` takes a path and the named arguments `key` (a column or a tuple of columns, one per index set) and `value`.", "param p{G} = csv(\"p.csv\", value = \"usd\");";
     DATA_DIVISION_BY_ZERO = "rmod::data::division_by_zero" => "A parameter expression divides by zero. Check the data or guard the division with a filter.", "param a = 1 / 0;";
     DATA_EMPTY_BOUNDS = "rmod::data::empty_bounds" => "A variable's lower bound exceeds its upper bound, so no value is feasible.", "var x in [5, 1];";
