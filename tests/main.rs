@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod csv_data;
 mod docs;
+mod domain;
 mod examples;
 mod export;
 mod hull;

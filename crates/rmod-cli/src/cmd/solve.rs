@@ -146,6 +146,21 @@ fn render(
                 vec!["interrupted (Ctrl-C or SIGTERM): the best point found so far".to_string()]
             }
         },
+        data_boundary: if solution.status.has_point() {
+            rmod_compiler::data_boundary(model, net_uses, &solution.values)
+                .into_iter()
+                .map(|b| rmod_report::AtBoundary {
+                    text: b.describe(),
+                    side: if b.upper { "upper" } else { "lower" },
+                    constraint: b.constraint,
+                    input: b.input,
+                    argument: b.argument,
+                    bound: b.bound,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         json_timings: view.timings,
         show_all: view.all,
         nets,
