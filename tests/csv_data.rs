@@ -56,14 +56,14 @@ fn brute_force() -> f64 {
     (0..1u32 << n)
         .filter(|m| {
             (0..n)
-                .filter(|i| m >> i & 1 == 1)
+                .filter(|i| (m >> i) & 1 == 1)
                 .map(|i| ITEMS[i].2)
                 .sum::<f64>()
                 <= CAPACITY
         })
         .map(|m| {
             (0..n)
-                .filter(|i| m >> i & 1 == 1)
+                .filter(|i| (m >> i) & 1 == 1)
                 .map(|i| ITEMS[i].1)
                 .sum::<f64>()
         })
