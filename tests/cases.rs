@@ -78,6 +78,8 @@ const UNREACHABLE: &[(&str, &str)] = &[
     ("rmod::sample::unknown_function", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::sample::bad_box", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::train::bad_option", "a command-line error of `rmod train`: tests/train.rs"),
+    ("rmod::train::bad_box", "a command-line error of `rmod train --box`: tests/train.rs"),
+    ("rmod::train::extrapolation", "a warning of `rmod train --box`: tests/train.rs"),
     ("rmod::train::too_few_rows", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::train::constant_column", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::resolve::bad_override_value", "a command-line error (`-D p=abc`, `--fix x=abc`): tests/cli.rs"),

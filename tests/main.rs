@@ -3,7 +3,9 @@
 
 mod cases;
 mod cli;
+mod csv_data;
 mod docs;
+mod domain;
 mod duals;
 mod examples;
 mod export;

@@ -82,6 +82,11 @@ pub struct Evaluator<'a> {
     net_bounds: HashMap<String, rmod_ir::BoundMethodName>,
     /// `relu_net(..., context = "...")` per network name
     net_context: HashMap<String, rmod_ir::BoundContext>,
+    /// network files read as relu-net JSON, by path: their source, for `training.data_box`
+    net_files: HashMap<String, rmod_diagnostics::FileId>,
+    /// `relu_net(..., domain = "data")`: per network name, the training data's box its uses are
+    /// restricted to (and reported against at the optimum)
+    net_domain: HashMap<String, Vec<(f64, f64)>>,
     oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
@@ -141,6 +146,8 @@ impl<'a> Evaluator<'a> {
             uses: Vec::new(),
             net_bounds: HashMap::default(),
             net_context: HashMap::default(),
+            net_files: HashMap::default(),
+            net_domain: HashMap::default(),
             oracle,
             cache,
             pending: Vec::new(),

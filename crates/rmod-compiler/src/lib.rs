@@ -10,8 +10,8 @@
 
 use rmod_diagnostics::code;
 
+mod boundary;
 mod cache;
-pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;
@@ -24,6 +24,7 @@ mod resolve;
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
+pub use boundary::{boundary_diagnostics, data_boundary, AtBoundary, BOUNDARY_TOL};
 pub use incumbent::{find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
 pub use overrides::{parse_override_name, KeyPart, OverrideName};
@@ -147,6 +148,8 @@ pub struct NetUse {
     pub switch: Option<UseSwitch>,
     /// the graph's convex hull as rows (`option hull`): where its weight columns are
     pub hull: Option<UseHull>,
+    /// `relu_net(..., domain = "data")`: the training data's box the use is restricted to
+    pub data_box: Option<Vec<(f64, f64)>>,
 }
 
 /// The weight columns of a use's hull rows: `first..first + hull.points.len()`.

@@ -250,11 +250,11 @@ impl Resolver<'_> {
                         ExprKind::Call(f, args) if f.name == "csv" => {
                             for a in args {
                                 if let Some(n) = &a.name {
-                                    if !matches!(n.name.as_str(), "key" | "value") {
+                                    if !matches!(n.name.as_str(), "key" | "value" | "subset") {
                                         self.diags.push(
                                             Diagnostic::error(code::DATA_CSV_CALL, format!("`csv` has no argument `{}`", n.name))
                                                 .with_label(n.span, "unknown argument")
-                                                .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns) and `value = \"column\"`"),
+                                                .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns), `value = \"column\"` and optionally `subset = true`"),
                                         );
                                     }
                                 }

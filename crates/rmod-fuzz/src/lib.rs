@@ -253,7 +253,7 @@ pub fn run_onnx(bytes: &[u8]) -> Summary {
     acc.finish()
 }
 
-/// Reads `bytes` (lossy UTF-8) as CSV `d.csv`: as training data ([`rmod_train::read_table`]
+/// Reads `bytes` (lossy UTF-8) as CSV `d.csv` with the one reader (`rmod_csv`): as training data ([`rmod_train::read_table`]
 /// with the header's columns, then [`rmod_train::validate`]) and through a fixed model with a
 /// `csv(...)` parameter keyed by its first column(s). Renders every diagnostic of both.
 pub fn run_csv(bytes: &[u8]) -> Summary {
@@ -261,10 +261,12 @@ pub fn run_csv(bytes: &[u8]) -> Summary {
     let mut acc = Acc::new();
     let mut sources = Sources::default();
     let file = sources.add("d.csv", text.clone());
-    let header: Vec<String> = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').map(|c| c.trim().to_string()).collect())
+    let table = rmod_csv::parse(file, "d.csv", &text);
+    if let Err(d) = &table {
+        acc.add("csv", std::slice::from_ref(d), &sources);
+    }
+    let header: Vec<String> = table
+        .map(|t| t.names().iter().map(|c| c.to_string()).collect())
         .unwrap_or_default();
     let (inputs, outputs) = match header.split_last() {
         Some((last, rest)) if !rest.is_empty() => (
@@ -348,22 +350,18 @@ fn net_model(n_in: usize, n_out: usize, variant: u64) -> String {
     )
 }
 
-/// The non-blank lines of CSV text, cut at commas, trimmed and unquoted (at most `max`).
+/// The records of CSV text as the one reader (`rmod_csv`) reads them, header first (at most
+/// `max`; none when the text does not read).
 fn csv_lines(text: &str, max: usize) -> Vec<Vec<String>> {
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| !l.trim().is_empty())
+    let Ok(t) = rmod_csv::parse(rmod_diagnostics::FileId(0), "d.csv", text) else {
+        return Vec::new();
+    };
+    std::iter::once(&t.header)
+        .chain(t.rows.iter().map(|r| &r.cells))
+        .filter(|cells| !cells.is_empty())
         .take(max)
-        .map(|l| l.split(',').map(unquote).collect())
+        .map(|cells| cells.iter().map(|c| c.text.clone()).collect())
         .collect()
-}
-
-fn unquote(cell: &str) -> String {
-    let c = cell.trim();
-    c.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(c)
-        .to_string()
 }
 
 /// `s` as an rmod string literal, if it can be one (no quote, no line break).
@@ -435,6 +433,13 @@ fn csv_model(text: &str, variant: u64) -> String {
             let v = name(1, "v");
             format!(
                 "set S = {s};\nparam p{{S}} >= 0 default 1 = csv(\"d.csv\", key = {k0}, value = {v});\nparam q{{a in S}} = 2 * p[a] + 1;\nvar x{{S}} integer in [0, 10];\nmaximize o: sum{{a in S}} q[a] * x[a];\n"
+            )
+        }
+        _ if variant % 8 == 4 => {
+            let v = name(1, "v");
+            format!(
+                "set S = {s} diff {{{}}};\nparam p{{S}} default 0 = csv(\"d.csv\", key = {k0}, value = {v}, subset = true);\nvar x{{S}} in [0, 1];\nmaximize o: sum{{a in S}} p[a] * x[a];\n",
+                s.trim_start_matches('{').split(", ").next().unwrap_or("\"a\"").trim_end_matches('}')
             )
         }
         _ => {

@@ -253,6 +253,24 @@ pub struct Report<'a> {
     pub objectives: Vec<ObjLine>,
     /// `--duals`: the constraints table and the reduced costs
     pub duals: Option<&'a Sensitivity>,
+    /// inputs of `domain = "data"` network uses on the training data's boundary at the point
+    pub data_boundary: Vec<AtBoundary>,
+}
+
+/// An input of a network use on a side of its training data's box (`domain = "data"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AtBoundary {
+    /// the use, e.g. `model["R1"]`
+    pub constraint: String,
+    /// the network's name of the input
+    pub input: String,
+    /// the argument when it is one variable, e.g. `x[2]`
+    pub argument: Option<String>,
+    /// "lower" or "upper"
+    pub side: &'static str,
+    pub bound: f64,
+    /// the sentence the table shows
+    pub text: String,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -377,6 +395,9 @@ pub fn render_table(r: &Report) -> String {
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
     out.push_str(&render_nets(&r.nets, &r.net_uses));
+    for b in &r.data_boundary {
+        let _ = writeln!(out, "boundary   {}", b.text);
+    }
     if let Some(st) = r.incumbent.as_ref().filter(|st| st.source == "user") {
         let _ = writeln!(
             out,
@@ -552,6 +573,22 @@ pub fn render_json(r: &Report) -> String {
     }
     if !r.unproven.is_empty() {
         doc["unproven"] = json!(r.unproven);
+    }
+    if !r.data_boundary.is_empty() {
+        doc["data_boundary"] = Value::Array(
+            r.data_boundary
+                .iter()
+                .map(|b| {
+                    json!({
+                        "use": b.constraint,
+                        "input": b.input,
+                        "argument": b.argument,
+                        "side": b.side,
+                        "bound": json_num(b.bound),
+                    })
+                })
+                .collect(),
+        );
     }
     if let Some(rp) = &r.repaired {
         doc["repaired"] = json!({

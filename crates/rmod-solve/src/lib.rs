@@ -359,6 +359,11 @@ pub fn finish(
         .has_point()
         .then(|| rmod_compiler::verify(model, uses, &solution.values));
     diagnostics.splice(0..0, status_diag);
+    if solution.status.has_point() {
+        // the trust region (`domain = "data"`): inputs on the training data's boundary
+        let at = rmod_compiler::data_boundary(model, uses, &solution.values);
+        diagnostics.extend(rmod_compiler::boundary_diagnostics(&at));
+    }
     Outcome {
         solution,
         start,

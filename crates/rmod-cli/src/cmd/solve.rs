@@ -239,6 +239,21 @@ fn render(
         json_timings: view.flags.timings,
         show_all: view.flags.all,
         duals,
+        data_boundary: if solution.status.has_point() {
+            rmod_compiler::data_boundary(model, net_uses, &solution.values)
+                .into_iter()
+                .map(|b| rmod_report::AtBoundary {
+                    text: b.describe(),
+                    side: if b.upper { "upper" } else { "lower" },
+                    constraint: b.constraint,
+                    input: b.input,
+                    argument: b.argument,
+                    bound: b.bound,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         nets,
         net_uses: uses,
         polish: verification
