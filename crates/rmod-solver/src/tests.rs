@@ -211,7 +211,10 @@ fn oracle_threads_agree() {
 fn the_split_takes_a_cells_point_as_incumbent_after_checking_it() {
     // min x over x in [2, 8] with the row x + b >= 2, b binary
     let m = Model {
-        columns: vec![col(2.0, 8.0, ColKind::Continuous), col(0.0, 1.0, ColKind::Binary)],
+        columns: vec![
+            col(2.0, 8.0, ColKind::Continuous),
+            col(0.0, 1.0, ColKind::Binary),
+        ],
         rows: vec![row(vec![(0, 1.0), (1, 1.0)], 2.0, f64::INFINITY)],
         objective: Some(Objective {
             name: "z".into(),
