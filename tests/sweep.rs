@@ -183,7 +183,7 @@ fn a_bad_scenario_file_is_a_coded_error_at_its_cell() {
     );
     assert!(err.contains("did you mean `need`?"), "{err}");
     assert!(err.contains("rmod::data::csv_bad_value"), "{err}");
-    assert!(err.contains("line 3, column `need[day]`"), "{err}");
+    assert!(err.contains("field 3 (`need[day]`) of line 3"), "{err}");
     assert!(err.contains("bad.csv:3:5"), "{err}");
     // nothing was solved
     assert!(!dir.join("bad.csv.parts").exists());

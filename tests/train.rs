@@ -250,7 +250,7 @@ fn bad_training_input_is_a_diagnostic() {
         "-o",
         &tmp_str("bad.json"),
     ]);
-    assert!(stderr(&o).contains("row 2, column `x2`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("field 2 (`x2`) of line 2"), "{}", stderr(&o));
     assert!(stderr(&o).contains("text.csv:2:"), "{}", stderr(&o));
 }
 
