@@ -8,6 +8,7 @@ mod examples;
 mod export;
 mod hull;
 mod onnx;
+mod piecewise;
 mod relu;
 mod robustness;
 mod sweep;
