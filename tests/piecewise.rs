@@ -31,7 +31,9 @@ fn convex_costs_fill_the_cheapest_segments_without_binaries() {
     assert_eq!(binaries(rel), 0);
     // segments (slope, length) of the three plants: half the capacity at `low`, half at `high`
     let (cap, low, high) = ([10.0, 16.0, 8.0], [2.0, 3.0, 1.0], [5.0, 4.0, 9.0]);
-    let mut segs: Vec<(f64, f64)> = (0..3).flat_map(|p| [(low[p], cap[p] / 2.0), (high[p], cap[p] / 2.0)]).collect();
+    let mut segs: Vec<(f64, f64)> = (0..3)
+        .flat_map(|p| [(low[p], cap[p] / 2.0), (high[p], cap[p] / 2.0)])
+        .collect();
     segs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (mut left, mut best) = (25.0_f64, 0.0);
     for (slope, len) in segs {
@@ -42,7 +44,11 @@ fn convex_costs_fill_the_cheapest_segments_without_binaries() {
     assert_eq!(left, 0.0);
     let v = solve(rel);
     assert_eq!(v["status"], "optimal");
-    assert!((objective(&v) - best).abs() < 1e-6, "{} vs {best}", objective(&v));
+    assert!(
+        (objective(&v) - best).abs() < 1e-6,
+        "{} vs {best}",
+        objective(&v)
+    );
 }
 
 #[test]
@@ -62,7 +68,11 @@ fn concave_costs_are_exact_with_binaries_and_match_a_grid() {
     }
     let v = solve(rel);
     assert_eq!(v["status"], "optimal");
-    assert!((objective(&v) - best).abs() < 1e-6, "{} vs {best}", objective(&v));
+    assert!(
+        (objective(&v) - best).abs() < 1e-6,
+        "{} vs {best}",
+        objective(&v)
+    );
     // the optimum is at a breakpoint of `a` (economies of scale)
     let a = v["variables"]["a"].as_f64().expect("a");
     assert!(ba.iter().any(|b| (a - b).abs() < 1e-6), "a = {a}");
@@ -90,5 +100,9 @@ fn concave_revenue_is_maximized_without_binaries() {
     }
     let v = solve(rel);
     assert_eq!(v["status"], "optimal");
-    assert!((objective(&v) - best).abs() < 1e-6, "{} vs {best}", objective(&v));
+    assert!(
+        (objective(&v) - best).abs() < 1e-6,
+        "{} vs {best}",
+        objective(&v)
+    );
 }

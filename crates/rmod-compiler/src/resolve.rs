@@ -624,7 +624,9 @@ impl Resolver<'_> {
                     }
                 }
             }
-            ExprKind::Call(f, args) if f.name == piecewise::PIECEWISE && self.syms.get(&f.name).is_none() => {
+            ExprKind::Call(f, args)
+                if f.name == piecewise::PIECEWISE && self.syms.get(&f.name).is_none() =>
+            {
                 self.piecewise_call(e, f, args, ctx)
             }
             ExprKind::Call(f, args) => {

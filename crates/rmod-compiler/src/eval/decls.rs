@@ -534,7 +534,11 @@ impl Evaluator<'_> {
                     Some(e) => self.switch(e, env)?,
                 };
                 self.net_constraint(d, net_id, args, key, env, switch)?;
-                let origin = Origin { decl: d.name.name.clone(), index: key.clone(), span: d.name.span };
+                let origin = Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                };
                 self.pw_finish(&origin, &[], Want::Exact);
             }
             return Ok(());
@@ -601,7 +605,10 @@ impl Evaluator<'_> {
                 Some(e) => self.switch(e, env)?,
             };
             let want = match switch {
-                Switch::On => Want::Row { lo: lo.is_finite(), hi: hi.is_finite() },
+                Switch::On => Want::Row {
+                    lo: lo.is_finite(),
+                    hi: hi.is_finite(),
+                },
                 _ => Want::Exact,
             };
             self.pw_finish(&origin, &coeffs, want);
@@ -675,7 +682,11 @@ impl Evaluator<'_> {
     pub(super) fn objective(&mut self, d: &ObjDecl) -> R<()> {
         self.pw_pending.clear();
         let l = self.lin(&d.expr, &Vec::new())?.normalized();
-        let origin = Origin { decl: d.name.name.clone(), index: Vec::new(), span: d.name.span };
+        let origin = Origin {
+            decl: d.name.name.clone(),
+            index: Vec::new(),
+            span: d.name.span,
+        };
         let want = match d.sense {
             Sense::Minimize => Want::Minimize,
             Sense::Maximize => Want::Maximize,

@@ -15,25 +15,31 @@ impl Resolver<'_> {
         if let Some(a) = args.iter().find(|a| a.name.is_some()) {
             let span = a.name.as_ref().map_or(e.span, |n| n.span);
             self.diags.push(
-                Diagnostic::error(code::PIECEWISE_ARGUMENTS, "`piecewise` takes no named arguments")
-                    .with_label(span, "named argument")
-                    .with_help(FORM),
+                Diagnostic::error(
+                    code::PIECEWISE_ARGUMENTS,
+                    "`piecewise` takes no named arguments",
+                )
+                .with_label(span, "named argument")
+                .with_help(FORM),
             );
             return;
         }
         if args.len() != 3 {
             self.diags.push(
-                Diagnostic::error(code::PIECEWISE_ARGUMENTS, format!("`piecewise` takes 3 arguments, found {}", args.len()))
-                    .with_label(f.span.to(e.span), "in this call")
-                    .with_help(FORM),
+                Diagnostic::error(
+                    code::PIECEWISE_ARGUMENTS,
+                    format!("`piecewise` takes 3 arguments, found {}", args.len()),
+                )
+                .with_label(f.span.to(e.span), "in this call")
+                .with_help(FORM),
             );
             return;
         }
         let x = &args[0].value;
+        // resolved either way, so that its names count as used
+        self.expr(x, ctx);
         match &x.kind {
-            ExprKind::Ref(id, _) if self.syms.get(&id.name).map(|s| s.kind) == Some(Kind::Var) && !self.scope.contains(&id.name) => {
-                self.expr(x, ctx)
-            }
+            ExprKind::Ref(id, _) if self.syms.get(&id.name).map(|s| s.kind) == Some(Kind::Var) && !self.scope.contains(&id.name) => {}
             _ => self.diags.push(
                 Diagnostic::error(code::PIECEWISE_NOT_VARIABLE, "the first argument of `piecewise` must be a single variable")
                     .with_label(x.span, "not a variable")
@@ -52,9 +58,12 @@ impl Resolver<'_> {
                 _ => {
                     let what = if k == 0 { "breakpoints" } else { "values" };
                     self.diags.push(
-                        Diagnostic::error(code::PIECEWISE_ARGUMENTS, format!("the {what} of `piecewise` must be a list `[a, b, ...]`"))
-                            .with_label(a.value.span, "not a list")
-                            .with_help(FORM),
+                        Diagnostic::error(
+                            code::PIECEWISE_ARGUMENTS,
+                            format!("the {what} of `piecewise` must be a list `[a, b, ...]`"),
+                        )
+                        .with_label(a.value.span, "not a list")
+                        .with_help(FORM),
                     );
                     return;
                 }
@@ -62,10 +71,16 @@ impl Resolver<'_> {
         }
         if lens[0] != lens[1] {
             self.diags.push(
-                Diagnostic::error(code::PIECEWISE_ARGUMENTS, format!("`piecewise` has {} breakpoints but {} values", lens[0], lens[1]))
-                    .with_label(args[1].value.span, format!("{} breakpoints", lens[0]))
-                    .with_label(args[2].value.span, format!("{} values", lens[1]))
-                    .with_help("give one value per breakpoint: the function's value at it"),
+                Diagnostic::error(
+                    code::PIECEWISE_ARGUMENTS,
+                    format!(
+                        "`piecewise` has {} breakpoints but {} values",
+                        lens[0], lens[1]
+                    ),
+                )
+                .with_label(args[1].value.span, format!("{} breakpoints", lens[0]))
+                .with_label(args[2].value.span, format!("{} values", lens[1]))
+                .with_help("give one value per breakpoint: the function's value at it"),
             );
         } else if lens[0] < 2 {
             self.diags.push(
