@@ -139,6 +139,21 @@ impl Evaluator<'_> {
                 ),
             ));
         }
+        // finite points can still be too far apart for a finite slope or difference
+        if (1..b.len()).any(|k| {
+            !((v[k] - v[k - 1]) / (b[k] - b[k - 1])).is_finite()
+                || !(b[k] - b[k - 1]).is_finite()
+                || !(v[k] - v[k - 1]).is_finite()
+        }) {
+            return Err(self.err(
+                Diagnostic::error(
+                    code::PIECEWISE_BREAKPOINTS,
+                    "the points of `piecewise` are too far apart for finite slopes",
+                )
+                .with_label(e.span, "a slope or difference overflows")
+                .with_help("rescale the units of the variable or of the values"),
+            ));
+        }
         let (first, last) = (b[0], b[b.len() - 1]);
         let col = &self.model.columns[x as usize];
         let (dlo, dhi) = (col.lower, col.upper);
