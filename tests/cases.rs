@@ -73,13 +73,20 @@ fn diagnostics_snapshots() {
 
 /// Codes that no model file can trigger on purpose.
 const UNREACHABLE: &[(&str, &str)] = &[
+    ("rmod::solve::no_duals", "a warning of the flag `rmod solve --duals`: tests/duals.rs"),
     ("rmod::relu::regions_limit", "a limit of `rmod net regions --exact`: tests/cli.rs"),
     ("rmod::sample::unknown_function", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::sample::bad_box", "a command-line error of `rmod sample`: tests/train.rs"),
     ("rmod::train::bad_option", "a command-line error of `rmod train`: tests/train.rs"),
+    ("rmod::train::bad_box", "a command-line error of `rmod train --box`: tests/train.rs"),
+    ("rmod::train::extrapolation", "a warning of `rmod train --box`: tests/train.rs"),
     ("rmod::train::too_few_rows", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::train::constant_column", "a data error of `rmod train`: tests/train.rs"),
     ("rmod::resolve::bad_override_value", "a command-line error (`-D p=abc`, `--fix x=abc`): tests/cli.rs"),
+    ("rmod::resolve::unknown_objective", "a command-line error (`--objective NAME`): tests/objectives.rs"),
+    ("rmod::start::bad_file", "a `--start FILE.json` error: tests/starts.rs"),
+    ("rmod::start::unknown_name", "a `--start FILE.json` warning: tests/starts.rs"),
+    ("rmod::start::infeasible", "the start is checked by `rmod_solve::run` (the cases solve with `rmod_solve::solve`): tests/starts.rs"),
     ("rmod::solve::solver_error", "CBC abandoning a solve cannot be provoked reliably"),
     ("rmod::solve::check_failed", "a solver point that violates a row: crates/rmod-solve/src/tests.rs"),
     ("rmod::solve::unproven", "a downgraded optimum: crates/rmod-solve/src/tests.rs"),

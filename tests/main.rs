@@ -3,14 +3,21 @@
 
 mod cases;
 mod cli;
+mod csv_data;
 mod docs;
+mod domain;
+mod duals;
 mod examples;
 mod export;
+mod fmt;
 mod hull;
+mod json_docs;
+mod objectives;
 mod onnx;
 mod piecewise;
 mod relu;
 mod robustness;
+mod starts;
 mod sweep;
 mod switch;
 mod torture;

@@ -341,3 +341,74 @@ fn the_study_runs_end_to_end_in_quick_mode() {
         }
     }
 }
+
+#[test]
+fn box_sets_the_input_bounds_and_records_the_data_box() {
+    let data = tmp_str("box_data.csv");
+    sample("himmelblau", "[-4,4]x[-3,3]", 300, &data);
+    // the data's own box, read independently of rmod
+    let rows = crate::util::read_csv_abs(&data);
+    let range = |k: usize| {
+        rows.iter()
+            .map(|r| r[k].parse::<f64>().expect("number"))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            })
+    };
+    let quick = ["--layers", "1x8", "--epochs", "5"];
+    let net = tmp_str("box_net.json");
+    let mut args = vec!["--box", "[-5,5]x[-3.5,3.5]"];
+    args.extend_from_slice(&quick);
+    let doc = train(&data, &net, &args);
+    assert_eq!(
+        doc["input_bounds"],
+        serde_json::json!([[-5.0, 5.0], [-3.5, 3.5]])
+    );
+    for k in 0..2 {
+        let (lo, hi) = range(k);
+        assert_eq!(doc["training"]["data_box"][k][0].as_f64(), Some(lo));
+        assert_eq!(doc["training"]["data_box"][k][1].as_f64(), Some(hi));
+    }
+    // without --box the network's box is the data's
+    let plain = train(&data, &tmp_str("box_plain.json"), &quick);
+    assert_eq!(plain["input_bounds"], plain["training"]["data_box"]);
+
+    let run = |bx: &str| {
+        let mut a = vec![
+            "train",
+            &data,
+            "--inputs",
+            "x1,x2",
+            "--outputs",
+            "y",
+            "-o",
+            &net,
+            "--box",
+            bx,
+        ];
+        a.extend_from_slice(&quick);
+        rmod(&a)
+    };
+    // within a quarter of the data's range beyond it: no warning
+    let o = run("[-5,5]x[-3.5,3.5]");
+    assert!(!stderr(&o).contains("extrapolation"), "{}", stderr(&o));
+    // x1 up to 20 with data to about 4: extrapolation, still written
+    let o = run("[-4,20]x[-3,3]");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rmod::train::extrapolation"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("`x1` up to 20"), "{}", stderr(&o));
+    // bad boxes: one interval for two inputs, lo >= hi, not finite
+    for bx in ["[-5,5]", "[5,-5]^2", "[0,1e999]^2", "[0,1]x[2,2]"] {
+        let o = run(bx);
+        assert_eq!(code(&o), 1, "{bx}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("rmod::train::bad_box"),
+            "{bx}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -93,11 +93,16 @@ module.exports = grammar({
         'var',
         field('name', $.identifier),
         optional(field('indexing', $.indexing)),
-        optional(attributes(field('attribute', choice($.domain, alias($.check, $.bound), $.bounds)))),
+        optional(
+          attributes(field('attribute', choice($.domain, alias($.check, $.bound), $.bounds, $.initial))),
+        ),
         ';',
       ),
 
     domain: (_) => choice('integer', 'binary', 'continuous'),
+
+    // := value (the initial value, a warm start)
+    initial: ($) => seq(':=', field('value', $._arithmetic)),
 
     // in [lo, hi]
     bounds: ($) =>

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cmd::{net, train};
+use crate::docs::DocFormat;
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +50,10 @@ pub struct ModelArgs {
     /// Fix a variable (both bounds) after the model's statements: --fix x=1, --fix 'x[a, 2]=0'
     #[arg(long = "fix", value_name = "VAR=VALUE")]
     pub fixes: Vec<String>,
+    /// The objective to optimize (default: the first the model declares), or several in
+    /// lexicographic order: --objective cost,emissions
+    #[arg(long = "objective", value_name = "NAME,...", value_delimiter = ',')]
+    pub objectives: Vec<String>,
     /// Neither read nor write tightened network bounds in the cache (`.rmod-cache/` beside the
     /// model, or `$RMOD_CACHE_DIR`)
     #[arg(long)]
@@ -61,6 +66,9 @@ pub enum Cmd {
     Check {
         #[command(flatten)]
         m: ModelArgs,
+        /// human, or json (an `rmod-check` v1 document on stdout)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
     },
     /// Compile and solve with CBC
     Solve {
@@ -78,6 +86,18 @@ pub enum Cmd {
         /// Include phase timings in JSON output (they differ between runs)
         #[arg(long)]
         timings: bool,
+        /// A warm start: the JSON solution of an earlier run (`--format json -o FILE`), its
+        /// variables matched by name and index
+        #[arg(long, value_name = "FILE.json")]
+        start: Option<PathBuf>,
+        /// Add row duals, activities and slacks of the constraints and the variables' reduced
+        /// costs (for a MILP: of the LP with the integer columns fixed at the solution)
+        #[arg(long)]
+        duals: bool,
+        /// With --format csv: one row for the solution, one column per variable value
+        /// (`make[R1,day]`)
+        #[arg(long, conflicts_with = "duals")]
+        wide: bool,
     },
     /// Solve the model once per scenario (a CSV row of parameter values), in parallel processes
     Sweep(SweepArgs),
@@ -100,8 +120,22 @@ pub enum Cmd {
         /// The constraint (or objective) name
         name: String,
     },
+    /// Rewrite model files in the canonical layout (comments kept); `-` formats stdin to stdout
+    Fmt {
+        /// The model files (.rmod), or `-` for stdin
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit 1 if any would
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain a diagnostic code; without a code, list all codes
-    Explain { code: Option<String> },
+    Explain {
+        code: Option<String>,
+        /// human, or json (an `rmod-explain` v1 document on stdout)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
     /// Train a ReLU network on CSV data and write it as a relu-net file
     Train(train::TrainArgs),
     /// Sample a standard test function into CSV (columns x1..xd, y)

@@ -151,6 +151,7 @@ pub fn with_request<R>(
     req.overrides = overrides;
     req.fixes = fixes;
     req.options = options;
+    req.objectives = m.objectives.clone();
     req.oracle = Some(&oracle);
     req.run_started = Some(run_started());
     req.backends = rmod_solver::BACKENDS;

@@ -8,6 +8,7 @@ mod output;
 mod args;
 mod bounds;
 mod cmd;
+mod docs;
 mod interrupt;
 mod load;
 
@@ -83,18 +84,30 @@ fn main_thread() -> u8 {
 
 fn run(cli: &Cli, p: &mut Printer) -> u8 {
     match &cli.cmd {
-        Cmd::Explain { code } => cmd::explain::command(code.as_deref()),
+        Cmd::Explain { code, format } => cmd::explain::command(code.as_deref(), *format),
         Cmd::Train(a) => cmd::train::train_command(a, p),
         Cmd::Net { cmd } => cmd::net::command(cmd, p),
         Cmd::Sample(a) => cmd::train::sample_command(a, p),
-        Cmd::Check { m } => cmd::check::command(cli, m, p),
+        Cmd::Fmt { files, check } => cmd::fmt::command(files, *check, p),
+        Cmd::Check { m, format } => cmd::check::command(cli, m, *format, p),
         Cmd::Solve {
             m,
             format,
             output,
             all,
             timings,
-        } => cmd::solve::command(cli, m, format, output, all, timings, p),
+            start,
+            duals,
+            wide,
+        } => {
+            let view = cmd::solve::Flags {
+                all: *all,
+                timings: *timings,
+                duals: *duals,
+                wide: *wide,
+            };
+            cmd::solve::command(cli, m, format, output, &view, start, p)
+        }
         Cmd::Sweep(a) => cmd::sweep::command(cli, a, p),
         Cmd::Export { m, lp, mps, names } => cmd::export::command(cli, m, lp, mps, names, p),
         Cmd::Expand { m, name } => cmd::expand::command(cli, m, name, p),

@@ -54,6 +54,10 @@ pub struct Evaluator<'a> {
     pub sources: &'a mut Sources,
     pub diags: Vec<Diagnostic>,
     pub model: Model,
+    /// every objective, in declaration order (the compiler puts the selected one in `model`)
+    pub objectives: Vec<rmod_ir::Objective>,
+    /// `var x := value`: initial values (column, value), in column order
+    pub initial: Vec<(u32, f64)>,
     loader: &'a dyn Loader,
     sets: HashMap<String, Rc<SetVal>>,
     /// sets declared with an indexing, `set J{i in I} = ...`
@@ -79,6 +83,11 @@ pub struct Evaluator<'a> {
     net_bounds: HashMap<String, rmod_ir::BoundMethodName>,
     /// `relu_net(..., context = "...")` per network name
     net_context: HashMap<String, rmod_ir::BoundContext>,
+    /// network files read as relu-net JSON, by path: their source, for `training.data_box`
+    net_files: HashMap<String, rmod_diagnostics::FileId>,
+    /// `relu_net(..., domain = "data")`: per network name, the training data's box its uses are
+    /// restricted to (and reported against at the optimum)
+    net_domain: HashMap<String, Vec<(f64, f64)>>,
     oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     cache: Option<&'a dyn crate::BoundCache>,
     /// network uses waiting for the rest of the model (encoded after the last statement)
@@ -114,6 +123,8 @@ impl<'a> Evaluator<'a> {
             sources,
             diags: Vec::new(),
             model: Model::default(),
+            objectives: Vec::new(),
+            initial: Vec::new(),
             loader,
             sets: HashMap::default(),
             indexed_sets: HashMap::default(),
@@ -138,6 +149,8 @@ impl<'a> Evaluator<'a> {
             uses: Vec::new(),
             net_bounds: HashMap::default(),
             net_context: HashMap::default(),
+            net_files: HashMap::default(),
+            net_domain: HashMap::default(),
             oracle,
             cache,
             pending: Vec::new(),

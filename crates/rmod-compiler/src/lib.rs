@@ -10,11 +10,12 @@
 
 use rmod_diagnostics::code;
 
+mod boundary;
 mod cache;
-pub mod csv;
 mod eval;
 mod incumbent;
 pub mod numeric;
+mod objectives;
 mod options;
 mod overrides;
 mod partial;
@@ -23,6 +24,7 @@ mod resolve;
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
+pub use boundary::{boundary_diagnostics, data_boundary, AtBoundary, BOUNDARY_TOL};
 pub use incumbent::{find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
 pub use overrides::{parse_override_name, KeyPart, OverrideName};
@@ -80,6 +82,9 @@ pub struct CompileRequest<'a> {
     pub fixes: Vec<(String, f64)>,
     /// `--option key=value`, applied after the model's own options
     pub options: Vec<(String, String)>,
+    /// `--objective a,b`: the objectives to optimize, in lexicographic order (empty: the first
+    /// declared objective)
+    pub objectives: Vec<String>,
     /// computes bounds for `bounds = "lp"` / `"milp"` (the CLI passes CBC)
     pub oracle: Option<&'a dyn rmod_ir::BoundOracle>,
     /// reuses tightened bounds across runs
@@ -105,6 +110,7 @@ impl<'a> CompileRequest<'a> {
             overrides: Vec::new(),
             fixes: Vec::new(),
             options: Vec::new(),
+            objectives: Vec::new(),
             oracle: None,
             cache: None,
             run_started: None,
@@ -142,6 +148,8 @@ pub struct NetUse {
     pub switch: Option<UseSwitch>,
     /// the graph's convex hull as rows (`option hull`): where its weight columns are
     pub hull: Option<UseHull>,
+    /// `relu_net(..., domain = "data")`: the training data's box the use is restricted to
+    pub data_box: Option<Vec<(f64, f64)>>,
 }
 
 /// The weight columns of a use's hull rows: `first..first + hull.points.len()`.
@@ -212,8 +220,15 @@ pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
 }
 
 pub struct CompileOutput {
-    /// `None` when there were errors.
+    /// `None` when there were errors. Its objective is the first selected one.
     pub model: Option<Model>,
+    /// every objective of the model, in declaration order (the report evaluates them all)
+    pub objectives: Vec<rmod_ir::Objective>,
+    /// the selected objectives (positions in `objectives`) in lexicographic order: one for
+    /// `--objective NAME` or by default, none for a model without objective
+    pub stages: Vec<usize>,
+    /// the initial values of `var x := value` (column, value), in column order: a warm start
+    pub initial: Vec<(u32, f64)>,
     /// every network use, in model order
     pub net_uses: Vec<NetUse>,
     pub sources: Sources,
@@ -244,6 +259,13 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
                 .push(Diagnostic::error(code, format!("--option {k}={v}: {msg}")).with_help(help));
         }
     }
+    let stages = match objectives::select(&ast, &req.objectives) {
+        Ok(s) => s,
+        Err(e) => {
+            rdiags.extend(e);
+            Vec::new()
+        }
+    };
     diags.extend(rdiags);
     if has_errors(&diags) {
         return failed(sources, diags);
@@ -262,6 +284,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     ev.backends = req.backends;
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
+    let objectives = std::mem::take(&mut ev.objectives);
+    let initial = std::mem::take(&mut ev.initial);
+    model.objective = stages.first().and_then(|k| objectives.get(*k)).cloned();
     let net_uses = std::mem::take(&mut ev.uses);
     let mut edups = std::mem::take(&mut ev.diags);
     drop(ev);
@@ -280,6 +305,9 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     model.columns.shrink_to_fit();
     CompileOutput {
         model: Some(model),
+        objectives,
+        stages,
+        initial,
         net_uses,
         sources,
         diagnostics: diags,
@@ -329,6 +357,9 @@ fn coefficient_range_warnings(model: &Model) -> Vec<Diagnostic> {
 fn failed(sources: Sources, diagnostics: Vec<Diagnostic>) -> CompileOutput {
     CompileOutput {
         model: None,
+        objectives: Vec::new(),
+        stages: Vec::new(),
+        initial: Vec::new(),
         net_uses: Vec::new(),
         sources,
         diagnostics,
@@ -507,8 +538,16 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
             break;
         }
     }
+    // forward passes at a few points of the cell: the search's incumbent improves as the
+    // cells shrink around the optimum, so that it can close cells before CBC finds a point
+    if !info.infeasible {
+        info.point = find_incumbent(model, uses, None, CELL_SAMPLES, 1).map(|i| i.values);
+    }
     info
 }
+
+/// Random points per cell that [`tighten_cell`] completes into candidate incumbents.
+const CELL_SAMPLES: usize = 4;
 
 /// Re-evaluates every network use at the solution's inputs with a plain forward pass (the
 /// mismatch of each network on its own), then "polishes": takes the [`exact_point`] and

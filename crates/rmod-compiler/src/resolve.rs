@@ -108,25 +108,9 @@ pub fn resolve_partial(
         current: 0,
         poisoned,
     };
-    let mut objective: Option<Span> = None;
     for (i, stmt) in ast.stmts.iter().enumerate() {
         r.current = i;
         r.statement(stmt);
-        if let Stmt::Objective(o) = stmt {
-            if let Some(first) = objective {
-                r.diags.push(
-                    Diagnostic::error(
-                        code::RESOLVE_MULTIPLE_OBJECTIVES,
-                        format!("second objective `{}`", o.name.name),
-                    )
-                    .with_label(o.name.span, "a model has one objective")
-                    .with_label(first, "first objective here")
-                    .with_help("remove one objective, or combine them into one weighted sum"),
-                );
-            } else {
-                objective = Some(o.name.span);
-            }
-        }
         if let Some(name) = stmt.name() {
             r.declare(name, stmt);
         }
@@ -269,11 +253,11 @@ impl Resolver<'_> {
                         ExprKind::Call(f, args) if f.name == "csv" => {
                             for a in args {
                                 if let Some(n) = &a.name {
-                                    if !matches!(n.name.as_str(), "key" | "value") {
+                                    if !matches!(n.name.as_str(), "key" | "value" | "subset") {
                                         self.diags.push(
                                             Diagnostic::error(code::DATA_CSV_CALL, format!("`csv` has no argument `{}`", n.name))
                                                 .with_label(n.span, "unknown argument")
-                                                .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns) and `value = \"column\"`"),
+                                                .with_help("csv takes a path, `key = \"column\"` (or a tuple of columns), `value = \"column\"` and optionally `subset = true`"),
                                         );
                                     }
                                 }
@@ -293,7 +277,7 @@ impl Resolver<'_> {
             }
             Stmt::Var(d) => {
                 let n = self.open(d.indexing.as_ref());
-                for e in d.lower.iter().chain(d.upper.iter()) {
+                for e in d.lower.iter().chain(d.upper.iter()).chain(d.init.iter()) {
                     self.expr(e, Ctx::Data);
                 }
                 self.close(n);

@@ -181,3 +181,26 @@ fn a_backend_the_caller_lacks_is_an_option_error() {
         Some(rmod_ir::SolverKind::Highs)
     );
 }
+
+#[test]
+fn initial_values_per_index_and_several_objectives() {
+    let out = run(r#"
+        set R = {"b", "a"};
+        param cap{R} = {"a": 2, "b": 3};
+        var y := 1;
+        var x{r in R} >= 0, := cap[r] / 2;
+        subject to c: sum{r in R} x[r] + y <= 4;
+        minimize lo: y;
+        maximize hi: sum{r in R} x[r];
+    "#);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(out.initial, vec![(0, 1.0), (1, 1.5), (2, 1.0)]);
+    assert_eq!(out.objectives.len(), 2);
+    assert_eq!(out.stages, vec![0]);
+    assert_eq!(out.model.unwrap().objective.unwrap().name, "lo");
+    // an initial value is data: a variable in it is an error
+    assert_eq!(
+        codes("var y; var x := y; minimize o: x;"),
+        vec!["rmod::linear::variable_in_data"]
+    );
+}

@@ -170,11 +170,43 @@ pub fn run_model(bytes: &[u8]) -> Summary {
 /// `relu_net(...)` (with the fallbacks of [`default_files`]). Renders every diagnostic.
 pub fn run_model_with(bytes: &[u8], files: &Files) -> Summary {
     let text = String::from_utf8_lossy(bytes);
+    if let Err(e) = check_fmt(&text) {
+        panic!("rmod fmt: {e}");
+    }
     let loader = FuzzLoader { files };
     let out = compile(&CompileRequest::new("m.rmod", &text, &loader));
     let mut acc = Acc::new();
     acc.compiled(&out);
     acc.finish()
+}
+
+/// `rmod fmt` on a model text: a text that parses formats to the same tokens (hence the same
+/// syntax tree, which is compared too) and formatting it again changes nothing; a text that does
+/// not parse gets diagnostics. `Ok(true)`: it parsed and was formatted.
+pub fn check_fmt(text: &str) -> Result<bool, String> {
+    let file = rmod_diagnostics::FileId(0);
+    let once = match rmod_syntax::format(file, text) {
+        Ok(once) => once,
+        Err(diags) if diags.is_empty() => return Err("an error without diagnostics".into()),
+        Err(_) => return Ok(false),
+    };
+    if rmod_syntax::layout(text).is_none() {
+        return Err(format!("the layout changes a token of {text:?}"));
+    }
+    match rmod_syntax::format(file, &once) {
+        Ok(twice) if twice == once => {}
+        Ok(twice) => return Err(format!("not idempotent: {once:?} then {twice:?}")),
+        Err(d) => {
+            return Err(format!(
+                "the formatted text does not parse: {once:?}: {d:?}"
+            ))
+        }
+    }
+    let shape = |t: &str| rmod_syntax::parse(file, t).0.shape();
+    if shape(text) != shape(&once) {
+        return Err(format!("another syntax tree: {text:?} became {once:?}"));
+    }
+    Ok(true)
 }
 
 /// Reads `bytes` (lossy UTF-8) as a network file `n.json` with [`rmod_relu::parse`] (and, when
@@ -221,7 +253,7 @@ pub fn run_onnx(bytes: &[u8]) -> Summary {
     acc.finish()
 }
 
-/// Reads `bytes` (lossy UTF-8) as CSV `d.csv`: as training data ([`rmod_train::read_table`]
+/// Reads `bytes` (lossy UTF-8) as CSV `d.csv` with the one reader (`rmod_csv`): as training data ([`rmod_train::read_table`]
 /// with the header's columns, then [`rmod_train::validate`]) and through a fixed model with a
 /// `csv(...)` parameter keyed by its first column(s). Renders every diagnostic of both.
 pub fn run_csv(bytes: &[u8]) -> Summary {
@@ -229,10 +261,12 @@ pub fn run_csv(bytes: &[u8]) -> Summary {
     let mut acc = Acc::new();
     let mut sources = Sources::default();
     let file = sources.add("d.csv", text.clone());
-    let header: Vec<String> = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').map(|c| c.trim().to_string()).collect())
+    let table = rmod_csv::parse(file, "d.csv", &text);
+    if let Err(d) = &table {
+        acc.add("csv", std::slice::from_ref(d), &sources);
+    }
+    let header: Vec<String> = table
+        .map(|t| t.names().iter().map(|c| c.to_string()).collect())
         .unwrap_or_default();
     let (inputs, outputs) = match header.split_last() {
         Some((last, rest)) if !rest.is_empty() => (
@@ -316,22 +350,18 @@ fn net_model(n_in: usize, n_out: usize, variant: u64) -> String {
     )
 }
 
-/// The non-blank lines of CSV text, cut at commas, trimmed and unquoted (at most `max`).
+/// The records of CSV text as the one reader (`rmod_csv`) reads them, header first (at most
+/// `max`; none when the text does not read).
 fn csv_lines(text: &str, max: usize) -> Vec<Vec<String>> {
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| !l.trim().is_empty())
+    let Ok(t) = rmod_csv::parse(rmod_diagnostics::FileId(0), "d.csv", text) else {
+        return Vec::new();
+    };
+    std::iter::once(&t.header)
+        .chain(t.rows.iter().map(|r| &r.cells))
+        .filter(|cells| !cells.is_empty())
         .take(max)
-        .map(|l| l.split(',').map(unquote).collect())
+        .map(|cells| cells.iter().map(|c| c.text.clone()).collect())
         .collect()
-}
-
-fn unquote(cell: &str) -> String {
-    let c = cell.trim();
-    c.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(c)
-        .to_string()
 }
 
 /// `s` as an rmod string literal, if it can be one (no quote, no line break).
@@ -403,6 +433,13 @@ fn csv_model(text: &str, variant: u64) -> String {
             let v = name(1, "v");
             format!(
                 "set S = {s};\nparam p{{S}} >= 0 default 1 = csv(\"d.csv\", key = {k0}, value = {v});\nparam q{{a in S}} = 2 * p[a] + 1;\nvar x{{S}} integer in [0, 10];\nmaximize o: sum{{a in S}} q[a] * x[a];\n"
+            )
+        }
+        _ if variant % 8 == 4 => {
+            let v = name(1, "v");
+            format!(
+                "set S = {s} diff {{{}}};\nparam p{{S}} default 0 = csv(\"d.csv\", key = {k0}, value = {v}, subset = true);\nvar x{{S}} in [0, 1];\nmaximize o: sum{{a in S}} p[a] * x[a];\n",
+                s.trim_start_matches('{').split(", ").next().unwrap_or("\"a\"").trim_end_matches('}')
             )
         }
         _ => {

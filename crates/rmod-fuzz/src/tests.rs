@@ -54,6 +54,20 @@ fn fuzz(target: Target, execs: usize, seed: u64) {
 }
 
 #[test]
+fn every_model_seed_formats_to_the_same_tree_idempotently() {
+    let mut parsed = 0;
+    for (i, s) in builtin_seeds(Target::Model).iter().enumerate() {
+        let text = String::from_utf8_lossy(s);
+        parsed += usize::from(check_fmt(&text).unwrap_or_else(|e| panic!("seed {i}: {e}")));
+    }
+    assert!(parsed > 0);
+    // inputs that do not parse get diagnostics, not a formatting
+    for bad in ["var x >= ;", "set S = {'a'};", "/* open", "param p = (((1;"] {
+        assert_eq!(check_fmt(bad), Ok(false), "{bad}");
+    }
+}
+
+#[test]
 fn models_never_panic() {
     on_big_stack(|| fuzz(Target::Model, 3000, 1));
 }

@@ -7,6 +7,7 @@ mod cbc_params;
 mod cbc_table;
 mod options;
 mod oracle;
+mod sensitivity;
 mod wire;
 mod write;
 
@@ -23,6 +24,7 @@ pub use options::{
     OPTIONS,
 };
 pub use oracle::BoundOracle;
+pub use sensitivity::{DualsFrom, Sensitivity};
 pub use wire::{push_f64, read_wire, write_wire};
 pub use write::{legal_names, write_lp, write_mps, LegalNames};
 
@@ -327,12 +329,15 @@ pub struct SplitStats {
 
 /// What the networks' bounds prove about a cell of the input split (the compiler's
 /// `tighten_cell` computes it by linear bound propagation; the split uses it before any LP).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CellInfo {
     /// the objective's range over the cell's points (`±inf` where nothing is known)
     pub objective: (f64, f64),
     /// a model row cannot hold anywhere in the cell
     pub infeasible: bool,
+    /// a candidate point of the cell (the networks evaluated exactly), for the incumbent; the
+    /// search checks it against the whole model before it keeps it
+    pub point: Option<Vec<f64>>,
 }
 
 impl Default for CellInfo {
@@ -340,6 +345,7 @@ impl Default for CellInfo {
         CellInfo {
             objective: (f64::NEG_INFINITY, f64::INFINITY),
             infeasible: false,
+            point: None,
         }
     }
 }

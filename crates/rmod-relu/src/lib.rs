@@ -15,6 +15,7 @@ use rmod_diagnostics::code;
 mod bounds;
 mod compute;
 mod crown;
+mod databox;
 mod encode;
 mod hull;
 mod hygiene;
@@ -26,6 +27,9 @@ mod scale;
 mod selfcheck;
 mod tojson;
 
+/// The byte span of the value at a JSON pointer in JSON text (for diagnostics in JSON files).
+pub use jsonspan::locate as locate_json;
+
 use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::Affine;
 use serde_json::Value;
@@ -33,6 +37,7 @@ use serde_json::Value;
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
 pub use crown::{crown_bounds, crown_bounds_within, crown_linear};
+pub use databox::{data_box, DATA_BOX_POINTER};
 pub use encode::{
     complete_point, encode, tighten_cell, CellBounds, Encoded, NeuronColumns, NeuronStats, UseName,
     UseStats,

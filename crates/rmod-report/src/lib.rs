@@ -1,9 +1,16 @@
 //! Renders a solved model for people (a table) and for programs (JSON `rmod-solution` v1, CSV `variable,index,value`); deterministic output.
+//! The `--duals` parts are in `sensitivity.rs`, the wide CSV in `wide.rs`.
 
 use std::fmt::Write as _;
 
-use rmod_ir::{ColKind, Model, Solution};
+use rmod_ir::{ColKind, Model, Sensitivity, Solution};
 use serde_json::{json, Map, Value};
+
+mod sensitivity;
+mod wide;
+
+pub use sensitivity::{constraint_lines, slack, ConstraintLine};
+pub use wide::{render_csv_wide, wide_name};
 
 /// Statistics and verification of one network, over all its uses (or of one use).
 #[derive(Clone, Debug, Default)]
@@ -59,6 +66,26 @@ pub struct Start {
     pub source: &'static str,
     pub candidates: usize,
     pub feasible: usize,
+}
+
+/// One of the model's objectives at the reported point: the one optimized, a stage of a
+/// lexicographic solve, or one only evaluated.
+#[derive(Clone, Debug)]
+pub struct ObjLine {
+    pub name: String,
+    pub sense: rmod_ir::Sense,
+    /// the value at the reported point (constant included)
+    pub value: Option<f64>,
+    /// the 1-based stage of a lexicographic solve and the status it reached; `None`: not
+    /// optimized (or the only objective optimized)
+    pub stage: Option<(usize, String)>,
+}
+
+fn sense_str(s: rmod_ir::Sense) -> &'static str {
+    match s {
+        rmod_ir::Sense::Minimize => "minimize",
+        rmod_ir::Sense::Maximize => "maximize",
+    }
 }
 
 /// The objective and feasibility at the exact point (network outputs from forward passes).
@@ -150,7 +177,7 @@ pub fn render_nets(nets: &[NetLine], uses: &[NetLine]) -> String {
 }
 
 /// `timings`: include the seconds spent on bounds (they differ between runs).
-fn net_json(n: &NetLine, timings: bool) -> Value {
+pub fn net_json(n: &NetLine, timings: bool) -> Value {
     let mut v = json!({
         "name": n.name,
         "file": n.file,
@@ -221,6 +248,29 @@ pub struct Report<'a> {
     pub unproven: Vec<String>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
+    /// every objective of the model other than the one optimized last, with its value at
+    /// the point (empty for a model with at most one objective)
+    pub objectives: Vec<ObjLine>,
+    /// `--duals`: the constraints table and the reduced costs
+    pub duals: Option<&'a Sensitivity>,
+    /// inputs of `domain = "data"` network uses on the training data's boundary at the point
+    pub data_boundary: Vec<AtBoundary>,
+}
+
+/// An input of a network use on a side of its training data's box (`domain = "data"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AtBoundary {
+    /// the use, e.g. `model["R1"]`
+    pub constraint: String,
+    /// the network's name of the input
+    pub input: String,
+    /// the argument when it is one variable, e.g. `x[2]`
+    pub argument: Option<String>,
+    /// "lower" or "upper"
+    pub side: &'static str,
+    pub bound: f64,
+    /// the sentence the table shows
+    pub text: String,
 }
 
 /// Removes solver noise: -0 becomes 0, integer columns are rounded when within 1e-6, tiny values vanish.
@@ -261,7 +311,7 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-fn json_num(v: f64) -> Value {
+pub(crate) fn json_num(v: f64) -> Value {
     if v.is_finite() {
         json!(v)
     } else {
@@ -281,6 +331,34 @@ pub fn model_summary(m: &Model) -> String {
     )
 }
 
+/// Rows of cells as aligned columns: the first `left` columns left-aligned, the others right;
+/// trailing spaces trimmed.
+pub(crate) fn align(rows: &[Vec<String>], left: usize) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0usize; n];
+    for row in rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k < left {
+                    format!("{c:<w$}", w = width[k])
+                } else {
+                    format!("{c:>w$}", w = width[k])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
+}
+
 pub fn render_table(r: &Report) -> String {
     let m = r.model;
     let s = r.solution;
@@ -296,6 +374,17 @@ pub fn render_table(r: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "objective  {} = {}{bound}", o.name, fmt_num(v));
     }
+    for ol in &r.objectives {
+        let value = ol.value.map_or("-".into(), fmt_num);
+        let what = match &ol.stage {
+            Some((k, status)) => format!(
+                "stage {k} ({}, {status}; kept within its tolerance)",
+                sense_str(ol.sense)
+            ),
+            None => format!("not optimized ({})", sense_str(ol.sense)),
+        };
+        let _ = writeln!(out, "also       {} = {value}   {what}", ol.name);
+    }
     let _ = writeln!(out, "model      {}", model_summary(m));
     if !r.timings.is_empty() {
         let parts: Vec<String> = r
@@ -306,7 +395,16 @@ pub fn render_table(r: &Report) -> String {
         let _ = writeln!(out, "time       {}", parts.join(", "));
     }
     out.push_str(&render_nets(&r.nets, &r.net_uses));
-    if let Some(st) = &r.incumbent {
+    for b in &r.data_boundary {
+        let _ = writeln!(out, "boundary   {}", b.text);
+    }
+    if let Some(st) = r.incumbent.as_ref().filter(|st| st.source == "user") {
+        let _ = writeln!(
+            out,
+            "start      user (objective {}) handed to the solver",
+            fmt_num(st.objective)
+        );
+    } else if let Some(st) = &r.incumbent {
         let _ = writeln!(
             out,
             "start      objective {} from the {} point ({} of {} candidates feasible) handed to CBC",
@@ -350,56 +448,41 @@ pub fn render_table(r: &Report) -> String {
             );
         }
         out.push('\n');
-        let mut rows: Vec<[String; 5]> = vec![[
-            "variable".into(),
-            "index".into(),
-            "value".into(),
-            "lower".into(),
-            "upper".into(),
-        ]];
+        let duals = r.duals.filter(|d| d.reduced_costs.len() == m.columns.len());
+        let mut head = vec!["variable", "index", "value", "lower", "upper"];
+        if duals.is_some() {
+            head.push("reduced cost");
+        }
+        let mut rows: Vec<Vec<String>> = vec![head.into_iter().map(String::from).collect()];
         let mut hidden = 0;
-        for (c, v) in m.columns.iter().zip(&s.values) {
+        for (j, (c, v)) in m.columns.iter().zip(&s.values).enumerate() {
             let v = clean_value(*v, c.kind);
             let generated = !c.origin.is_model();
             if (v == 0.0 || generated) && !r.show_all {
                 hidden += 1;
                 continue;
             }
-            rows.push([
+            let mut line = vec![
                 c.origin.decl.clone(),
                 c.origin.index_key(),
                 fmt_num(v),
                 fmt_num(c.lower),
                 fmt_num(c.upper),
-            ]);
-        }
-        let mut width = [0usize; 5];
-        for row in &rows {
-            for (w, cell) in width.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+            ];
+            if let Some(d) = duals {
+                line.push(fmt_num(sensitivity::reduced_cost(d, j)));
             }
+            rows.push(line);
         }
-        for row in &rows {
-            let line = format!(
-                "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                w0 = width[0],
-                w1 = width[1],
-                w2 = width[2],
-                w3 = width[3],
-                w4 = width[4]
-            );
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        out.push_str(&align(&rows, 2));
         if hidden > 0 {
             let _ = writeln!(
                 out,
                 "({hidden} variables at 0 or generated for networks not shown; --all shows them)"
             );
+        }
+        if let Some(d) = duals {
+            out.push_str(&sensitivity::render_constraints(m, s, d));
         }
     }
     out
@@ -427,7 +510,7 @@ pub fn render_json(r: &Report) -> String {
     let objective = m.objective.as_ref().map(|o| {
         json!({
             "name": o.name,
-            "sense": match o.sense { rmod_ir::Sense::Minimize => "minimize", rmod_ir::Sense::Maximize => "maximize" },
+            "sense": sense_str(o.sense),
             "value": s.objective.map(json_num),
             "best_bound": s.best_bound.map(json_num),
         })
@@ -450,6 +533,22 @@ pub fn render_json(r: &Report) -> String {
             "max_violation": if s.status.has_point() { json_num(m.max_violation(&s.values)) } else { Value::Null },
         },
     });
+    if !r.objectives.is_empty() {
+        doc["objectives"] = Value::Array(
+            r.objectives
+                .iter()
+                .map(|o| {
+                    json!({
+                        "name": o.name,
+                        "sense": sense_str(o.sense),
+                        "value": if s.status.has_point() { o.value.map(json_num) } else { None },
+                        "stage": o.stage.as_ref().map(|(k, _)| k),
+                        "stage_status": o.stage.as_ref().map(|(_, st)| st),
+                    })
+                })
+                .collect(),
+        );
+    }
     if !r.nets.is_empty() {
         let t = r.json_timings;
         doc["networks"] = Value::Array(r.nets.iter().map(|n| net_json(n, t)).collect());
@@ -475,6 +574,22 @@ pub fn render_json(r: &Report) -> String {
     if !r.unproven.is_empty() {
         doc["unproven"] = json!(r.unproven);
     }
+    if !r.data_boundary.is_empty() {
+        doc["data_boundary"] = Value::Array(
+            r.data_boundary
+                .iter()
+                .map(|b| {
+                    json!({
+                        "use": b.constraint,
+                        "input": b.input,
+                        "argument": b.argument,
+                        "side": b.side,
+                        "bound": json_num(b.bound),
+                    })
+                })
+                .collect(),
+        );
+    }
     if let Some(rp) = &r.repaired {
         doc["repaired"] = json!({
             "solver_status": rp.solver_status,
@@ -487,6 +602,9 @@ pub fn render_json(r: &Report) -> String {
     }
     if let rmod_ir::Status::Error(msg) = &s.status {
         doc["error"] = json!(msg);
+    }
+    if let (Some(d), true) = (r.duals, s.status.has_point()) {
+        sensitivity::add_json(&mut doc, m, s, d);
     }
     if r.json_timings {
         let t: Map<String, Value> = r
@@ -503,7 +621,7 @@ pub fn render_json(r: &Report) -> String {
     text
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -513,6 +631,9 @@ fn csv_field(s: &str) -> String {
 
 /// `variable,index,value`, one line per column (index components joined with `,`, quoted).
 pub fn render_csv(r: &Report) -> String {
+    if let (Some(d), true) = (r.duals, r.solution.status.has_point()) {
+        return sensitivity::render_csv(r.model, r.solution, d);
+    }
     let mut out = String::from("variable,index,value\n");
     if r.solution.status.has_point() {
         for (c, v) in r.model.columns.iter().zip(&r.solution.values) {

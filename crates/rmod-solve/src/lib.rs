@@ -18,12 +18,18 @@ use rmod_diagnostics::Diagnostic;
 use rmod_ir::{Model, Sense, Solution, Status};
 
 mod checks;
+mod duals;
+mod lex;
 mod run;
+mod start;
 #[cfg(test)]
 mod tests;
 
 pub use checks::{bound_violations, BoundViolation};
-pub use run::{run, Hooks, Run};
+pub use duals::{sensitivity, DUALS_MIN_SECONDS};
+pub use lex::{keep_row, solve_lex, Stage, LEX_ABS_TOL, LEX_REL_TOL};
+pub use run::{run, run_with_start, Hooks, Run};
+pub use start::{from_solution, user_start};
 
 /// `option input_split` when the model does not set it: this many cells for models whose
 /// networks have at most [`AUTO_SPLIT_INPUTS`] input variables and at most [`AUTO_SPLIT_SIZE`]
@@ -46,6 +52,9 @@ pub struct Settings<'a> {
     /// called with each better verified point as it is found (an explicit callback: the
     /// command line renders it so that an interrupt can write the best point so far)
     pub on_point: Option<&'a dyn Fn(&Solution)>,
+    /// the user's start (`var x := v;`, `--start FILE.json`), checked by [`user_start`]: it
+    /// replaces rmod's own start
+    pub user_start: Option<Incumbent>,
 }
 
 /// What the solve concluded, with everything the report shows about it.
@@ -158,7 +167,10 @@ fn candidates(
 /// Solves a compiled model: the one place that decides what is reported and how strongly.
 pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let clock = Instant::now();
-    let (start, lp_took) = find_start(model, uses, settings.deadline);
+    let (start, lp_took) = match &settings.user_start {
+        Some(s) => (Some(s.clone()), None),
+        None => find_start(model, uses, settings.deadline),
+    };
     let start_seconds = clock.elapsed().as_secs_f64();
     if let (Some(s), Some(f)) = (&start, settings.on_point) {
         f(&start_solution(s, start_seconds));
@@ -347,6 +359,11 @@ pub fn finish(
         .has_point()
         .then(|| rmod_compiler::verify(model, uses, &solution.values));
     diagnostics.splice(0..0, status_diag);
+    if solution.status.has_point() {
+        // the trust region (`domain = "data"`): inputs on the training data's boundary
+        let at = rmod_compiler::data_boundary(model, uses, &solution.values);
+        diagnostics.extend(rmod_compiler::boundary_diagnostics(&at));
+    }
     Outcome {
         solution,
         start,

@@ -171,7 +171,7 @@ fn valid(model: &Model, objective: &[(u32, f64)], constant: f64) -> bool {
 /// row price: reduced costs are `c - Aᵀy`, so `y_i > 0` prices a row's lower side in a
 /// minimization) and Clp's objective value, when Clp proves optimality. Needs at least one
 /// column and one row (Clp's loader builds an empty matrix without rows).
-fn clp_solve(
+pub(crate) fn clp_solve(
     model: &Model,
     objective: &[(u32, f64)],
     time_limit: Option<f64>,

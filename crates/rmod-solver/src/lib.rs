@@ -11,6 +11,7 @@ mod bounds;
 mod cbc;
 #[allow(unsafe_code)] // Clp's C interface
 mod certified;
+mod duals;
 #[cfg(feature = "highs")]
 mod highs;
 mod problem;
@@ -26,6 +27,7 @@ mod tests;
 pub use bounds::{min_bound, problem_time_limit, SolverBounds};
 pub use cbc::{cbc_version, read_mps_file, solve_mps_file};
 pub use certified::{certified_min, lp_point};
+pub use duals::{duals, INTEGRALITY_TOL};
 pub use quiet::restore_stdout;
 pub use split::{solve_split, BetterPoint, CellTightening, LEAF_BINARIES};
 pub use status::status_diagnostic;

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use rmod_ir::{ColKind, Model, Sense, Solution, Status};
 
+use crate::feasible_start;
+
 /// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
 /// cell (narrower column bounds, smaller big-M coefficients), and says what it proves about the
 /// cell: the objective's range there, or that no point of the cell is feasible.
@@ -67,7 +69,9 @@ impl Ord for Cell {
 /// [`LEAF_BINARIES`] free binaries (besides those that no cell fixes: the model's own), or once `max_cells` cells exist, is solved by CBC with the
 /// incumbent as cutoff; any other is halved along its relatively widest split column. The
 /// union of the cells is the box, so the best point found is optimal when every cell was closed.
-/// `start` (a feasible point) is the first incumbent. The model's time limit holds for the whole.
+/// `start` (a feasible point) is the first incumbent; every cell's candidate point
+/// (`CellInfo::point`: forward passes at a few points of the cell) that is feasible in the model
+/// and better replaces it. The model's time limit holds for the whole.
 /// `on_better` gets every better incumbent as it is found (a cell's point, solver-feasible).
 ///
 /// With `option split_on = "relus"` a cell is split on a binary of `binaries` (the networks'
@@ -108,7 +112,7 @@ pub fn solve_split(
     // closes a cell whose bound cannot beat the incumbent by more than the tolerances
     let closes = |bound: f64, inc: f64| bound >= inc - 1e-9 * inc.abs().max(1.0) - gap * inc.abs();
     let mut best: Option<(f64, Vec<f64>)> =
-        crate::feasible_start(model, start).map(|x| (dir * model.objective_value(x), x.to_vec()));
+        feasible_start(model, start).map(|x| (dir * model.objective_value(x), x.to_vec()));
     let root: Vec<(f64, f64)> = model.columns.iter().map(|c| (c.lower, c.upper)).collect();
     let mut stats = rmod_ir::SplitStats {
         columns: split.len(),
@@ -171,6 +175,15 @@ pub fn solve_split(
             continue;
         }
         let (m, info) = cell_model(&cell.bounds);
+        if let Some(x) = feasible_start(model, info.point.as_deref()) {
+            let v = dir * model.objective_value(x);
+            if best.as_ref().is_none_or(|(b, _)| v < *b) {
+                if let Some(f) = on_better {
+                    f(x);
+                }
+                best = Some((v, x.to_vec()));
+            }
+        }
         // what bound propagation proves before any LP: an empty cell, or one that cannot win
         let prop = if dir > 0.0 {
             info.objective.0

@@ -203,3 +203,43 @@ fn oracle_threads_agree() {
         }
     }
 }
+
+/// A cell's candidate point (`CellInfo::point`) becomes the incumbent of the input split, checked
+/// against the model: a point that closes the cell by its bound spares CBC's solve; one that
+/// violates a row is ignored.
+#[test]
+fn the_split_takes_a_cells_point_as_incumbent_after_checking_it() {
+    // min x over x in [2, 8] with the row x + b >= 2, b binary
+    let m = Model {
+        columns: vec![
+            col(2.0, 8.0, ColKind::Continuous),
+            col(0.0, 1.0, ColKind::Binary),
+        ],
+        rows: vec![row(vec![(0, 1.0), (1, 1.0)], 2.0, f64::INFINITY)],
+        objective: Some(Objective {
+            name: "z".into(),
+            sense: Sense::Minimize,
+            coeffs: vec![(0, 1.0)],
+            constant: 0.0,
+        }),
+        options: Options::default(),
+    };
+    let run = |point: Vec<f64>| {
+        let tighten = move |cell: &mut Model| CellInfo {
+            objective: (cell.columns[0].lower, cell.columns[0].upper),
+            infeasible: false,
+            point: Some(point.clone()),
+        };
+        solve_split(&m, &[0], &[1], &tighten, None, 100, None)
+    };
+    // feasible at the cell's lower bound: the root closes without a MILP
+    let s = run(vec![2.0, 0.0]);
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!(s.objective, Some(2.0));
+    assert_eq!(s.split.expect("stats").milps, 0);
+    // outside the bounds (x = 1): not taken; CBC solves the cell
+    let s = run(vec![1.0, 1.0]);
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!(s.objective, Some(2.0));
+    assert_eq!(s.split.expect("stats").milps, 1);
+}

@@ -55,7 +55,7 @@ pub fn read_scenarios(
     text: &str,
     params: &[Param],
 ) -> Result<Scenarios, Vec<Diagnostic>> {
-    let table = rmod_compiler::csv::parse(file, text);
+    let table = rmod_csv::parse(file, "the scenario file", text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     if table.header.is_empty() {
         return Err(vec![Diagnostic::error(
@@ -121,21 +121,10 @@ pub fn read_scenarios(
         }
     }
     let mut list: Vec<Scenario> = Vec::new();
-    for (line, cells) in &table.rows {
-        if cells.len() != table.header.len() {
-            let span = cells.last().map(|c| c.span).unwrap_or_default();
-            diags.push(
-                Diagnostic::error(
-                    code::DATA_CSV_ROW,
-                    format!(
-                        "line {line} of the scenario file has {} cell(s), the header {}",
-                        cells.len(),
-                        table.header.len()
-                    ),
-                )
-                .with_label(span, "this row")
-                .with_help("give every scenario one cell per column (an empty cell keeps the model's value)"),
-            );
+    for row in &table.rows {
+        let (line, cells) = (&row.line, &row.cells);
+        if let Err(d) = table.check_width(row) {
+            diags.push(d);
             continue;
         }
         let name = match name_col {
@@ -163,13 +152,14 @@ pub fn read_scenarios(
             if t.is_empty() {
                 continue;
             }
-            match t.parse::<f64>() {
-                Ok(v) if v.is_finite() => overrides.push((col.clone(), v)),
-                _ => diags.push(
+            match table.number(t) {
+                Some(v) => overrides.push((col.clone(), v)),
+                None => diags.push(
                     Diagnostic::error(
                         code::DATA_CSV_BAD_VALUE,
                         format!(
-                            "line {line}, column `{col}` of the scenario file: `{t}` is not a finite number"
+                            "{} of the scenario file: `{t}` is not a finite number",
+                            table.at(row, *j)
                         ),
                     )
                     .with_label(cell.span, "not a number")

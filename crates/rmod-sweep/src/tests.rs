@@ -48,10 +48,14 @@ fn bad_files_point_at_the_cell() {
     );
     let d = &read("total\n1\nnan\n").unwrap_err()[0];
     assert!(
-        d.message.contains("line 3, column `total`"),
+        d.message.contains("field 1 (`total`) of line 3"),
         "{}",
         d.message
     );
+    // the one reader: `;` files with a BOM, quoted columns and decimal commas
+    let s = read("\u{feff}scenario;\"total\"\na;1,5\n").unwrap();
+    assert_eq!(s.list[0].overrides, vec![("total".to_string(), 1.5)]);
+    assert_eq!(codes("total\n\"1\n"), vec![code::DATA_CSV_QUOTE]);
     let help = read("totl\n1\n").unwrap_err()[0].help.clone();
     assert_eq!(help.as_deref(), Some("did you mean `total`?"));
 }

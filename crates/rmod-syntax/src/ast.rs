@@ -20,6 +20,24 @@ pub struct Broken {
     pub span: Span,
 }
 
+impl Ast {
+    /// The tree's debug text without its spans: equal for two texts that differ only in
+    /// layout (the formatter's tests compare it).
+    pub fn shape(&self) -> String {
+        let s = format!("{self:?}");
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        while let Some(at) = rest.find("Span { ") {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let close = tail.find(" }").map_or(tail.len(), |c| c + 2);
+            rest = &tail[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
     pub name: String,
@@ -160,6 +178,8 @@ pub struct VarDecl {
     pub kind: VarKind,
     pub lower: Option<Expr>,
     pub upper: Option<Expr>,
+    /// `:= value`: the initial value (a warm start), data per index
+    pub init: Option<Expr>,
     pub span: Span,
 }
 

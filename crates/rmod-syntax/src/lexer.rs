@@ -66,8 +66,8 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Punctuation and operators, longest first.
 const PUNCTS: &[&str] = &[
-    "..", "<=", ">=", "==", "!=", "{", "}", "(", ")", "[", "]", ",", ";", ":", "=", "<", ">", "+",
-    "-", "*", "/", ".", "^",
+    "..", ":=", "<=", ">=", "==", "!=", "{", "}", "(", ")", "[", "]", ",", ";", ":", "=", "<", ">",
+    "+", "-", "*", "/", ".", "^",
 ];
 
 /// At most this many `invalid_character` errors per file.

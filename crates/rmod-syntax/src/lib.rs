@@ -8,10 +8,12 @@
 //! ```
 
 pub mod ast;
+mod fmt;
 mod lexer;
 mod parser;
 
 pub use ast::*;
+pub use fmt::{format, layout, INDENT, WIDTH};
 pub use lexer::KEYWORDS;
 pub use parser::{MAX_CHAIN, MAX_DEPTH};
 

@@ -27,7 +27,8 @@ fn err(
         .with_help(help)
 }
 
-/// Reads `inputs` and `outputs` (header names) from CSV `text`.
+/// Reads `inputs` and `outputs` (header names) from CSV `text` (read by `rmod_csv`: BOM,
+/// `,`/`;`/tab separators, quoted fields, a decimal comma in `;` files).
 pub fn read_table(
     file: FileId,
     name: &str,
@@ -35,26 +36,19 @@ pub fn read_table(
     inputs: &[String],
     outputs: &[String],
 ) -> Result<Table, Diagnostic> {
-    let mut offset = 0usize;
-    let mut lines = text.split_inclusive('\n').map(|l| {
-        let start = offset;
-        offset += l.len();
-        (start, l.trim_end_matches(['\n', '\r']))
-    });
-    let (hstart, header) = lines
-        .by_ref()
-        .find(|(_, l)| !l.trim().is_empty())
-        .ok_or_else(|| {
+    let table = rmod_csv::parse(file, name, text)?;
+    if table.header.is_empty() {
+        return Err(
             Diagnostic::error(code::DATA_CSV_ROW, format!("{name} is empty"))
-                .with_help("the first line names the columns, e.g. `feed,T,conv`")
-        })?;
-    let cols: Vec<(usize, &str)> = split_cells(hstart, header);
+                .with_help("the first line names the columns, e.g. `feed,T,conv`"),
+        );
+    }
+    let names = table.names();
     let mut idx = Vec::new();
     for want in inputs.iter().chain(outputs) {
-        match cols.iter().position(|(_, c)| c.trim() == want) {
+        match table.column(want) {
             Some(i) => idx.push(i),
             None => {
-                let names: Vec<&str> = cols.iter().map(|(_, c)| c.trim()).collect();
                 let help = match rmod_diagnostics::did_you_mean(want, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`? the header has {}", names.join(", ")),
                     None => format!("the header has {}", names.join(", ")),
@@ -62,7 +56,7 @@ pub fn read_table(
                 return Err(err(
                     code::DATA_CSV_MISSING_COLUMN,
                     format!("{name} has no column `{want}`"),
-                    Span::new(file, hstart, hstart + header.len()),
+                    table.header_span,
                     "header",
                     help,
                 ));
@@ -71,58 +65,33 @@ pub fn read_table(
     }
     let mut x = Vec::new();
     let mut y = Vec::new();
-    for (row, (start, line)) in lines.enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells = split_cells(start, line);
+    for row in &table.rows {
+        table.check_width(row)?;
         let mut vals = Vec::with_capacity(idx.len());
-        for (k, i) in idx.iter().enumerate() {
-            let col = if k < inputs.len() {
-                &inputs[k]
-            } else {
-                &outputs[k - inputs.len()]
-            };
-            let Some((cstart, cell)) = cells.get(*i) else {
-                return Err(err(
-                    code::DATA_CSV_ROW,
-                    format!(
-                        "row {} of {name} has {} cells, the header {}",
-                        row + 2,
-                        cells.len(),
-                        cols.len()
-                    ),
-                    Span::new(file, start, start + line.len()),
-                    "short row",
-                    "give every row a value for every column".into(),
-                ));
-            };
-            let span = Span::new(file, *cstart, cstart + cell.len());
-            let v: f64 = match cell.trim().parse() {
-                Ok(v) => v,
-                Err(_) => {
-                    return Err(err(
-                        code::DATA_CSV_BAD_VALUE,
-                        format!(
-                            "row {}, column `{col}` of {name}: `{}` is not a number",
-                            row + 2,
-                            cell.trim()
-                        ),
-                        span,
+        for i in &idx {
+            let cell = &row.cells[*i];
+            let Some(v) = table.number(&cell.text) else {
+                let what = if cell.text.trim().parse::<f64>().is_ok() {
+                    (
+                        "is not finite",
+                        "not finite",
+                        "remove or repair rows with NaN or infinite values",
+                    )
+                } else {
+                    (
+                        "is not a number",
                         "not a number",
-                        "training data must be numeric".into(),
-                    ))
-                }
-            };
-            if !v.is_finite() {
+                        "training data must be numeric",
+                    )
+                };
                 return Err(err(
                     code::DATA_CSV_BAD_VALUE,
-                    format!("row {}, column `{col}` of {name} is {v}", row + 2),
-                    span,
-                    "not finite",
-                    "remove or repair rows with NaN or infinite values".into(),
+                    format!("{name}: {}: `{}` {}", table.at(row, *i), cell.text, what.0),
+                    cell.span,
+                    what.1,
+                    what.2.into(),
                 ));
-            }
+            };
             vals.push(v);
         }
         y.push(vals.split_off(inputs.len()));
@@ -134,17 +103,6 @@ pub fn read_table(
         x,
         y,
     })
-}
-
-/// Cells of one line with their byte offsets.
-fn split_cells(start: usize, line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut pos = start;
-    for cell in line.split(',') {
-        out.push((pos, cell));
-        pos += cell.len() + 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -170,6 +128,20 @@ mod tests {
     }
 
     #[test]
+    fn semicolons_bom_quotes_and_decimal_commas() {
+        let t = read_table(
+            FileId(1),
+            "d.csv",
+            "\u{feff}\"x 1\";y\r\n1,5;\"2\"\r\n\r\n-3;4,25\r\n",
+            &names(&["x 1"]),
+            &names(&["y"]),
+        )
+        .unwrap();
+        assert_eq!(t.x, vec![vec![1.5], vec![-3.0]]);
+        assert_eq!(t.y, vec![vec![2.0], vec![4.25]]);
+    }
+
+    #[test]
     fn errors_name_row_and_column() {
         let e = read_table(
             FileId(1),
@@ -180,7 +152,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, code::DATA_CSV_BAD_VALUE);
-        assert!(e.message.contains("row 2, column `b`"), "{}", e.message);
+        assert!(
+            e.message.contains("field 2 (`b`) of line 2"),
+            "{}",
+            e.message
+        );
         let e = read_table(
             FileId(1),
             "d.csv",

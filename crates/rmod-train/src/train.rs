@@ -27,6 +27,8 @@ pub struct Config {
     pub val: f64,
     /// epochs without a better validation loss before stopping
     pub patience: usize,
+    /// the network's input box (`rmod train --box`); `None`: the data's box
+    pub input_box: Option<Vec<(f64, f64)>>,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             seed: 7,
             val: 0.15,
             patience: 50,
+            input_box: None,
         }
     }
 }
@@ -64,8 +67,11 @@ pub struct Trained {
     pub x_std: Vec<f64>,
     pub y_mean: Vec<f64>,
     pub y_std: Vec<f64>,
-    /// the data's range per input (model units)
+    /// the network's input box (model units): `Config::input_box`, or the data's box; the
+    /// interval-width penalty and the stable share are taken over it
     pub input_bounds: Vec<(f64, f64)>,
+    /// the data's range per input (model units)
+    pub data_box: Vec<(f64, f64)>,
     /// RMSE in the outputs' own units, per output
     pub test_rmse: Vec<f64>,
     pub train_mse: f64,
@@ -83,6 +89,9 @@ fn bad(code: rmod_diagnostics::Code, msg: String, help: &str) -> Diagnostic {
 
 /// Checks the configuration against the data; errors say how to fix them.
 pub fn validate(cfg: &Config, table: &Table) -> Result<(), Diagnostic> {
+    if let Some(bx) = &cfg.input_box {
+        crate::check_box(&table.inputs, bx)?;
+    }
     if cfg.layers.is_empty() || cfg.layers.contains(&0) {
         return Err(bad(
             code::TRAIN_BAD_OPTION,
@@ -211,16 +220,8 @@ pub fn train(
     let yv = matrix(&pick(val_idx, &table.y), &y_mean, &y_std);
     let xs = matrix(&pick(test_idx, &table.x), &x_mean, &x_std);
     let ys = matrix(&pick(test_idx, &table.y), &y_mean, &y_std);
-    let input_bounds: Vec<(f64, f64)> = (0..d)
-        .map(|k| {
-            table
-                .x
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
-                    (a.min(r[k]), b.max(r[k]))
-                })
-        })
-        .collect();
+    let data_box = crate::data_box(table);
+    let input_bounds = cfg.input_box.clone().unwrap_or_else(|| data_box.clone());
     let lo = Array1::from_iter(
         input_bounds
             .iter()
@@ -345,6 +346,7 @@ pub fn train(
         mean_width,
         test_rmse,
         input_bounds,
+        data_box,
         rows: (train_idx.len(), val_idx.len(), test_idx.len()),
         net,
         x_mean,
@@ -354,7 +356,23 @@ pub fn train(
     })
 }
 
-/// The relu-net v1 document; `training` is recorded under `"training"`.
+/// `training` with the data's box as `data_box` (`[[lo, hi], ...]`, one per input): what
+/// `relu_net(..., domain = "data")` restricts a use to.
+fn with_data_box(mut training: Value, data_box: &[(f64, f64)]) -> Value {
+    if let Value::Object(m) = &mut training {
+        m.insert(
+            "data_box".into(),
+            json!(data_box
+                .iter()
+                .map(|(a, b)| json!([a, b]))
+                .collect::<Vec<_>>()),
+        );
+    }
+    training
+}
+
+/// The relu-net v1 document; `training` is recorded under `"training"`, with the data's box
+/// added as `training.data_box`.
 pub fn to_json(tr: &Trained, table: &Table, training: Value) -> String {
     let nl = tr.net.n_layers();
     let layers: Vec<Value> = (0..nl)
@@ -384,7 +402,7 @@ pub fn to_json(tr: &Trained, table: &Table, training: Value) -> String {
         "input_scaling": {"offset": tr.x_mean, "scale": tr.x_std},
         "output_scaling": {"offset": tr.y_mean, "scale": tr.y_std},
         "layers": layers,
-        "training": training,
+        "training": with_data_box(training, &tr.data_box),
     });
     let mut s = serde_json::to_string(&doc).unwrap_or_default();
     s.push('\n');

@@ -23,7 +23,7 @@ pub fn command(cli: &Cli, m: &ModelArgs, name: &String, p: &mut Printer) -> u8 {
         .iter()
         .filter(|r| r.origin.model_decl() == name)
         .collect();
-    if let Some(o) = model.objective.as_ref().filter(|o| o.name == *name) {
+    if let Some(o) = out.objectives.iter().find(|o| o.name == *name) {
         let row = rmod_ir::Row {
             origin: rmod_ir::Origin {
                 decl: o.name.clone(),

@@ -6,12 +6,19 @@ use rmod_diagnostics::{Diagnostic, Sources};
 use rmod_relu::{Activation, BoundMethod, Network};
 use serde_json::json;
 
+use super::net_docs;
+use crate::docs::DocFormat;
 use crate::output::{text_or_diagnostics, Printer};
 
 #[derive(clap::Subcommand)]
 pub enum NetCmd {
     /// Layers, parameters, activations, names, bounds and scaling of a network file
-    Info { file: std::path::PathBuf },
+    Info {
+        file: std::path::PathBuf,
+        /// human, or json (an `rmod-net-info` v1 document)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
     /// Pre-activation bounds per layer over a box: stable / unstable neurons, widths, largest M
     Bounds {
         file: std::path::PathBuf,
@@ -24,8 +31,9 @@ pub enum NetCmd {
         /// Seconds per MILP bound problem
         #[arg(long, default_value_t = 1.0)]
         bound_time_limit: f64,
-        #[arg(long, default_value = "table")]
-        format: String,
+        /// human, or json (an `rmod-net-bounds` v1 document)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
     },
     /// Linear regions over a box: exact (LP-checked splitting) or a sampled lower bound
     Regions {
@@ -43,6 +51,9 @@ pub enum NetCmd {
         limit: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// human, or json (an `rmod-net-regions` v1 document)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
     },
     /// Write a function-preserving rescaling of the hidden ReLU neurons
     Scale {
@@ -67,6 +78,9 @@ pub enum NetCmd {
             required = true
         )]
         at: Vec<f64>,
+        /// human, or json (an `rmod-net-eval` v1 document)
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
     },
     /// Read an ONNX network and write it as relu-net v1 JSON (for review and diffs)
     Import {
@@ -179,12 +193,38 @@ fn act_name(a: Activation) -> String {
     }
 }
 
+/// What encoding would drop over the file's input box (see README, numerical safety): the
+/// number of weights and the largest contribution; `None` without input_bounds.
+fn negligible_weights(net: &Network) -> Option<(usize, f64)> {
+    let b = net.input_bounds.as_ref()?;
+    let (lo, hi): (Vec<f64>, Vec<f64>) = b
+        .iter()
+        .enumerate()
+        .map(|(i, (p, q))| {
+            let (a, c) = (net.scale_input(i, *p), net.scale_input(i, *q));
+            (a.min(c), a.max(c))
+        })
+        .unzip();
+    let (_, hy) = rmod_relu::clean(net, &lo, &hi);
+    Some((hy.dropped, hy.largest))
+}
+
 /// Runs one `rmod net` command; `Ok(text)` for stdout.
 pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic>> {
     match cmd {
-        NetCmd::Info { file } => {
+        NetCmd::Info { file, format } => {
             let loaded = read_net(file, sources)?;
             let net = loaded.net;
+            let negligible = negligible_weights(&net);
+            if *format == DocFormat::Json {
+                let name = file.display().to_string();
+                return Ok(net_docs::info(
+                    &name,
+                    &net,
+                    loaded.onnx.as_ref(),
+                    negligible,
+                ));
+            }
             let mut out = format!("network    {}\n", file.display());
             if let Some(imp) = &loaded.onnx {
                 let s = &imp.summary;
@@ -250,22 +290,9 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 });
                 out.push_str(&format!("output     {name}{s}\n"));
             }
-            // what encoding would drop over the file's input box (see README, numerical safety)
-            if let Some(b) = &net.input_bounds {
-                let (lo, hi): (Vec<f64>, Vec<f64>) = b
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (p, q))| (net.scale_input(i, *p), net.scale_input(i, *q)))
-                    .unzip();
-                let (lo, hi): (Vec<f64>, Vec<f64>) = lo
-                    .iter()
-                    .zip(&hi)
-                    .map(|(a, b)| (a.min(*b), a.max(*b)))
-                    .unzip();
-                let (_, hy) = rmod_relu::clean(&net, &lo, &hi);
+            if let Some((dropped, largest)) = negligible {
                 out.push_str(&format!(
-                    "negligible {} weight(s) too small to matter over the input box (dropped when encoded; largest contribution {:.1e})\n",
-                    hy.dropped, hy.largest
+                    "negligible {dropped} weight(s) too small to matter over the input box (dropped when encoded; largest contribution {largest:.1e})\n"
                 ));
             }
             Ok(out)
@@ -277,13 +304,17 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             samples,
             limit,
             seed,
+            format,
         } => {
             let net = load(file, sources)?;
             let bx = input_box(&net, bounds)?;
+            let name = file.display().to_string();
+            let json = *format == DocFormat::Json;
             if *exact {
                 let (n, lps) =
                     rmod_relu::regions_exact(&net, &bx, &rmod_solver::SolverBounds::SERIAL, *limit);
                 return match n {
+                    Some(n) if json => Ok(net_docs::regions(&name, &bx, Some(lps), n, 0, *seed)),
                     Some(n) => Ok(format!("regions    {n} (exact: activation patterns with non-empty interior in the box; {lps} LPs)\n")),
                     None => Err(vec![Diagnostic::error(code::RELU_REGIONS_LIMIT, format!("more than {limit} regions (or an LP failed): no exact count"))
                         .with_help("raise --limit, or drop --exact for a sampled lower bound")]),
@@ -291,6 +322,9 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             }
             let pts = rmod_train::sample_box(*samples, &bx, true, *seed);
             let n = rmod_relu::regions_sampled(&net, &pts);
+            if json {
+                return Ok(net_docs::regions(&name, &bx, None, n, *samples, *seed));
+            }
             Ok(format!("regions    at least {n} (distinct activation patterns among {samples} Latin hypercube samples, seed {seed})\n"))
         }
         NetCmd::Scale {
@@ -383,7 +417,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 net.layers.len()
             ))
         }
-        NetCmd::Eval { file, at } => {
+        NetCmd::Eval { file, at, format } => {
             let net = load(file, sources)?;
             if at.len() != net.n_inputs() {
                 return Err(vec![Diagnostic::error(
@@ -403,6 +437,9 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                 ))]);
             }
             let y = net.forward(at);
+            if *format == DocFormat::Json {
+                return Ok(net_docs::eval(&file.display().to_string(), &net, at, &y));
+            }
             Ok(y.iter()
                 .enumerate()
                 .map(|(j, v)| format!("{} = {}\n", net.output_name(j), rmod_report::fmt_num(*v)))
@@ -434,7 +471,7 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
             let (model, inputs) = rmod_relu::box_model("x", &bx);
             let b = rmod_relu::compute_bounds(&net, &model, &inputs, &bx, &m, false, None);
             oracle.finish();
-            let mut rows = Vec::new();
+            let mut rows: Vec<net_docs::BoundsRow> = Vec::new();
             for (k, (layer, pre)) in net.layers.iter().zip(&b.pre).enumerate() {
                 if layer.activation == Activation::Linear {
                     continue;
@@ -462,19 +499,9 @@ pub fn run(cmd: &NetCmd, sources: &mut Sources) -> Result<String, Vec<Diagnostic
                     max_m,
                 ));
             }
-            if format == "json" {
-                let doc = json!({
-                    "network": file.display().to_string(),
-                    "method": b.method,
-                    "box": bx.iter().map(|(a, c)| json!([a, c])).collect::<Vec<_>>(),
-                    "layers": rows.iter().map(|r| json!({
-                        "layer": r.0, "neurons": r.1, "stable_active": r.2, "stable_inactive": r.3, "unstable": r.4,
-                        "stable_share": (r.2 + r.3) as f64 / r.1.max(1) as f64, "mean_width": r.5, "max_m": r.6,
-                    })).collect::<Vec<_>>(),
-                });
-                let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-                s.push('\n');
-                return Ok(s);
+            if *format == DocFormat::Json {
+                let name = file.display().to_string();
+                return Ok(net_docs::bounds(&name, b.method, &bx, &rows));
             }
             let mut out = format!(
                 "bounds {} over {}\n",

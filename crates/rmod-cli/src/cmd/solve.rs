@@ -5,39 +5,73 @@ use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
 use rmod_compiler::{CompileOutput, NetUse};
-use rmod_ir::{Model, Solution, Status};
+use rmod_diagnostics::{code, Diagnostic, Sources};
+use rmod_ir::{Model, Sensitivity, Solution, Status};
 use rmod_solve::Outcome;
 
 use crate::args::{Cli, Format, ModelArgs};
 use crate::interrupt;
 use crate::load::{compiled, with_request};
 use crate::output::{net_lines, write_output, Printer};
-use crate::{run_started, EXIT_COMPILE, EXIT_INTERNAL, EXIT_LIMIT_NO_POINT, EXIT_LIMIT_POINT};
+use std::io::Write;
+
+use crate::{
+    run_started, EXIT_COMPILE, EXIT_INTERNAL, EXIT_LIMIT_NO_POINT, EXIT_LIMIT_POINT, EXIT_USAGE,
+};
+
+/// The report's flags: `--all`, `--timings`, `--duals`, `--wide`.
+pub struct Flags {
+    pub all: bool,
+    pub timings: bool,
+    pub duals: bool,
+    pub wide: bool,
+}
 
 /// How the report is shown.
 struct View<'a> {
     name: &'a str,
     format: &'a Format,
-    all: bool,
-    timings: bool,
+    flags: &'a Flags,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn command(
     cli: &Cli,
     m: &ModelArgs,
     format: &Format,
     output: &Option<PathBuf>,
-    all: &bool,
-    timings: &bool,
+    flags: &Flags,
+    start: &Option<PathBuf>,
     p: &mut Printer,
 ) -> u8 {
+    if flags.wide && *format != Format::Csv {
+        errln!("error: --wide needs --format csv");
+        return EXIT_USAGE;
+    }
+    let start_file = match start {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((path.display().to_string(), text)),
+            Err(e) => {
+                let d = Diagnostic::error(
+                    code::DATA_FILE,
+                    format!("cannot read the start file `{}`: {e}", path.display()),
+                )
+                .with_help(
+                    "`--start` takes the JSON that `rmod solve --format json -o FILE` wrote",
+                );
+                p.emit(&[d], &Sources::default());
+                p.finish(&Sources::default());
+                return EXIT_COMPILE;
+            }
+        },
+    };
     interrupt::install(output.clone());
     let name = m.model.display().to_string();
     let view = View {
         name: &name,
         format,
-        all: *all,
-        timings: *timings,
+        flags,
     };
     let code = with_request(m, p, |req, oracle, p| {
         let p = RefCell::new(p);
@@ -48,7 +82,7 @@ pub fn command(
             if let (true, Some(model)) = (go_on, &out.model) {
                 // until the first point: an interrupt writes a report without one
                 let nothing = Solution::without_point(Status::NoSolution);
-                let text = render(&view, model, &out.net_uses, secs, &nothing, None);
+                let text = render(&view, model, &out.net_uses, secs, &nothing, None, &[], None);
                 interrupt::offer(text, EXIT_LIMIT_NO_POINT);
             }
             go_on
@@ -66,6 +100,8 @@ pub fn command(
                     compile_s.get(),
                     &interrupted,
                     None,
+                    &[],
+                    None,
                 );
                 interrupt::offer(text, EXIT_LIMIT_POINT);
             }
@@ -74,16 +110,31 @@ pub fn command(
             compiled: &on_compiled,
             point: &on_point,
         };
-        let run = rmod_solve::run(req, run_started(), &hooks);
+        let start = start_file.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+        let run = rmod_solve::run_with_start(req, run_started(), &hooks, start);
         interrupt::finishing();
         let (Some(outcome), Some(model)) = (&run.outcome, &run.compiled.model) else {
             return EXIT_COMPILE;
         };
         let p = &mut **p.borrow_mut();
-        p.emit(&outcome.diagnostics, &run.compiled.sources);
-        p.finish(&run.compiled.sources);
         let solution = &outcome.solution;
+        let mut diagnostics = outcome.diagnostics.clone();
+        let duals = if view.flags.duals {
+            let deadline = rmod_solve::deadline(model, run_started());
+            match rmod_solve::sensitivity(model, solution, deadline) {
+                Ok(d) => Some(d),
+                Err(w) => {
+                    diagnostics.push(w);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        p.emit(&diagnostics, &run.compiled.sources);
+        p.finish(&run.compiled.sources);
         let uses = &run.compiled.net_uses;
+        let objectives = objective_lines(&run, model, solution);
         let text = render(
             &view,
             model,
@@ -91,6 +142,8 @@ pub fn command(
             run.compile_seconds,
             solution,
             Some(outcome),
+            &objectives,
+            duals.as_ref(),
         );
         if !write_output(output.as_deref(), &text, p) {
             return EXIT_INTERNAL;
@@ -103,7 +156,41 @@ pub fn command(
     })
 }
 
+/// Every objective of the model but the one the report's objective line shows: the earlier
+/// stages of a lexicographic solve and the objectives not optimized, valued at the point.
+fn objective_lines(
+    run: &rmod_solve::Run,
+    model: &Model,
+    solution: &Solution,
+) -> Vec<rmod_report::ObjLine> {
+    let shown = model.objective.as_ref().map(|o| o.name.as_str());
+    let all = &run.compiled.objectives;
+    if all.len() < 2 {
+        return Vec::new();
+    }
+    all.iter()
+        .filter(|o| Some(o.name.as_str()) != shown)
+        .map(|o| rmod_report::ObjLine {
+            name: o.name.clone(),
+            sense: o.sense,
+            value: solution.status.has_point().then(|| {
+                o.constant
+                    + o.coeffs
+                        .iter()
+                        .map(|(c, a)| a * solution.values.get(*c as usize).copied().unwrap_or(0.0))
+                        .sum::<f64>()
+            }),
+            stage: run
+                .stages
+                .iter()
+                .position(|s| s.name == o.name)
+                .map(|k| (k + 1, run.stages[k].status.as_str().to_string())),
+        })
+        .collect()
+}
+
 /// The report of a point: the outcome's, or (for an interrupt) the point verified here.
+#[allow(clippy::too_many_arguments)]
 fn render(
     view: &View,
     model: &Model,
@@ -111,6 +198,8 @@ fn render(
     compile_s: f64,
     solution: &Solution,
     outcome: Option<&Outcome>,
+    objectives: &[rmod_report::ObjLine],
+    duals: Option<&Sensitivity>,
 ) -> String {
     let verification = match outcome {
         Some(o) => o.verification.clone(),
@@ -146,8 +235,25 @@ fn render(
                 vec!["interrupted (Ctrl-C or SIGTERM): the best point found so far".to_string()]
             }
         },
-        json_timings: view.timings,
-        show_all: view.all,
+        objectives: objectives.to_vec(),
+        json_timings: view.flags.timings,
+        show_all: view.flags.all,
+        duals,
+        data_boundary: if solution.status.has_point() {
+            rmod_compiler::data_boundary(model, net_uses, &solution.values)
+                .into_iter()
+                .map(|b| rmod_report::AtBoundary {
+                    text: b.describe(),
+                    side: if b.upper { "upper" } else { "lower" },
+                    constraint: b.constraint,
+                    input: b.input,
+                    argument: b.argument,
+                    bound: b.bound,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         nets,
         net_uses: uses,
         polish: verification
@@ -161,6 +267,7 @@ fn render(
     match view.format {
         Format::Table => rmod_report::render_table(&report),
         Format::Json => rmod_report::render_json(&report),
+        Format::Csv if view.flags.wide => rmod_report::render_csv_wide(&report),
         Format::Csv => rmod_report::render_csv(&report),
     }
 }

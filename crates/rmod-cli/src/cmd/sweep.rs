@@ -157,6 +157,10 @@ fn solve_args(
     if a.m.no_cache {
         v.push("--no-cache".into());
     }
+    if !a.m.objectives.is_empty() {
+        v.push("--objective".into());
+        v.push(a.m.objectives.join(","));
+    }
     for (k, x) in options {
         v.push("--option".into());
         v.push(format!("{k}={x}"));
@@ -224,12 +228,15 @@ fn keys_exist(
     req.overrides = overrides;
     req.options = options.to_vec();
     req.options.push(("bounds".into(), "ia".into()));
+    req.objectives = a.m.objectives.clone();
     req.backends = rmod_solver::BACKENDS;
     let out = rmod_compiler::compile(&req);
     let bad: Vec<Diagnostic> = out
         .diagnostics
         .into_iter()
-        .filter(|d| d.code == code::RESOLVE_UNKNOWN_OVERRIDE)
+        .filter(|d| {
+            d.code == code::RESOLVE_UNKNOWN_OVERRIDE || d.code == code::RESOLVE_UNKNOWN_OBJECTIVE
+        })
         .map(|d| {
             d.with_note(format!(
                 "the sweep checks the columns of `{}` before it solves anything",

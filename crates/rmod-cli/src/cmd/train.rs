@@ -55,6 +55,10 @@ pub struct TrainArgs {
     /// Epochs without a better validation loss before stopping early
     #[arg(long, default_value_t = 50)]
     pub patience: usize,
+    /// The network's input box, `[0,200]x[0,50]` or `[0,1]^2`, one interval per input (default:
+    /// the data's range); a box far beyond the data gets an extrapolation warning
+    #[arg(long = "box")]
+    pub input_box: Option<String>,
     /// The network file to write (relu-net v1)
     #[arg(short = 'o', long = "output", required = true)]
     pub output: PathBuf,
@@ -131,10 +135,15 @@ pub fn parse_activation(s: &str) -> Result<Hidden, Diagnostic> {
     }
 }
 
-/// `[a,b]x[c,d]` or `[a,b]^d`.
+/// `[a,b]x[c,d]` or `[a,b]^d` (errors `rmod::sample::bad_box`).
 pub fn parse_box(s: &str) -> Result<Vec<(f64, f64)>, Diagnostic> {
+    parse_box_as(s, code::SAMPLE_BAD_BOX)
+}
+
+/// [`parse_box`] with the errors' code.
+pub fn parse_box_as(s: &str, code: rmod_diagnostics::Code) -> Result<Vec<(f64, f64)>, Diagnostic> {
     let err = |why: &str| {
-        Diagnostic::error(code::SAMPLE_BAD_BOX, format!("`--box {s}`: {why}"))
+        Diagnostic::error(code, format!("`--box {s}`: {why}"))
             .with_help("write e.g. `[-2,2]x[-2,2]` or `[-2,2]^2`")
     };
     let interval = |t: &str| -> Result<(f64, f64), Diagnostic> {
@@ -252,8 +261,20 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Runs `rmod train`; on failure the diagnostic points into `sources` (the data file).
-pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnostic> {
+/// Runs `rmod train`: the summary and the warnings; on failure the diagnostic points into
+/// `sources` (the data file).
+pub fn train(
+    args: &TrainArgs,
+    sources: &mut Sources,
+) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
+    let input_box = match &args.input_box {
+        Some(b) => {
+            let bx = parse_box_as(b, code::TRAIN_BAD_BOX)?;
+            rmod_train::check_box(&args.inputs, &bx)?;
+            Some(bx)
+        }
+        None => None,
+    };
     let text = std::fs::read_to_string(&args.data).map_err(|e| {
         Diagnostic::error(
             code::DATA_FILE,
@@ -279,6 +300,7 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
         seed: args.seed,
         val: args.val,
         patience: args.patience,
+        input_box,
     };
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
@@ -297,6 +319,12 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
         }
     };
     let tr = rmod_train::train(&table, &cfg, every, &mut progress)?;
+    let warnings: Vec<Diagnostic> = cfg
+        .input_box
+        .as_ref()
+        .and_then(|bx| rmod_train::extrapolation(&args.inputs, &tr.data_box, bx))
+        .into_iter()
+        .collect();
     if tty {
         errp!("\r\x1b[K");
     }
@@ -328,21 +356,45 @@ pub fn train(args: &TrainArgs, sources: &mut Sources) -> Result<String, Diagnost
         .zip(&args.outputs)
         .map(|(r, o)| format!("{o} {r:.5}"))
         .collect();
-    Ok(format!(
-        "wrote      {}\nsplit      {} train, {} validation, {} test rows\nepochs     {} run, best {} (early stopping keeps the best)\ntest rmse  {}\nstable     {:.1}% of hidden neurons under interval arithmetic on the data's box\nwidth      mean IA pre-activation width {:.4} (scaled units)\ntime       {secs:.2} s\n",
+    let boxes = match &args.input_box {
+        Some(b) => format!(
+            "box        {b} (--box); the data's: {}\n",
+            show_box(&tr.data_box)
+        ),
+        None => format!("box        {} (the data's)\n", show_box(&tr.data_box)),
+    };
+    let text = format!(
+        "wrote      {}\n{boxes}split      {} train, {} validation, {} test rows\nepochs     {} run, best {} (early stopping keeps the best)\ntest rmse  {}\nstable     {:.1}% of hidden neurons under interval arithmetic on the network's box\nwidth      mean IA pre-activation width {:.4} (scaled units)\ntime       {secs:.2} s\n",
         args.output.display(),
         tr.rows.0, tr.rows.1, tr.rows.2,
         tr.epochs_run, tr.best_epoch,
         rmse.join(", "),
         100.0 * tr.stable_share,
         tr.mean_width,
-    ))
+    );
+    Ok((text, warnings))
+}
+
+fn show_box(b: &[(f64, f64)]) -> String {
+    b.iter()
+        .map(|(a, b)| format!("[{a},{b}]"))
+        .collect::<Vec<_>>()
+        .join("x")
 }
 
 /// `rmod train`: the summary on stdout, or the diagnostic.
 pub fn train_command(a: &TrainArgs, p: &mut Printer) -> u8 {
     let mut sources = Sources::default();
-    let res = train(a, &mut sources).map_err(|d| vec![d]);
+    let res = match train(a, &mut sources) {
+        Ok((text, warnings)) => {
+            if !warnings.is_empty() {
+                p.emit(&warnings, &sources);
+                p.finish(&sources);
+            }
+            Ok(text)
+        }
+        Err(d) => Err(vec![d]),
+    };
     text_or_diagnostics(res, &sources, p)
 }
 

@@ -16,7 +16,7 @@ impl Evaluator<'_> {
         let ExprKind::Call(_, args) = &call.kind else {
             return Err(Reported);
         };
-        let usage = "write `csv(\"file.csv\", key = \"column\", value = \"column\")`";
+        let usage = "write `csv(\"file.csv\", key = \"column\", value = \"column\")`, optionally with `subset = true`";
         let path = self.path_arg(
             args,
             call.span,
@@ -26,8 +26,24 @@ impl Evaluator<'_> {
         )?;
         let mut key_cols: Option<(Vec<String>, Span)> = None;
         let mut value_col: Option<(String, Span)> = None;
+        let mut subset = false;
         for a in &args[1..] {
             let name = a.name.as_ref().map(|n| n.name.as_str());
+            if name == Some("subset") {
+                match &a.value.kind {
+                    ExprKind::Ref(id, sub) if sub.is_empty() && matches!(id.name.as_str(), "true" | "false") => {
+                        subset = id.name == "true";
+                        continue;
+                    }
+                    _ => {
+                        return Err(self.err(
+                            Diagnostic::error(code::DATA_CSV_CALL, "`subset` is `true` or `false`")
+                                .with_label(a.value.span, "expected `true` or `false`")
+                                .with_help("`subset = true` skips the rows whose key is not in the parameter's index set; without it such a row is an error"),
+                        ))
+                    }
+                }
+            }
             let strs: Option<Vec<String>> = match &a.value.kind {
                 ExprKind::Str(s) => Some(vec![s.clone()]),
                 ExprKind::Tuple(t) => t
@@ -79,7 +95,10 @@ impl Evaluator<'_> {
             ));
         }
         let (file, _, text) = self.read_file(&path.0, path.1, "data file")?;
-        let table = crate::csv::parse(file, &text);
+        let table = match rmod_csv::parse(file, &path.0, &text) {
+            Ok(t) => t,
+            Err(d) => return Err(self.err(d.with_label(path.1, "read here"))),
+        };
         if table.header.is_empty() {
             return Err(self.err(
                 Diagnostic::error(code::DATA_CSV_ROW, format!("`{}` is empty", path.0))
@@ -87,15 +106,14 @@ impl Evaluator<'_> {
                     .with_help("the first line must name the columns"),
             ));
         }
-        let header: Vec<&str> = table.header.iter().map(|c| c.text.as_str()).collect();
-        let find = |col: &str| header.iter().position(|h| *h == col);
+        let header = table.names();
         let mut key_idx = Vec::new();
         for (col, span) in key_cols
             .iter()
             .map(|c| (c, key_span))
             .chain(std::iter::once((&value_col, value_span)))
         {
-            match find(col) {
+            match table.column(col) {
                 Some(i) => key_idx.push(i),
                 None => {
                     let mut d = Diagnostic::error(
@@ -103,10 +121,7 @@ impl Evaluator<'_> {
                         format!("`{}` has no column `{col}`", path.0),
                     )
                     .with_label(span, "not in the header")
-                    .with_label(
-                        table.header[0].span.to(table.header[header.len() - 1].span),
-                        "header",
-                    );
+                    .with_label(table.header_span, "header");
                     d = match did_you_mean(col, header.iter().copied()) {
                         Some(s) => d.with_help(format!(
                             "did you mean `{s}`? the columns are: {}",
@@ -119,24 +134,11 @@ impl Evaluator<'_> {
             }
         }
         let value_idx = key_idx.pop().unwrap_or(0);
-        for (line, cells) in &table.rows {
-            if cells.len() != header.len() {
-                let span = cells[0].span.to(cells[cells.len() - 1].span);
-                return Err(self.err(
-                    Diagnostic::error(
-                        code::DATA_CSV_ROW,
-                        format!(
-                            "{}: row {line} has {} cells, the header has {}",
-                            path.0,
-                            cells.len(),
-                            header.len()
-                        ),
-                    )
-                    .with_label(span, "this row")
-                    .with_label(path.1, "read here")
-                    .with_help("every row needs one cell per header column"),
-                ));
+        for row in &table.rows {
+            if let Err(d) = table.check_width(row) {
+                return Err(self.err(d.with_label(path.1, "read here")));
             }
+            let cells = &row.cells;
             let key: Vec<Elem> = key_idx
                 .iter()
                 .map(|i| elem_from_text(&cells[*i].text))
@@ -144,26 +146,39 @@ impl Evaluator<'_> {
             let key_span = cells[key_idx[0]]
                 .span
                 .to(cells[*key_idx.last().unwrap_or(&0)].span);
+            if subset && !index.members.contains(&key) {
+                continue;
+            }
             let vcell = &cells[value_idx];
             if vcell.text.is_empty() {
                 continue;
             }
-            let v = match vcell.text.parse::<f64>() {
-                Ok(v) if v.is_finite() => v,
-                _ => {
-                    let (_, col) = self.sources.line_col(file, vcell.span.start);
-                    return Err(self.err(
-                        Diagnostic::error(code::DATA_CSV_BAD_VALUE, format!("{}: row {line}, column {col} (`{value_col}`): `{}` is not a number", path.0, vcell.text))
-                            .with_label(vcell.span, "expected a finite number")
-                            .with_label(path.1, "read here")
-                            .with_help("write the value as a decimal number, e.g. 910 or 1.5e3; leave the cell empty to use the default"),
-                    ));
-                }
+            let Some(v) = table.number(&vcell.text) else {
+                let decimal = if table.separator == ';' {
+                    "write the value as a decimal number, e.g. 910, 1.5 or 1,5 (a `;` file may use a decimal comma); leave the field empty to use the default"
+                } else {
+                    "write the value as a decimal number, e.g. 910 or 1.5e3; leave the field empty to use the default"
+                };
+                return Err(self.err(
+                    Diagnostic::error(
+                        code::DATA_CSV_BAD_VALUE,
+                        format!(
+                            "{}: {}: `{}` is not a number",
+                            path.0,
+                            table.at(row, value_idx),
+                            vcell.text
+                        ),
+                    )
+                    .with_label(vcell.span, "expected a finite number")
+                    .with_label(path.1, "read here")
+                    .with_help(decimal),
+                ));
             };
             if !index.members.contains(&key) {
                 return Err(self.err(
                     key_not_in_set(&key, key_span, "the parameter", index)
-                        .with_label(path.1, "read here"),
+                        .with_label(path.1, "read here")
+                        .with_note("`csv(..., subset = true)` skips rows whose key is not in the index set"),
                 ));
             }
             if p.map.insert(key.clone(), v).is_some() {
@@ -171,9 +186,10 @@ impl Evaluator<'_> {
                     Diagnostic::error(
                         code::DATA_CSV_DUPLICATE_KEY,
                         format!(
-                            "{}: key {} appears twice (row {line})",
+                            "{}: key {} appears twice (line {})",
                             path.0,
-                            show_key(&key)
+                            show_key(&key),
+                            row.line
                         ),
                     )
                     .with_label(key_span, "second row with this key")

@@ -365,6 +365,10 @@ impl Evaluator<'_> {
                 );
             }
             let col = self.model.columns.len() as u32;
+            if let Some(e) = &d.init {
+                let v = self.num(e, env)?;
+                self.initial.push((col, v));
+            }
             self.model.columns.push(Column {
                 origin: Origin {
                     decl: d.name.name.clone(),
@@ -692,7 +696,7 @@ impl Evaluator<'_> {
             Sense::Maximize => Want::Maximize,
         };
         self.pw_finish(&origin, &l.coeffs, want);
-        self.model.objective = Some(Objective {
+        self.objectives.push(Objective {
             name: d.name.name.clone(),
             sense: match d.sense {
                 Sense::Minimize => rmod_ir::Sense::Minimize,

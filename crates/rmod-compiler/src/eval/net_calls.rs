@@ -16,7 +16,7 @@ use crate::resolve::Kind;
 
 impl Evaluator<'_> {
     pub(super) fn net_decl(&mut self, d: &NetDecl) -> R<()> {
-        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (or a `.onnx` file; relative to the model file), optionally with `bounds = \"lp\"`, `inputs = [\"a\", \"b\"]`";
+        let usage = "write `net NAME = relu_net(\"path/to/net.json\");` (or a `.onnx` file; relative to the model file), optionally with `bounds = \"lp\"`, `domain = \"data\"`, `inputs = [\"a\", \"b\"]`";
         let ExprKind::Call(_, args) = &d.value.kind else {
             return Err(Reported);
         };
@@ -28,6 +28,7 @@ impl Evaluator<'_> {
             usage,
         )?;
         let mut renames: Vec<(bool, Vec<String>, Span)> = Vec::new();
+        let mut domain_data: Option<Span> = None;
         for extra in args.iter().skip(1) {
             if let (Some(n), ExprKind::Str(m)) = (&extra.name, &extra.value.kind) {
                 let method = rmod_ir::BoundMethodName::from_name(m);
@@ -38,6 +39,10 @@ impl Evaluator<'_> {
                 let context = rmod_ir::BoundContext::from_name(m);
                 if let (true, Some(context)) = (n.name == "context", context) {
                     self.net_context.insert(d.name.name.clone(), context);
+                    continue;
+                }
+                if n.name == "domain" && matches!(m.as_str(), "data" | "box") {
+                    domain_data = (m == "data").then_some(extra.value.span);
                     continue;
                 }
             }
@@ -61,7 +66,7 @@ impl Evaluator<'_> {
             return Err(self.err(
                 Diagnostic::error(
                     code::RELU_INVALID_CALL,
-                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"crown\" | \"lp\" | \"milp\"`, `context = \"network\" | \"model\"`, and `inputs = [...]` / `outputs = [...]` (names that replace the file's)",
+                    "`relu_net` takes the file path and optionally `bounds = \"ia\" | \"crown\" | \"lp\" | \"milp\"`, `context = \"network\" | \"model\"`, `domain = \"box\" | \"data\"` and `inputs = [...]` / `outputs = [...]` (names that replace the file's)",
                 )
                 .with_label(extra.value.span, "unexpected argument")
                 .with_help(usage),
@@ -75,6 +80,10 @@ impl Evaluator<'_> {
                 self.by_path.insert(path.clone(), net.clone());
                 net
             }
+        };
+        let net = match domain_data {
+            Some(span) => self.restrict_to_data(&d.name.name, &path, net, span)?,
+            None => net,
         };
         let net = if renames.is_empty() {
             net
@@ -134,6 +143,7 @@ impl Evaluator<'_> {
         let (net, mut diags) = if rmod_onnx::is_json(&bytes) {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let file = self.sources.add(shown.clone(), text.clone());
+            self.net_files.insert(path.to_string(), file);
             rmod_relu::parse(file, &shown, &text)
         } else {
             let side = rmod_onnx::bounds_file_name(path);
@@ -169,6 +179,61 @@ impl Evaluator<'_> {
         }
         self.diags.extend(diags);
         net.ok_or(Reported)
+    }
+
+    /// `domain = "data"`: the network `name` (file `path`) restricted to the training data's box
+    /// its file records (`training.data_box`), intersected with its `input_bounds`.
+    fn restrict_to_data(
+        &mut self,
+        name: &str,
+        path: &str,
+        net: Arc<Network>,
+        span: Span,
+    ) -> R<Arc<Network>> {
+        let found = match self.net_files.get(path) {
+            Some(file) => {
+                let text = self.sources.text(*file).to_string();
+                let shown = self.sources.name(*file).to_string();
+                rmod_relu::data_box(*file, &shown, &text, net.n_inputs())
+            }
+            None => Ok(None),
+        };
+        let data = match found {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                return Err(self.err(
+                    Diagnostic::error(
+                        code::RELU_NO_DATA_BOX,
+                        format!("`{path}` records no training data box (`training.data_box`)"),
+                    )
+                    .with_label(span, "`domain = \"data\"` needs the data's box")
+                    .with_help("retrain the network with `rmod train`, which records it, or use the default `domain = \"box\"` (the file's `input_bounds`)"),
+                ))
+            }
+            Err(d) => return Err(self.err(d.with_label(span, "read for `domain = \"data\"`"))),
+        };
+        let mut restricted = (*net).clone();
+        let b: Vec<(f64, f64)> = match &net.input_bounds {
+            Some(ib) => data
+                .iter()
+                .zip(ib)
+                .map(|((a, b), (c, d))| (a.max(*c), b.min(*d)))
+                .collect(),
+            None => data.clone(),
+        };
+        if let Some(k) = b.iter().position(|(lo, hi)| lo > hi) {
+            return Err(self.err(
+                Diagnostic::error(
+                    code::RELU_EMPTY_INPUT_BOX,
+                    format!("`{path}`: the training data's box of input {} does not meet the file's `input_bounds`", k + 1),
+                )
+                .with_label(span, "restricted to the training data here")
+                .with_help("the file's `data_box` and `input_bounds` disagree; retrain the network with `rmod train`"),
+            ));
+        }
+        restricted.input_bounds = Some(b.clone());
+        self.net_domain.insert(name.to_string(), b);
+        Ok(Arc::new(restricted))
     }
 
     /// `lhs = NET(args)` with NET a declared network?

@@ -355,6 +355,7 @@ impl Evaluator<'_> {
             span,
         }
         .display();
+        let data_box = self.net_domain.get(&net_name).cloned();
         self.uses.push(NetUse {
             net: net_name,
             file: path,
@@ -369,6 +370,7 @@ impl Evaluator<'_> {
             stats: enc.stats,
             switch,
             hull,
+            data_box,
         });
         Ok(())
     }
@@ -393,8 +395,9 @@ impl Evaluator<'_> {
             return;
         }
         // a warning only where the model declared a finite bound that the box narrows (a free
-        // argument simply takes the box)
-        let narrows = (mlo.is_finite() && lo > mlo) || (mhi.is_finite() && hi < mhi);
+        // argument simply takes the box), and not for `domain = "data"`, which asks for it
+        let narrows = ((mlo.is_finite() && lo > mlo) || (mhi.is_finite() && hi < mhi))
+            && !self.net_domain.contains_key(net_name);
         let what = match aff.coeffs.as_slice() {
             [(c, a)] if *a == 1.0 && aff.constant == 0.0 => {
                 format!("`{}`", self.model.columns[*c as usize].origin.display())

@@ -242,6 +242,7 @@ enum VarPart {
     Lower(Expr),
     Upper(Expr),
     Range(Expr, Expr),
+    Init(Expr),
 }
 
 fn var_decl(i: Tokens, span: Span) -> PResult<Stmt> {
@@ -260,8 +261,9 @@ fn var_decl(i: Tokens, span: Span) -> PResult<Stmt> {
             ),
             |(_, lo, _, hi, _)| VarPart::Range(lo, hi),
         ),
+        map(preceded(punct(":="), bound), VarPart::Init),
     ));
-    let (mut kind, mut lower, mut upper) = (VarKind::Continuous, None, None);
+    let (mut kind, mut lower, mut upper, mut init) = (VarKind::Continuous, None, None, None);
     let mut first = true;
     loop {
         match attr_comma(i, &mut part, first) {
@@ -273,6 +275,7 @@ fn var_decl(i: Tokens, span: Span) -> PResult<Stmt> {
                     VarPart::Lower(e) => lower = Some(e),
                     VarPart::Upper(e) => upper = Some(e),
                     VarPart::Range(lo, hi) => (lower, upper) = (Some(lo), Some(hi)),
+                    VarPart::Init(e) => init = Some(e),
                 }
             }
             Err(Err::Error(_)) => break,
@@ -287,6 +290,7 @@ fn var_decl(i: Tokens, span: Span) -> PResult<Stmt> {
             kind,
             lower,
             upper,
+            init,
             span,
         }),
     ))
