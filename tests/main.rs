@@ -14,6 +14,7 @@ mod hull;
 mod json_docs;
 mod objectives;
 mod onnx;
+mod piecewise;
 mod relu;
 mod robustness;
 mod starts;

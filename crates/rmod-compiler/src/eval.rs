@@ -12,6 +12,7 @@ mod linear;
 mod net_calls;
 mod net_encode;
 mod net_hull;
+mod piecewise;
 mod switch;
 mod values;
 
@@ -103,6 +104,8 @@ pub struct Evaluator<'a> {
     /// the backends the caller can run (see `CompileRequest::backends`)
     pub backends: &'a [rmod_ir::SolverKind],
     cli_options: Vec<(String, String)>,
+    /// `piecewise` terms of the row or objective being compiled, waiting for its direction
+    pw_pending: Vec<piecewise::PwTerm>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -158,6 +161,7 @@ impl<'a> Evaluator<'a> {
             run_started: None,
             backends: rmod_ir::SolverKind::ALL,
             cli_options: cli_options.to_vec(),
+            pw_pending: Vec::new(),
         }
     }
 

@@ -9,6 +9,9 @@ use std::collections::{HashMap, HashSet};
 use rmod_diagnostics::{did_you_mean, Diagnostic, Span};
 use rmod_syntax::*;
 
+mod piecewise;
+pub(crate) use piecewise::PIECEWISE;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Set,
@@ -605,6 +608,11 @@ impl Resolver<'_> {
                     }
                 }
             }
+            ExprKind::Call(f, args)
+                if f.name == piecewise::PIECEWISE && self.syms.get(&f.name).is_none() =>
+            {
+                self.piecewise_call(e, f, args, ctx)
+            }
             ExprKind::Call(f, args) => {
                 for a in args {
                     self.expr(&a.value, ctx);
@@ -626,11 +634,11 @@ impl Resolver<'_> {
                             ("relu_net", _) => d.with_help("`relu_net(...)` is only allowed in a declaration: `net n = relu_net(\"n.json\")`"),
                             (_, Some(s)) => d.with_help(format!("did you mean `{s}`?")),
                             _ => {
-                                let near = did_you_mean(&f.name, rmod_syntax::BUILTINS.iter().copied());
+                                let near = did_you_mean(&f.name, rmod_syntax::BUILTINS.iter().copied().chain([PIECEWISE]));
                                 let list = rmod_syntax::BUILTINS.join(", ");
                                 d.with_help(match near {
-                                    Some(s) => format!("did you mean `{s}`? rmod's functions are {list} (and `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration"),
-                                    None => format!("rmod's functions are {list} (and `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration above this use"),
+                                    Some(s) => format!("did you mean `{s}`? rmod's functions are {list} (and `piecewise(x, [breakpoints], [values])` in linear expressions, `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration"),
+                                    None => format!("rmod's functions are {list} (and `piecewise(x, [breakpoints], [values])` in linear expressions, `csv`, `relu_net` in declarations); a network is called by the name of its `net NAME = relu_net(\"file.json\");` declaration above this use"),
                                 })
                             }
                         };

@@ -84,11 +84,11 @@
 
 ((call
   function: (identifier) @function.builtin)
-  (#any-of? @function.builtin "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
+  (#any-of? @function.builtin "relu_net" "csv" "piecewise" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
 ((call
   function: (identifier) @function.call)
-  (#not-any-of? @function.call "relu_net" "csv" "min" "max" "abs" "floor" "ceil" "card" "ord"))
+  (#not-any-of? @function.call "relu_net" "csv" "piecewise" "min" "max" "abs" "floor" "ceil" "card" "ord"))
 
 (iterated_expression
   function: (identifier) @function.builtin)

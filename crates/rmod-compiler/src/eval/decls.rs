@@ -12,6 +12,7 @@ use rmod_syntax::*;
 
 use rmod_ir::Elem;
 
+use super::piecewise::Want;
 use super::switch::Switch;
 use super::values::{key_not_in_set, preview, show_key, IndexedSetVal, ParamVal, SetVal, VarVal};
 use super::{Evaluator, R};
@@ -531,15 +532,24 @@ impl Evaluator<'_> {
         };
         if let Some((net_id, args)) = self.net_call(d) {
             for (key, env) in &binds {
+                self.pw_pending.clear();
                 let switch = match &d.switch {
                     None => Switch::On,
                     Some(e) => self.switch(e, env)?,
                 };
                 self.net_constraint(d, net_id, args, key, env, switch)?;
+                let origin = Origin {
+                    decl: d.name.name.clone(),
+                    index: key.clone(),
+                    span: d.name.span,
+                };
+                self.pw_finish(&origin, &[], Want::Exact);
             }
             return Ok(());
         }
         for (key, env) in &binds {
+            // terms of a failed row before this one have no rows: start clean
+            self.pw_pending.clear();
             let origin = Origin {
                 decl: d.name.name.clone(),
                 index: key.clone(),
@@ -598,6 +608,14 @@ impl Evaluator<'_> {
                 None => Switch::On,
                 Some(e) => self.switch(e, env)?,
             };
+            let want = match switch {
+                Switch::On => Want::Row {
+                    lo: lo.is_finite(),
+                    hi: hi.is_finite(),
+                },
+                _ => Want::Exact,
+            };
+            self.pw_finish(&origin, &coeffs, want);
             match switch {
                 Switch::On => {}
                 Switch::Off => continue,
@@ -666,7 +684,18 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn objective(&mut self, d: &ObjDecl) -> R<()> {
+        self.pw_pending.clear();
         let l = self.lin(&d.expr, &Vec::new())?.normalized();
+        let origin = Origin {
+            decl: d.name.name.clone(),
+            index: Vec::new(),
+            span: d.name.span,
+        };
+        let want = match d.sense {
+            Sense::Minimize => Want::Minimize,
+            Sense::Maximize => Want::Maximize,
+        };
+        self.pw_finish(&origin, &l.coeffs, want);
         self.objectives.push(Objective {
             name: d.name.name.clone(),
             sense: match d.sense {

@@ -109,6 +109,12 @@ impl Evaluator<'_> {
                     .with_help("membership belongs in filters and conditions, e.g. `sum{i in I: i in S} x[i]` or `if i in S then ...`"),
             )),
             ExprKind::Not(_) => Err(self.err(Diagnostic::error(code::LINEAR_RELATION_IN_EXPRESSION, "`not` is not an arithmetic operator").with_label(e.span, "logic inside an expression").with_help("logic belongs in filters"))),
+            ExprKind::Call(f, args) if f.name == crate::resolve::PIECEWISE && self.syms.get(&f.name).is_none() => self.piecewise_term(e, args, env),
+            ExprKind::Tuple(_) if self.sources.text(e.span.file).as_bytes().get(e.span.start as usize) == Some(&b'[') => Err(self.err(
+                Diagnostic::error(code::LINEAR_MISPLACED_LIST, "a list cannot be part of an expression")
+                    .with_label(e.span, "list")
+                    .with_help("lists are only the breakpoints and values of `piecewise(x, [b1, b2, ...], [v1, v2, ...])`"),
+            )),
             ExprKind::Call(f, _) => Err(self.err(
                 Diagnostic::error(code::LINEAR_MISPLACED_CALL, format!("`{}(...)` cannot be part of a larger expression", f.name))
                     .with_label(e.span, "not allowed here")
