@@ -250,7 +250,11 @@ fn bad_training_input_is_a_diagnostic() {
         "-o",
         &tmp_str("bad.json"),
     ]);
-    assert!(stderr(&o).contains("field 2 (`x2`) of line 2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("field 2 (`x2`) of line 2"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("text.csv:2:"), "{}", stderr(&o));
 }
 

@@ -56,6 +56,9 @@ pub struct Evaluator<'a> {
     pub model: Model,
     /// every objective, in declaration order (the compiler puts the selected one in `model`)
     pub objectives: Vec<rmod_ir::Objective>,
+    /// the positions of the objectives a run optimizes (`--objective`); a piecewise term of
+    /// any other objective gets the exact encoding, since nothing pushes its value column
+    pub selected: Option<Vec<usize>>,
     /// `var x := value`: initial values (column, value), in column order
     pub initial: Vec<(u32, f64)>,
     loader: &'a dyn Loader,
@@ -124,6 +127,7 @@ impl<'a> Evaluator<'a> {
             diags: Vec::new(),
             model: Model::default(),
             objectives: Vec::new(),
+            selected: None,
             initial: Vec::new(),
             loader,
             sets: HashMap::default(),

@@ -282,6 +282,7 @@ pub fn compile(req: &CompileRequest) -> CompileOutput {
     ev.run_started = req.run_started;
     ev.fixes = req.fixes.clone();
     ev.backends = req.backends;
+    ev.selected = Some(stages.clone());
     ev.run(&ast);
     let mut model = std::mem::take(&mut ev.model);
     let objectives = std::mem::take(&mut ev.objectives);

@@ -691,7 +691,12 @@ impl Evaluator<'_> {
             index: Vec::new(),
             span: d.name.span,
         };
+        let optimized = self
+            .selected
+            .as_ref()
+            .is_none_or(|s| s.contains(&self.objectives.len()));
         let want = match d.sense {
+            _ if !optimized => Want::Exact,
             Sense::Minimize => Want::Minimize,
             Sense::Maximize => Want::Maximize,
         };

@@ -331,6 +331,30 @@ mod tests {
     }
 
     #[test]
+    fn an_objective_the_run_does_not_optimize_gets_the_exact_encoding() {
+        // `cost` alone: an epigraph; `cost` next to `gain` (the one optimized): nothing pushes its
+        // value down, so its reported value needs the exact rows
+        let text = |both: bool| {
+            format!(
+                "var x in [0, 10]; minimize cost: piecewise(x, [0, 5, 8, 10], [0, 5, 20, 30]);{}",
+                if both { " maximize gain: x;" } else { "" }
+            )
+        };
+        assert_eq!(model(&text(false)).n_binary(), 0);
+        let files: BTreeMap<String, String> = BTreeMap::new();
+        for (wanted, binaries) in [
+            (vec!["gain"], 2),
+            (vec!["cost"], 0),
+            (vec!["gain", "cost"], 0),
+        ] {
+            let mut req = crate::CompileRequest::new("m.rmod", &text(true), &files);
+            req.objectives = wanted.iter().map(|s| s.to_string()).collect();
+            let m = crate::compile(&req).model.expect("model");
+            assert_eq!(m.n_binary(), binaries, "{wanted:?}");
+        }
+    }
+
+    #[test]
     fn convex_on_the_large_side_or_in_an_equality_is_exact() {
         for rel in [">=", "="] {
             let m = model(&format!("var x in [0, 10]; var y; subject to c: piecewise(x, [0, 5, 8, 10], [0, 5, 20, 30]) {rel} y; minimize o: y;"));
