@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rmod_diagnostics::{code, Diagnostic, Sources};
 
-use crate::output::{write_atomically, Printer};
+use crate::output::{write_output, Printer};
 use crate::EXIT_COMPILE;
 
 pub fn command(files: &[PathBuf], check: bool, p: &mut Printer) -> u8 {
@@ -40,7 +40,7 @@ pub fn command(files: &[PathBuf], check: bool, p: &mut Printer) -> u8 {
             }
         } else if stdin {
             out!("{formatted}");
-        } else if formatted != text && !write(path, &formatted, p) {
+        } else if formatted != text && !write_output(Some(path), &formatted, p) {
             failed = true;
         }
     }
@@ -68,21 +68,6 @@ fn read(path: &Path, stdin: bool, p: &mut Printer) -> Option<String> {
         p.emit(&[d], &Sources::default());
     })
     .ok()
-}
-
-fn write(path: &Path, text: &str, p: &mut Printer) -> bool {
-    match write_atomically(path, text) {
-        Ok(()) => true,
-        Err(e) => {
-            let d = Diagnostic::error(
-                code::DATA_FILE,
-                format!("cannot write `{}`: {e}", path.display()),
-            )
-            .with_help("check that the file is writable");
-            p.emit(&[d], &Sources::default());
-            false
-        }
-    }
 }
 
 /// `NAME: would be reformatted` and the first line that differs, before and after.
