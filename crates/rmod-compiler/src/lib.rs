@@ -484,7 +484,8 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
         }
     }
     let mut info = rmod_ir::CellInfo::default();
-    let range = |coeffs: &[(u32, f64)], constant: f64| -> (f64, f64) {
+    // `side`: the side of the range to tighten by optimized slopes (`Some(true)`: the lower)
+    let range = |coeffs: &[(u32, f64)], constant: f64, side: Option<bool>| -> (f64, f64) {
         let mut per_use: Vec<Option<Vec<f64>>> = vec![None; uses.len()];
         let (mut lo, mut hi) = (constant, constant);
         for (c, a) in coeffs {
@@ -514,7 +515,25 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
                 ),
                 None => (coef.clone(), 0.0),
             };
-            let (l, u) = rmod_relu::crown_linear(net, &cb.lo, &cb.hi, &cb.pre, &c, d);
+            let (l, u) = match side {
+                None => rmod_relu::crown_linear(net, &cb.lo, &cb.hi, &cb.pre, &c, d),
+                Some(true) => {
+                    rmod_relu::crown_linear_alpha(net, &cb.lo, &cb.hi, &cb.pre, &c, d, ALPHA_STEPS)
+                }
+                Some(false) => {
+                    let neg: Vec<f64> = c.iter().map(|v| -v).collect();
+                    let (l, u) = rmod_relu::crown_linear_alpha(
+                        net,
+                        &cb.lo,
+                        &cb.hi,
+                        &cb.pre,
+                        &neg,
+                        -d,
+                        ALPHA_STEPS,
+                    );
+                    (-u, -l)
+                }
+            };
             let slack = 1e-9 * (1.0 + l.abs().max(u.abs()));
             lo += l - slack;
             hi += u + slack;
@@ -522,7 +541,11 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
         (lo, hi)
     };
     if let Some(obj) = &model.objective {
-        let (lo, hi) = range(&obj.coeffs, obj.constant);
+        let (lo, hi) = range(
+            &obj.coeffs,
+            obj.constant,
+            Some(obj.sense == rmod_ir::Sense::Minimize),
+        );
         // NaN (inf - inf) means nothing is known
         info.objective = (
             if lo.is_nan() { f64::NEG_INFINITY } else { lo },
@@ -532,7 +555,7 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
     // every row of the model: a row over the box alone is exact by intervals, one with network
     // outputs by propagation
     for r in model.rows.iter().filter(|r| r.origin.is_model()) {
-        let (lo, hi) = range(&r.coeffs, 0.0);
+        let (lo, hi) = range(&r.coeffs, 0.0, None);
         let tol = |b: f64| 1e-7 * (1.0 + b.abs());
         if lo > r.upper + tol(r.upper) || hi < r.lower - tol(r.lower) {
             info.infeasible = true;
@@ -546,6 +569,10 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
     }
     info
 }
+
+/// Projected gradient steps on the slopes below unstable neurons (alpha-CROWN) for the
+/// objective's bound over a cell (its side in the objective's direction).
+const ALPHA_STEPS: usize = 20;
 
 /// Random points per cell that [`tighten_cell`] completes into candidate incumbents.
 const CELL_SAMPLES: usize = 4;

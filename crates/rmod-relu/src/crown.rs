@@ -62,9 +62,9 @@ fn margin(n: usize, t: f64) -> f64 {
 
 /// The line `s z + t`.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Line {
-    s: f64,
-    t: f64,
+pub(crate) struct Line {
+    pub(crate) s: f64,
+    pub(crate) t: f64,
 }
 
 /// Lines below and above `act` on `[l, u]`, sound for the exact activation there.
@@ -81,14 +81,7 @@ fn relax(act: Activation, (l, u): (f64, f64)) -> (Line, Line) {
             (k, k)
         }
         Some(NeuronState::Unstable) => {
-            let c = match act {
-                Activation::ClippedRelu(c) => c,
-                _ => 0.0,
-            };
-            let points: Vec<f64> = [l, 0.0, c, u]
-                .into_iter()
-                .filter(|p| *p >= l && *p <= u)
-                .collect();
+            let points = kinks(act, (l, u));
             // σ(p) - s p, each rounded outward: (down, up)
             let gap = |s: f64, p: f64| {
                 let (f, sp) = (act.apply(p), s * p);
@@ -96,13 +89,7 @@ fn relax(act: Activation, (l, u): (f64, f64)) -> (Line, Line) {
                 let e = 2.0 * U2 * (f.abs() + sp.abs()) + TINY;
                 (v - e, v + e)
             };
-            let lower = |s: f64| Line {
-                s,
-                t: points
-                    .iter()
-                    .map(|p| gap(s, *p).0)
-                    .fold(f64::INFINITY, f64::min),
-            };
+            let lower = |s: f64| below_line(act, &points, s);
             let upper = |s: f64| Line {
                 s,
                 t: points
@@ -131,10 +118,36 @@ fn relax(act: Activation, (l, u): (f64, f64)) -> (Line, Line) {
     }
 }
 
+/// The kinks and ends of `act` on `[l, u]`: `{l, 0, c, u} ∩ [l, u]` (`c` the clip, 0 without).
+pub(crate) fn kinks(act: Activation, (l, u): (f64, f64)) -> Vec<f64> {
+    let c = match act {
+        Activation::ClippedRelu(c) => c,
+        _ => 0.0,
+    };
+    [l, 0.0, c, u]
+        .into_iter()
+        .filter(|p| *p >= l && *p <= u)
+        .collect()
+}
+
+/// The line of slope `s` below `act` over the interval whose [`kinks`] are `points`: any
+/// slope is sound, its intercept being the least of `σ(p) - s p` over the kinks, each rounded
+/// down.
+pub(crate) fn below_line(act: Activation, points: &[f64], s: f64) -> Line {
+    let t = points
+        .iter()
+        .map(|p| {
+            let (f, sp) = (act.apply(*p), s * p);
+            (f - sp) - (2.0 * U2 * (f.abs() + sp.abs()) + TINY)
+        })
+        .fold(f64::INFINITY, f64::min);
+    Line { s, t }
+}
+
 /// What back-substitution needs of one earlier layer.
-struct Earlier {
+pub(crate) struct Earlier {
     /// (below, above) per neuron
-    lines: Vec<(Line, Line)>,
+    pub(crate) lines: Vec<(Line, Line)>,
     /// max |z_m| over the layer's bounds
     mag_z: Vec<f64>,
     /// `R_m = Σ_p |W_mp| mag(h_p)` over the layer's inputs
@@ -145,7 +158,14 @@ struct Earlier {
 
 /// Upper bound of `w·h + b`, `h` the outputs of layer `earlier.len() - 1` (the input `x` when
 /// there is none), for every input in the box `lo..hi`.
-fn upper(net: &Network, earlier: &[Earlier], w: &[f64], b: f64, lo: &[f64], hi: &[f64]) -> f64 {
+pub(crate) fn upper(
+    net: &Network,
+    earlier: &[Earlier],
+    w: &[f64],
+    b: f64,
+    lo: &[f64],
+    hi: &[f64],
+) -> f64 {
     let mut lam = w.to_vec();
     // the running constant: its value, the number of terms and their absolute sum
     let (mut c, mut n_c, mut abs_c) = (b, 1usize, b.abs());
@@ -306,7 +326,11 @@ pub(crate) fn crown_layer(
 }
 
 /// The relaxations of the layers with bounds `pre` (all of them, or the first few).
-fn earlier_of(net: &Network, input: &[(f64, f64)], pre: &[Vec<(f64, f64)>]) -> Vec<Earlier> {
+pub(crate) fn earlier_of(
+    net: &Network,
+    input: &[(f64, f64)],
+    pre: &[Vec<(f64, f64)>],
+) -> Vec<Earlier> {
     let mag = |(l, u): (f64, f64)| l.abs().max(u.abs());
     let mut earlier = Vec::with_capacity(pre.len());
     for (i, b) in pre.iter().enumerate() {
@@ -354,9 +378,11 @@ pub fn crown_linear(
     let u = upper(net, &earlier, c, d, lo, hi);
     let neg: Vec<f64> = c.iter().map(|v| -v).collect();
     let l = -upper(net, &earlier, &neg, -d, lo, hi);
-    // the interval sum, widened like every sum here
+    // the interval sum over the outputs (the last layer's activation applied to its bounds),
+    // widened like every sum here
+    let act = net.layers[n - 1].activation;
     let (mut il, mut iu, mut t) = (d, d, d.abs());
-    for (cj, (p, q)) in c.iter().zip(last) {
+    for (cj, (p, q)) in c.iter().zip(last.iter().map(|b| post(act, *b))) {
         let (a, b) = (cj * p, cj * q);
         il += a.min(b);
         iu += a.max(b);
@@ -415,4 +441,4 @@ pub fn crown_bounds_within(
 
 #[cfg(test)]
 #[path = "crown_tests.rs"]
-mod tests;
+pub(crate) mod tests;

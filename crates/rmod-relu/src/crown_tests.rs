@@ -7,7 +7,7 @@ use crate::Layer;
 /// A double-double `hi + lo` (|lo| at most half an ulp of hi): pre-activations to about
 /// 1e-30 relative, a stand-in for the exact real function at a sample point.
 #[derive(Clone, Copy, Debug)]
-struct Dd(f64, f64);
+pub(crate) struct Dd(pub(crate) f64, pub(crate) f64);
 
 fn two_sum(a: f64, b: f64) -> Dd {
     let s = a + b;
@@ -16,16 +16,16 @@ fn two_sum(a: f64, b: f64) -> Dd {
 }
 
 impl Dd {
-    fn add(self, o: Dd) -> Dd {
+    pub(crate) fn add(self, o: Dd) -> Dd {
         let s = two_sum(self.0, o.0);
         two_sum(s.0, s.1 + self.1 + o.1)
     }
-    fn mul(self, x: f64) -> Dd {
+    pub(crate) fn mul(self, x: f64) -> Dd {
         let p = self.0 * x;
         two_sum(p, self.0.mul_add(x, -p) + self.1 * x)
     }
     /// The sign of `self - c`.
-    fn cmp(self, c: f64) -> f64 {
+    pub(crate) fn cmp(self, c: f64) -> f64 {
         let d = self.add(Dd(-c, 0.0));
         if d.0 != 0.0 {
             d.0
@@ -38,7 +38,7 @@ impl Dd {
     }
 }
 
-fn apply_dd(act: Activation, v: Dd) -> Dd {
+pub(crate) fn apply_dd(act: Activation, v: Dd) -> Dd {
     match act {
         Activation::Linear => v,
         _ if v.cmp(0.0) <= 0.0 => Dd(0.0, 0.0),
@@ -48,7 +48,7 @@ fn apply_dd(act: Activation, v: Dd) -> Dd {
 }
 
 /// Pre-activations of every layer in double-double at a point in scaled units.
-fn trace_dd(net: &Network, x: &[f64]) -> Vec<Vec<Dd>> {
+pub(crate) fn trace_dd(net: &Network, x: &[f64]) -> Vec<Vec<Dd>> {
     let mut h: Vec<Dd> = x.iter().map(|v| Dd(*v, 0.0)).collect();
     let mut out = Vec::new();
     for l in &net.layers {
@@ -119,11 +119,11 @@ fn wild_net(rng: &mut Lcg, n_in: usize, wild: bool) -> Network {
 }
 
 /// A network's kind, the network, its input box.
-type Case = (usize, Network, Vec<(f64, f64)>);
+pub(crate) type Case = (usize, Network, Vec<(f64, f64)>);
 
 /// The 300 cases, each with its kind: 0 from `random_net` (in scaled units), 1 from
 /// `wild_net` with ordinary weights, 2 with pathological ones.
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let mut rng = Lcg(2024);
     (0..300)
         .map(|i| {
@@ -391,4 +391,19 @@ fn every_relaxation_encloses_its_activation() {
             );
         }
     }
+}
+
+#[test]
+fn a_linear_function_of_clipped_outputs_is_bounded_by_their_clipped_range() {
+    // y = min(max(0, x + 1000), 2) on [0, 1] is 2 everywhere: the interval sum that
+    // crown_linear intersects with must use the outputs' range, not the pre-activations'
+    let net = Network::from_layers(vec![Layer {
+        weights: vec![vec![1.0]],
+        bias: vec![1000.0],
+        activation: Activation::ClippedRelu(2.0),
+    }]);
+    let (lo, hi) = (vec![0.0], vec![1.0]);
+    let pre = crown_bounds(&net, &lo, &hi);
+    let (l, u) = crown_linear(&net, &lo, &hi, &pre, &[3.0], 1.0);
+    assert!(close((l, u), (7.0, 7.0)), "{l} {u}");
 }

@@ -12,6 +12,7 @@
 
 use rmod_diagnostics::code;
 
+mod alpha;
 mod bounds;
 mod compute;
 mod crown;
@@ -34,6 +35,7 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::Affine;
 use serde_json::Value;
 
+pub use alpha::crown_linear_alpha;
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
 pub use crown::{crown_bounds, crown_bounds_within, crown_linear};

@@ -175,9 +175,14 @@ pub fn solve_split(
             continue;
         }
         let (m, info) = cell_model(&cell.bounds);
-        if let Some(x) = feasible_start(model, info.point.as_deref()) {
+        // the cell's point, checked against the model only when it would be better
+        let better = |x: &[f64]| {
             let v = dir * model.objective_value(x);
-            if best.as_ref().is_none_or(|(b, _)| v < *b) {
+            best.as_ref().is_none_or(|(b, _)| v < *b)
+        };
+        if let Some(x) = feasible_start(model, info.point.as_deref().filter(|x| better(x))) {
+            let v = dir * model.objective_value(x);
+            {
                 if let Some(f) = on_better {
                     f(x);
                 }

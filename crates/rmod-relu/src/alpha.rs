@@ -1,0 +1,231 @@
+//! Optimized lower slopes (alpha-CROWN, Xu et al. 2021): CROWN's bound of a linear function of
+//! a network's outputs over a box, with the slopes of the lines below unstable neurons chosen
+//! by projected gradient steps instead of by area.
+//!
+//! Any slope gives a sound line below the activation (its intercept is the least gap over the
+//! kinks, `crown::below_line`), so any slopes give a sound bound. The search runs in plain
+//! floating point; the bound returned is the rounding-safe back-substitution of `crown.rs` with
+//! the best slopes found, never looser than CROWN's own (the two are intersected).
+//!
+//! The gradient. Back-substitution of `target = w·h + b` gives, per earlier layer `i`, the
+//! coefficients `λ_i` on its outputs and `μ_i = λ_i ∘ s_i` on its pre-activations (`s_i` the
+//! slopes of the lines chosen by the sign of `λ_i`), and the bound `U = const + Λ·x*` at the box
+//! corner `x*` that maximizes `Λ·x`. With the chosen lines fixed, `dU/dμ_i = W_i g_{i-1} + b_i =:
+//! p_i` where `g_{-1} = x*` and `g_i = s_i p_i + t_i`: a forward pass of `x*` through the
+//! lines. A slope `α` of a line below (used where `λ < 0`) enters as `μ = λ α` and as the
+//! intercept term `λ t(α)`, `t(α) = min_k σ(k) - α k` with derivative `-k*` (the kink where the
+//! minimum is), so `dU/dα = λ (p - k*)`.
+
+use crate::crown::{below_line, earlier_of, kinks, upper, Earlier, Line};
+use crate::{Activation, Network, NeuronState};
+
+/// Adam's first step size on the slopes (which live in `[0, 1]`), and its decay per step.
+const STEP: f64 = 0.2;
+const DECAY: f64 = 0.85;
+
+/// A neuron whose line below has a free slope: unstable, with a ReLU or clipped ReLU.
+fn free(act: Activation, lu: (f64, f64)) -> bool {
+    act != Activation::Linear && act.state(lu) == Some(NeuronState::Unstable)
+}
+
+/// The plain-float line of slope `a` below `act` over the kinks `points`, and the kink where
+/// its intercept is attained.
+fn below_plain(act: Activation, points: &[f64], a: f64) -> (Line, f64) {
+    points.iter().map(|p| (act.apply(*p) - a * p, *p)).fold(
+        (
+            Line {
+                s: a,
+                t: f64::INFINITY,
+            },
+            0.0,
+        ),
+        |(best, k), (t, p)| {
+            if t < best.t {
+                (Line { s: a, t }, p)
+            } else {
+                (best, k)
+            }
+        },
+    )
+}
+
+/// `U = upper bound of w·h + b` with the free slopes `alpha` (plain floating point), and
+/// `dU/dα` per free neuron (0 where its line below is not used).
+fn value_and_gradient(
+    net: &Network,
+    earlier: &[Earlier],
+    kinks_of: &[Vec<Vec<f64>>],
+    alpha: &[Vec<f64>],
+    (w, b): (&[f64], f64),
+    (lo, hi): (&[f64], &[f64]),
+) -> (f64, Vec<Vec<f64>>) {
+    let depth = earlier.len();
+    let mut lams: Vec<Vec<f64>> = vec![Vec::new(); depth];
+    let mut lines: Vec<Vec<Line>> = vec![Vec::new(); depth];
+    let mut at: Vec<Vec<f64>> = vec![Vec::new(); depth];
+    let mut lam = w.to_vec();
+    let mut c = b;
+    for i in (0..depth).rev() {
+        let act = net.layers[i].activation;
+        let e = &earlier[i];
+        let mut mu = vec![0.0; lam.len()];
+        let mut li = Vec::with_capacity(lam.len());
+        let mut ki = vec![0.0; lam.len()];
+        for (m, lm) in lam.iter().enumerate() {
+            let (below, above) = e.lines[m];
+            let line = if *lm > 0.0 {
+                above
+            } else if kinks_of[i][m].is_empty() {
+                below
+            } else {
+                let (line, k) = below_plain(act, &kinks_of[i][m], alpha[i][m]);
+                ki[m] = k;
+                line
+            };
+            mu[m] = lm * line.s;
+            c += lm * line.t;
+            li.push(line);
+        }
+        let layer = &net.layers[i];
+        let n_in = layer.weights.first().map_or(0, Vec::len);
+        let mut next = vec![0.0; n_in];
+        for ((a, row), bm) in mu.iter().zip(&layer.weights).zip(&layer.bias) {
+            if *a == 0.0 {
+                continue;
+            }
+            for (x, wv) in next.iter_mut().zip(row) {
+                *x += a * wv;
+            }
+            c += a * bm;
+        }
+        lams[i] = std::mem::replace(&mut lam, next);
+        lines[i] = li;
+        at[i] = ki;
+    }
+    let corner: Vec<f64> = lam
+        .iter()
+        .zip(lo.iter().zip(hi))
+        .map(|(l, (p, q))| if *l > 0.0 { *q } else { *p })
+        .collect();
+    let value = c + lam.iter().zip(&corner).map(|(l, x)| l * x).sum::<f64>();
+    // the forward pass of the corner through the chosen lines
+    let mut grad: Vec<Vec<f64>> = alpha.iter().map(|a| vec![0.0; a.len()]).collect();
+    let mut g = corner;
+    for i in 0..depth {
+        let layer = &net.layers[i];
+        let p: Vec<f64> = layer
+            .weights
+            .iter()
+            .zip(&layer.bias)
+            .map(|(row, bm)| bm + row.iter().zip(&g).map(|(w, v)| w * v).sum::<f64>())
+            .collect();
+        for (m, pm) in p.iter().enumerate() {
+            if lams[i][m] <= 0.0 && !kinks_of[i][m].is_empty() {
+                grad[i][m] = lams[i][m] * (pm - at[i][m]);
+            }
+        }
+        g = p
+            .iter()
+            .zip(&lines[i])
+            .map(|(pm, line)| line.s * pm + line.t)
+            .collect();
+    }
+    (value, grad)
+}
+
+/// Bounds `(min, max)` of `c·y + d` over the input box `lo..hi` like
+/// [`crate::crown_linear`], with the lower bound tightened by `iters` projected Adam steps on
+/// the slopes below the unstable neurons (the upper bound is CROWN's). Sound like
+/// `crown_linear` for any slopes; with `iters = 0` it is `crown_linear`.
+pub fn crown_linear_alpha(
+    net: &Network,
+    lo: &[f64],
+    hi: &[f64],
+    pre: &[Vec<(f64, f64)>],
+    c: &[f64],
+    d: f64,
+    iters: usize,
+) -> (f64, f64) {
+    let (l, u) = crate::crown::crown_linear(net, lo, hi, pre, c, d);
+    if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() {
+        return (l, u);
+    }
+    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    let mut earlier = earlier_of(net, &input, pre);
+    let kinks_of: Vec<Vec<Vec<f64>>> = pre
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| {
+            let act = net.layers[i].activation;
+            layer
+                .iter()
+                .map(|lu| {
+                    if free(act, *lu) {
+                        kinks(act, *lu)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if kinks_of.iter().flatten().all(Vec::is_empty) {
+        return (l, u);
+    }
+    // start from CROWN's slopes
+    let mut alpha: Vec<Vec<f64>> = earlier
+        .iter()
+        .map(|e| e.lines.iter().map(|(b, _)| b.s.clamp(0.0, 1.0)).collect())
+        .collect();
+    // the lower bound of c·y + d is -U of -c·y - d
+    let neg: Vec<f64> = c.iter().map(|v| -v).collect();
+    let mut best = (f64::INFINITY, alpha.clone());
+    let (mut m1, mut m2): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (
+        alpha.iter().map(|a| vec![0.0; a.len()]).collect(),
+        alpha.iter().map(|a| vec![0.0; a.len()]).collect(),
+    );
+    let (b1, b2) = (0.9f64, 0.999f64);
+    for step in 1..=iters {
+        let (value, grad) =
+            value_and_gradient(net, &earlier, &kinks_of, &alpha, (&neg, -d), (lo, hi));
+        if !value.is_finite() {
+            break;
+        }
+        if value < best.0 {
+            best = (value, alpha.clone());
+        }
+        let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
+        for i in 0..alpha.len() {
+            for m in 0..alpha[i].len() {
+                let g = grad[i][m];
+                if kinks_of[i][m].is_empty() {
+                    continue;
+                }
+                m1[i][m] = b1 * m1[i][m] + (1.0 - b1) * g;
+                m2[i][m] = b2 * m2[i][m] + (1.0 - b2) * g * g;
+                let stepv = STEP * DECAY.powi(step as i32 - 1) * (m1[i][m] / c1)
+                    / ((m2[i][m] / c2).sqrt() + 1e-12);
+                alpha[i][m] = (alpha[i][m] - stepv).clamp(0.0, 1.0);
+            }
+        }
+    }
+    // the best slopes, evaluated with every rounding allowance
+    for (i, e) in earlier.iter_mut().enumerate() {
+        let act = net.layers[i].activation;
+        for (m, line) in e.lines.iter_mut().enumerate() {
+            if !kinks_of[i][m].is_empty() {
+                line.0 = below_line(act, &kinks_of[i][m], best.1[i][m]);
+            }
+        }
+    }
+    let tight = -upper(net, &earlier, &neg, -d, lo, hi);
+    if tight.is_finite() && tight > l && tight <= u {
+        (tight, u)
+    } else {
+        (l, u)
+    }
+}
+
+#[cfg(test)]
+#[path = "alpha_tests.rs"]
+mod tests;
