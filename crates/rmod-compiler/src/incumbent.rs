@@ -29,6 +29,29 @@ pub fn find_incumbent(
     samples: usize,
     seed: u64,
 ) -> Option<Incumbent> {
+    search(model, uses, relaxation, samples, seed, true)
+}
+
+/// [`find_incumbent`]'s best point, checking against the model's rows only the candidates
+/// better than the best feasible one so far (`Incumbent::feasible` then counts only those).
+pub fn find_best_point(
+    model: &Model,
+    uses: &[NetUse],
+    samples: usize,
+    seed: u64,
+) -> Option<Incumbent> {
+    search(model, uses, None, samples, seed, false)
+}
+
+/// `check_all`: check every candidate's rows (for the count of feasible ones).
+fn search(
+    model: &Model,
+    uses: &[NetUse],
+    relaxation: Option<&[f64]>,
+    samples: usize,
+    seed: u64,
+    check_all: bool,
+) -> Option<Incumbent> {
     let n = model.columns.len();
     let base: Vec<f64> = match relaxation {
         Some(x) if x.len() == n => x.to_vec(),
@@ -100,11 +123,6 @@ pub fn find_incumbent(
         for u in uses {
             crate::complete_use(model, u, &mut x);
         }
-        // each row and bound on its own scale: a large unrelated value must not loosen a cut
-        if model.scaled_violation(&x) > TOL {
-            continue;
-        }
-        feasible += 1;
         let obj = model.objective_value(&x);
         let better = best.as_ref().is_none_or(|b| {
             if maximize {
@@ -113,6 +131,14 @@ pub fn find_incumbent(
                 obj < b.objective
             }
         });
+        if !better && !check_all {
+            continue;
+        }
+        // each row and bound on its own scale: a large unrelated value must not loosen a cut
+        if model.scaled_violation(&x) > TOL {
+            continue;
+        }
+        feasible += 1;
         if better {
             best = Some(Incumbent {
                 values: x,

@@ -25,7 +25,7 @@ use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
 
 pub use boundary::{boundary_diagnostics, data_boundary, AtBoundary, BOUNDARY_TOL};
-pub use incumbent::{find_incumbent, Incumbent};
+pub use incumbent::{find_best_point, find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
 pub use overrides::{parse_override_name, KeyPart, OverrideName};
 
@@ -565,7 +565,7 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
     // forward passes at a few points of the cell: the search's incumbent improves as the
     // cells shrink around the optimum, so that it can close cells before CBC finds a point
     if !info.infeasible {
-        info.point = find_incumbent(model, uses, None, CELL_SAMPLES, 1).map(|i| i.values);
+        info.point = find_best_point(model, uses, CELL_SAMPLES, 1).map(|i| i.values);
     }
     info
 }

@@ -7,6 +7,7 @@ mod cbc_params;
 mod cbc_table;
 mod options;
 mod oracle;
+mod reuse;
 mod sensitivity;
 mod wire;
 mod write;
@@ -55,7 +56,7 @@ impl Elem {
 }
 
 /// Which declaration and index tuple a column or row came from.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Origin {
     pub decl: String,
     pub index: Vec<Elem>,
@@ -108,7 +109,7 @@ pub enum ColKind {
     Binary,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Column {
     pub origin: Origin,
     pub lower: f64,
@@ -117,7 +118,7 @@ pub struct Column {
 }
 
 /// `lower <= sum(coeffs) <= upper`; equality when both are equal; either may be infinite.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Row {
     pub origin: Origin,
     pub coeffs: Vec<(u32, f64)>,
@@ -139,7 +140,7 @@ pub struct Objective {
     pub constant: f64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Model {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,

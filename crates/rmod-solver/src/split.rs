@@ -130,16 +130,17 @@ pub fn solve_split(
     ) {
         return crate::solve(model, start);
     }
-    // the model restricted to a cell and rewritten for it
-    let cell_model = |b: &[(u32, (f64, f64))]| {
-        let mut m = model.clone();
+    // the model restricted to a cell and rewritten for it, in a scratch model whose
+    // allocations every cell reuses
+    let cell_model = |m: &mut Model, b: &[(u32, (f64, f64))]| {
+        m.clone_from(model);
         for (c, (l, u)) in b {
             let col = &mut m.columns[*c as usize];
             (col.lower, col.upper) = (*l, *u);
         }
-        let info = tighten(&mut m);
-        (m, info)
+        tighten(m)
     };
+    let mut m = model.clone();
     let free = |m: &Model| {
         m.columns
             .iter()
@@ -155,7 +156,8 @@ pub fn solve_split(
             (*c, (0.5 * (l + u), 0.5 * (l + u)))
         })
         .collect();
-    let own = free(&cell_model(&point).0);
+    cell_model(&mut m, &point);
+    let own = free(&m);
     let mut heap = std::collections::BinaryHeap::new();
     heap.push(Cell {
         bound: f64::NEG_INFINITY,
@@ -174,7 +176,7 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let (m, info) = cell_model(&cell.bounds);
+        let info = cell_model(&mut m, &cell.bounds);
         // the cell's point, checked against the model only when it would be better
         let better = |x: &[f64]| {
             let v = dir * model.objective_value(x);
