@@ -12,6 +12,7 @@ use rmod_diagnostics::code;
 
 mod boundary;
 mod cache;
+mod cell_state;
 mod eval;
 mod incumbent;
 pub mod numeric;
@@ -467,13 +468,20 @@ pub fn split_binaries(uses: &[NetUse]) -> Vec<u32> {
 /// bounds. A row whose range misses its bounds by more than a relative
 /// 1e-7 makes the cell infeasible. The ranges hold for the networks' exact functions (widened by
 /// a relative 1e-9 for what hygiene dropped), so no point of the cell is ever cut off.
-pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
+///
+/// `parent`: the state of the cell this one was cut from (`CellInfo::state`, empty for the
+/// whole box): its neuron bounds, valid here too, replace the whole box's, and its objective
+/// slopes are the start of this cell's.
+pub fn tighten_cell(uses: &[NetUse], model: &mut Model, parent: &[f64]) -> rmod_ir::CellInfo {
+    let inherited = cell_state::decode(uses, parent);
     let cells: Vec<Option<rmod_relu::CellBounds>> = uses
         .iter()
-        .map(|u| {
-            rmod_relu::tighten_cell(&u.encoded, &u.inputs, &u.pre, &u.columns, &u.m_rows, model)
+        .zip(&inherited)
+        .map(|(u, s)| {
+            rmod_relu::tighten_cell(&u.encoded, &u.inputs, &s.pre, &u.columns, &u.m_rows, model)
         })
         .collect();
+    let slopes = std::cell::RefCell::new(vec![Vec::new(); uses.len()]);
     // the use (and output index) of every output column
     let mut owner: rustc_hash::FxHashMap<u32, (usize, usize)> = Default::default();
     for (k, u) in uses.iter().enumerate() {
@@ -517,21 +525,28 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
             };
             let (l, u) = match side {
                 None => rmod_relu::crown_linear(net, &cb.lo, &cb.hi, &cb.pre, &c, d),
-                Some(true) => {
-                    rmod_relu::crown_linear_alpha(net, &cb.lo, &cb.hi, &cb.pre, &c, d, ALPHA_STEPS)
-                }
-                Some(false) => {
-                    let neg: Vec<f64> = c.iter().map(|v| -v).collect();
-                    let (l, u) = rmod_relu::crown_linear_alpha(
+                Some(low) => {
+                    // the high side is the low side of the negated function
+                    let sign = if low { 1.0 } else { -1.0 };
+                    let c: Vec<f64> = c.iter().map(|v| sign * v).collect();
+                    let start = &inherited[k].slopes;
+                    let b = rmod_relu::crown_linear_alpha(
                         net,
                         &cb.lo,
                         &cb.hi,
                         &cb.pre,
-                        &neg,
-                        -d,
+                        &c,
+                        sign * d,
                         ALPHA_STEPS,
+                        (!start.is_empty()).then_some(start.as_slice()),
                     );
-                    (-u, -l)
+                    slopes.borrow_mut()[k] = b.slopes;
+                    let (l, u) = b.range;
+                    if low {
+                        (l, u)
+                    } else {
+                        (-u, -l)
+                    }
                 }
             };
             let slack = 1e-9 * (1.0 + l.abs().max(u.abs()));
@@ -562,6 +577,17 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
             break;
         }
     }
+    // what the children inherit
+    let states: Vec<cell_state::UseState> = cells
+        .iter()
+        .zip(inherited)
+        .zip(slopes.take())
+        .map(|((cb, s), slopes)| cell_state::UseState {
+            pre: cb.as_ref().map_or(s.pre, |cb| cb.pre.clone()),
+            slopes,
+        })
+        .collect();
+    info.state = cell_state::encode(uses, &states);
     // forward passes at a few points of the cell: the search's incumbent improves as the
     // cells shrink around the optimum, so that it can close cells before CBC finds a point
     if !info.infeasible {
@@ -572,7 +598,7 @@ pub fn tighten_cell(uses: &[NetUse], model: &mut Model) -> rmod_ir::CellInfo {
 
 /// Projected gradient steps on the slopes below unstable neurons (alpha-CROWN) for the
 /// objective's bound over a cell (its side in the objective's direction).
-const ALPHA_STEPS: usize = 20;
+const ALPHA_STEPS: usize = 10;
 
 /// Random points per cell that [`tighten_cell`] completes into candidate incumbents.
 const CELL_SAMPLES: usize = 4;

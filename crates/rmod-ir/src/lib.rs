@@ -339,6 +339,9 @@ pub struct CellInfo {
     /// a candidate point of the cell (the networks evaluated exactly), for the incumbent; the
     /// search checks it against the whole model before it keeps it
     pub point: Option<Vec<f64>>,
+    /// what the cell's children get back from the callback: its own data (the compiler keeps
+    /// the networks' bounds in the cell and the objective's slopes there)
+    pub state: Vec<f64>,
 }
 
 impl Default for CellInfo {
@@ -347,6 +350,7 @@ impl Default for CellInfo {
             objective: (f64::NEG_INFINITY, f64::INFINITY),
             infeasible: false,
             point: None,
+            state: Vec::new(),
         }
     }
 }

@@ -19,8 +19,10 @@
 use crate::crown::{below_line, earlier_of, kinks, upper, Earlier, Line};
 use crate::{Activation, Network, NeuronState};
 
-/// Adam's first step size on the slopes (which live in `[0, 1]`), and its decay per step.
+/// Adam's first step size on the slopes (which live in `[0, 1]`), from CROWN's slopes and from
+/// given ones, and its decay per step.
 const STEP: f64 = 0.2;
+const STEP_WARM: f64 = 0.1;
 const DECAY: f64 = 0.85;
 
 /// A neuron whose line below has a free slope: unstable, with a ReLU or clipped ReLU.
@@ -133,10 +135,22 @@ fn value_and_gradient(
     (value, grad)
 }
 
+/// A bound of a linear function over a box by [`crown_linear_alpha`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlphaBound {
+    /// `(min, max)` of `c·y + d` over the box, sound
+    pub range: (f64, f64),
+    /// the slopes below every neuron, per layer, that gave the lower bound (a warm start for
+    /// the same function over a sub-box; empty when nothing was optimized)
+    pub slopes: Vec<Vec<f64>>,
+}
+
 /// Bounds `(min, max)` of `c·y + d` over the input box `lo..hi` like
 /// [`crate::crown_linear`], with the lower bound tightened by `iters` projected Adam steps on
-/// the slopes below the unstable neurons (the upper bound is CROWN's). Sound like
-/// `crown_linear` for any slopes; with `iters = 0` it is `crown_linear`.
+/// the slopes below the unstable neurons (the upper bound is CROWN's), starting from `start`
+/// (e.g. the slopes of a box that contains this one; shorter steps) or else from CROWN's.
+/// Sound like `crown_linear` for any slopes; with `iters = 0` it is `crown_linear`.
+#[allow(clippy::too_many_arguments)]
 pub fn crown_linear_alpha(
     net: &Network,
     lo: &[f64],
@@ -145,10 +159,15 @@ pub fn crown_linear_alpha(
     c: &[f64],
     d: f64,
     iters: usize,
-) -> (f64, f64) {
+    start: Option<&[Vec<f64>]>,
+) -> AlphaBound {
     let (l, u) = crate::crown::crown_linear(net, lo, hi, pre, c, d);
+    let crown = AlphaBound {
+        range: (l, u),
+        slopes: Vec::new(),
+    };
     if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() {
-        return (l, u);
+        return crown;
     }
     let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
     let mut earlier = earlier_of(net, &input, pre);
@@ -170,12 +189,31 @@ pub fn crown_linear_alpha(
         })
         .collect();
     if kinks_of.iter().flatten().all(Vec::is_empty) {
-        return (l, u);
+        return crown;
     }
-    // start from CROWN's slopes
+    // start from the given slopes where they fit, else from CROWN's
+    let warm = start.is_some_and(|s| {
+        s.len() == earlier.len()
+            && s.iter()
+                .zip(&earlier)
+                .all(|(a, e)| a.len() == e.lines.len())
+    });
     let mut alpha: Vec<Vec<f64>> = earlier
         .iter()
-        .map(|e| e.lines.iter().map(|(b, _)| b.s.clamp(0.0, 1.0)).collect())
+        .enumerate()
+        .map(|(i, e)| {
+            e.lines
+                .iter()
+                .enumerate()
+                .map(|(m, (b, _))| {
+                    let given = start.filter(|_| warm).map(|s| s[i][m]);
+                    given
+                        .filter(|v| v.is_finite())
+                        .unwrap_or(b.s)
+                        .clamp(0.0, 1.0)
+                })
+                .collect()
+        })
         .collect();
     // the lower bound of c·y + d is -U of -c·y - d
     let neg: Vec<f64> = c.iter().map(|v| -v).collect();
@@ -185,6 +223,7 @@ pub fn crown_linear_alpha(
         alpha.iter().map(|a| vec![0.0; a.len()]).collect(),
     );
     let (b1, b2) = (0.9f64, 0.999f64);
+    let first = if warm { STEP_WARM } else { STEP };
     for step in 1..=iters {
         let (value, grad) =
             value_and_gradient(net, &earlier, &kinks_of, &alpha, (&neg, -d), (lo, hi));
@@ -195,6 +234,7 @@ pub fn crown_linear_alpha(
             best = (value, alpha.clone());
         }
         let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
+        let rate = first * DECAY.powi(step as i32 - 1);
         for i in 0..alpha.len() {
             for m in 0..alpha[i].len() {
                 let g = grad[i][m];
@@ -203,8 +243,7 @@ pub fn crown_linear_alpha(
                 }
                 m1[i][m] = b1 * m1[i][m] + (1.0 - b1) * g;
                 m2[i][m] = b2 * m2[i][m] + (1.0 - b2) * g * g;
-                let stepv = STEP * DECAY.powi(step as i32 - 1) * (m1[i][m] / c1)
-                    / ((m2[i][m] / c2).sqrt() + 1e-12);
+                let stepv = rate * (m1[i][m] / c1) / ((m2[i][m] / c2).sqrt() + 1e-12);
                 alpha[i][m] = (alpha[i][m] - stepv).clamp(0.0, 1.0);
             }
         }
@@ -219,10 +258,13 @@ pub fn crown_linear_alpha(
         }
     }
     let tight = -upper(net, &earlier, &neg, -d, lo, hi);
-    if tight.is_finite() && tight > l && tight <= u {
-        (tight, u)
-    } else {
-        (l, u)
+    AlphaBound {
+        range: if tight.is_finite() && tight > l && tight <= u {
+            (tight, u)
+        } else {
+            (l, u)
+        },
+        slopes: best.1,
     }
 }
 

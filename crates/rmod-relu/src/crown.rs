@@ -289,6 +289,17 @@ pub(crate) fn crown_layer(
     hi: &[f64],
     pre: &[Vec<(f64, f64)>],
 ) -> Vec<(f64, f64)> {
+    crown_layer_where(net, lo, hi, pre, &|_| true)
+}
+
+/// [`crown_layer`] for the neurons `wanted` picks; the others get interval arithmetic only.
+fn crown_layer_where(
+    net: &Network,
+    lo: &[f64],
+    hi: &[f64],
+    pre: &[Vec<(f64, f64)>],
+    wanted: &dyn Fn(usize) -> bool,
+) -> Vec<(f64, f64)> {
     let k = pre.len();
     let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
     let prev = match k {
@@ -310,7 +321,11 @@ pub(crate) fn crown_layer(
         .iter()
         .zip(&layer.bias)
         .zip(ia)
-        .map(|((row, b), (il, iu))| {
+        .enumerate()
+        .map(|(j, ((row, b), (il, iu)))| {
+            if !wanted(j) {
+                return (il, iu);
+            }
             let u = upper(net, &earlier, row, *b, lo, hi);
             let neg: Vec<f64> = row.iter().map(|w| -w).collect();
             let l = -upper(net, &earlier, &neg, -b, lo, hi);
@@ -416,7 +431,9 @@ pub fn crown_bounds(net: &Network, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)
 
 /// [`crown_bounds`] over a cell of a box whose bounds `prior` are known: each layer is
 /// intersected with `prior` (valid in every cell) before the next layer uses it, so the cell's
-/// bounds are never looser than the box's.
+/// bounds are never looser than the box's. A hidden neuron that `prior` already proves stable
+/// gets interval arithmetic only: its relaxation is exact whatever its bounds, so CROWN's could
+/// only narrow its own range, not the bounds of anything after it.
 pub fn crown_bounds_within(
     net: &Network,
     lo: &[f64],
@@ -424,8 +441,19 @@ pub fn crown_bounds_within(
     prior: &[Vec<(f64, f64)>],
 ) -> Vec<Vec<(f64, f64)>> {
     let mut pre: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
+    let last = net.layers.len().saturating_sub(1);
     for k in 0..net.layers.len() {
-        let mut b = crown_layer(net, lo, hi, &pre);
+        let act = net.layers[k].activation;
+        let unstable = |j: usize| {
+            k == last
+                || prior.get(k).and_then(|p| p.get(j)).is_none_or(|lu| {
+                    !matches!(
+                        act.state(*lu),
+                        Some(NeuronState::Active | NeuronState::Inactive)
+                    )
+                })
+        };
+        let mut b = crown_layer_where(net, lo, hi, &pre, &unstable);
         if let Some(whole) = prior.get(k) {
             for ((l, u), (p, q)) in b.iter_mut().zip(whole) {
                 // both are valid in the cell; keep the cell's should rounding make them cross

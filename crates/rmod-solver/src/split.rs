@@ -11,7 +11,10 @@ use crate::feasible_start;
 /// Rewrites the model restricted to a cell (its column bounds) into a tighter model valid in the
 /// cell (narrower column bounds, smaller big-M coefficients), and says what it proves about the
 /// cell: the objective's range there, or that no point of the cell is feasible.
-pub type CellTightening<'a> = dyn Fn(&mut Model) -> rmod_ir::CellInfo + 'a;
+///
+/// Its second argument is the `CellInfo::state` of the cell this one was cut from (empty for
+/// the whole box): what the callback knows about the parent that holds in the child too.
+pub type CellTightening<'a> = dyn Fn(&mut Model, &[f64]) -> rmod_ir::CellInfo + 'a;
 
 /// Receives each better incumbent of [`solve_split`] as it is found.
 pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
@@ -32,6 +35,8 @@ struct Cell {
     bound: f64,
     /// the columns whose bounds differ from the whole model's (split inputs, fixed phases)
     bounds: Vec<(u32, (f64, f64))>,
+    /// the parent's `CellInfo::state`, shared by both children
+    state: std::rc::Rc<[f64]>,
 }
 
 /// A column and the bounds of the two children it splits a cell into.
@@ -132,13 +137,13 @@ pub fn solve_split(
     }
     // the model restricted to a cell and rewritten for it, in a scratch model whose
     // allocations every cell reuses
-    let cell_model = |m: &mut Model, b: &[(u32, (f64, f64))]| {
+    let cell_model = |m: &mut Model, b: &[(u32, (f64, f64))], parent: &[f64]| {
         m.clone_from(model);
         for (c, (l, u)) in b {
             let col = &mut m.columns[*c as usize];
             (col.lower, col.upper) = (*l, *u);
         }
-        tighten(m)
+        tighten(m, parent)
     };
     let mut m = model.clone();
     let free = |m: &Model| {
@@ -156,12 +161,13 @@ pub fn solve_split(
             (*c, (0.5 * (l + u), 0.5 * (l + u)))
         })
         .collect();
-    cell_model(&mut m, &point);
+    cell_model(&mut m, &point, &[]);
     let own = free(&m);
     let mut heap = std::collections::BinaryHeap::new();
     heap.push(Cell {
         bound: f64::NEG_INFINITY,
         bounds: Vec::new(),
+        state: std::rc::Rc::from([]),
     });
     stats.cells = 1;
     let mut open_bound = f64::INFINITY;
@@ -176,7 +182,7 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let info = cell_model(&mut m, &cell.bounds);
+        let mut info = cell_model(&mut m, &cell.bounds, &cell.state);
         // the cell's point, checked against the model only when it would be better
         let better = |x: &[f64]| {
             let v = dir * model.objective_value(x);
@@ -204,6 +210,7 @@ pub fn solve_split(
         let cell = Cell {
             bound: cell.bound.max(prop),
             bounds: cell.bounds,
+            state: std::rc::Rc::from(std::mem::take(&mut info.state)),
         };
         let n_free = free(&m);
         // the split column: widest relative to its width in the whole box
@@ -237,6 +244,7 @@ pub fn solve_split(
                 heap.push(Cell {
                     bound: cell.bound,
                     bounds: with(&cell.bounds, col, half),
+                    state: cell.state.clone(),
                 });
             }
             stats.cells += 2;
@@ -301,6 +309,7 @@ pub fn solve_split(
                             heap.push(Cell {
                                 bound: v.max(cell.bound),
                                 bounds: with(&cell.bounds, *c, half),
+                                state: cell.state.clone(),
                             });
                         }
                         stats.cells += 2;
