@@ -16,7 +16,7 @@
 //! intercept term `λ t(α)`, `t(α) = min_k σ(k) - α k` with derivative `-k*` (the kink where the
 //! minimum is), so `dU/dα = λ (p - k*)`.
 
-use crate::crown::{below_line, earlier_of, kinks, upper, Earlier, Line};
+use crate::crown::{below_line, earlier_of, kinks, upper, Earlier, Kinks, Line};
 use crate::{Activation, Network, NeuronState};
 
 /// Adam's first step size on the slopes (which live in `[0, 1]`), from CROWN's slopes and from
@@ -51,28 +51,64 @@ fn below_plain(act: Activation, points: &[f64], a: f64) -> (Line, f64) {
     )
 }
 
-/// `U = upper bound of w·h + b` with the free slopes `alpha` (plain floating point), and
-/// `dU/dα` per free neuron (0 where its line below is not used).
+/// The buffers of [`value_and_gradient`], allocated once per optimization.
+struct Work {
+    /// per layer: the coefficients on its outputs, the lines chosen, the kink of a free line
+    lams: Vec<Vec<f64>>,
+    lines: Vec<Vec<Line>>,
+    at: Vec<Vec<f64>>,
+    /// `dU/dα` per layer and neuron
+    grad: Vec<Vec<f64>>,
+    /// scratch: coefficients on a layer's inputs, and the forward pass
+    next: Vec<f64>,
+    g: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl Work {
+    fn new(net: &Network) -> Work {
+        let widths: Vec<usize> = net.layers.iter().map(|l| l.bias.len()).collect();
+        let per = |v: f64| widths.iter().map(|w| vec![v; *w]).collect::<Vec<_>>();
+        Work {
+            lams: per(0.0),
+            lines: widths
+                .iter()
+                .map(|w| vec![Line { s: 0.0, t: 0.0 }; *w])
+                .collect(),
+            at: per(0.0),
+            grad: per(0.0),
+            next: Vec::new(),
+            g: Vec::new(),
+            p: Vec::new(),
+        }
+    }
+}
+
+/// `U = upper bound of w·h + b` with the free slopes `alpha` (plain floating point); leaves
+/// `dU/dα` per free neuron in `work.grad` (0 where its line below is not used).
 fn value_and_gradient(
+    work: &mut Work,
     net: &Network,
     earlier: &[Earlier],
-    kinks_of: &[Vec<Vec<f64>>],
+    kinks_of: &[Vec<Kinks>],
     alpha: &[Vec<f64>],
     (w, b): (&[f64], f64),
     (lo, hi): (&[f64], &[f64]),
-) -> (f64, Vec<Vec<f64>>) {
+) -> f64 {
     let depth = earlier.len();
-    let mut lams: Vec<Vec<f64>> = vec![Vec::new(); depth];
-    let mut lines: Vec<Vec<Line>> = vec![Vec::new(); depth];
-    let mut at: Vec<Vec<f64>> = vec![Vec::new(); depth];
-    let mut lam = w.to_vec();
     let mut c = b;
+    // the coefficients on the current layer's outputs: `w` for the last, then `next`
+    work.next.clear();
+    work.next.extend_from_slice(w);
     for i in (0..depth).rev() {
         let act = net.layers[i].activation;
         let e = &earlier[i];
-        let mut mu = vec![0.0; lam.len()];
-        let mut li = Vec::with_capacity(lam.len());
-        let mut ki = vec![0.0; lam.len()];
+        std::mem::swap(&mut work.lams[i], &mut work.next);
+        let (lam, lines, at) = (&mut work.lams[i], &mut work.lines[i], &mut work.at[i]);
+        let layer = &net.layers[i];
+        let n_in = layer.weights.first().map_or(0, Vec::len);
+        work.next.clear();
+        work.next.resize(n_in, 0.0);
         for (m, lm) in lam.iter().enumerate() {
             let (below, above) = e.lines[m];
             let line = if *lm > 0.0 {
@@ -81,58 +117,62 @@ fn value_and_gradient(
                 below
             } else {
                 let (line, k) = below_plain(act, &kinks_of[i][m], alpha[i][m]);
-                ki[m] = k;
+                at[m] = k;
                 line
             };
-            mu[m] = lm * line.s;
+            lines[m] = line;
+            let mu = lm * line.s;
             c += lm * line.t;
-            li.push(line);
-        }
-        let layer = &net.layers[i];
-        let n_in = layer.weights.first().map_or(0, Vec::len);
-        let mut next = vec![0.0; n_in];
-        for ((a, row), bm) in mu.iter().zip(&layer.weights).zip(&layer.bias) {
-            if *a == 0.0 {
+            if mu == 0.0 {
                 continue;
             }
-            for (x, wv) in next.iter_mut().zip(row) {
-                *x += a * wv;
+            for (x, wv) in work.next.iter_mut().zip(&layer.weights[m]) {
+                *x += mu * wv;
             }
-            c += a * bm;
+            c += mu * layer.bias[m];
         }
-        lams[i] = std::mem::replace(&mut lam, next);
-        lines[i] = li;
-        at[i] = ki;
     }
-    let corner: Vec<f64> = lam
+    // the corner of the box that maximizes the inputs' part
+    work.g.clear();
+    work.g.extend(
+        work.next
+            .iter()
+            .zip(lo.iter().zip(hi))
+            .map(|(l, (p, q))| if *l > 0.0 { *q } else { *p }),
+    );
+    let value = c + work
+        .next
         .iter()
-        .zip(lo.iter().zip(hi))
-        .map(|(l, (p, q))| if *l > 0.0 { *q } else { *p })
-        .collect();
-    let value = c + lam.iter().zip(&corner).map(|(l, x)| l * x).sum::<f64>();
+        .zip(&work.g)
+        .map(|(l, x)| l * x)
+        .sum::<f64>();
     // the forward pass of the corner through the chosen lines
-    let mut grad: Vec<Vec<f64>> = alpha.iter().map(|a| vec![0.0; a.len()]).collect();
-    let mut g = corner;
     for i in 0..depth {
         let layer = &net.layers[i];
-        let p: Vec<f64> = layer
-            .weights
-            .iter()
-            .zip(&layer.bias)
-            .map(|(row, bm)| bm + row.iter().zip(&g).map(|(w, v)| w * v).sum::<f64>())
-            .collect();
-        for (m, pm) in p.iter().enumerate() {
-            if lams[i][m] <= 0.0 && !kinks_of[i][m].is_empty() {
-                grad[i][m] = lams[i][m] * (pm - at[i][m]);
-            }
+        work.p.clear();
+        work.p.extend(
+            layer
+                .weights
+                .iter()
+                .zip(&layer.bias)
+                .map(|(row, bm)| bm + row.iter().zip(&work.g).map(|(w, v)| w * v).sum::<f64>()),
+        );
+        for (m, pm) in work.p.iter().enumerate() {
+            work.grad[i][m] = if work.lams[i][m] <= 0.0 && !kinks_of[i][m].is_empty() {
+                work.lams[i][m] * (pm - work.at[i][m])
+            } else {
+                0.0
+            };
         }
-        g = p
-            .iter()
-            .zip(&lines[i])
-            .map(|(pm, line)| line.s * pm + line.t)
-            .collect();
+        work.g.clear();
+        work.g.extend(
+            work.p
+                .iter()
+                .zip(&work.lines[i])
+                .map(|(pm, line)| line.s * pm + line.t),
+        );
     }
-    (value, grad)
+    value
 }
 
 /// A bound of a linear function over a box by [`crown_linear_alpha`].
@@ -171,7 +211,7 @@ pub fn crown_linear_alpha(
     }
     let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
     let mut earlier = earlier_of(net, &input, pre);
-    let kinks_of: Vec<Vec<Vec<f64>>> = pre
+    let kinks_of: Vec<Vec<Kinks>> = pre
         .iter()
         .enumerate()
         .map(|(i, layer)| {
@@ -182,13 +222,13 @@ pub fn crown_linear_alpha(
                     if free(act, *lu) {
                         kinks(act, *lu)
                     } else {
-                        Vec::new()
+                        Kinks::default()
                     }
                 })
                 .collect()
         })
         .collect();
-    if kinks_of.iter().flatten().all(Vec::is_empty) {
+    if kinks_of.iter().flatten().all(|k| k.is_empty()) {
         return crown;
     }
     // start from the given slopes where they fit, else from CROWN's
@@ -224,9 +264,18 @@ pub fn crown_linear_alpha(
     );
     let (b1, b2) = (0.9f64, 0.999f64);
     let first = if warm { STEP_WARM } else { STEP };
+    let mut work = Work::new(net);
     for step in 1..=iters {
-        let (value, grad) =
-            value_and_gradient(net, &earlier, &kinks_of, &alpha, (&neg, -d), (lo, hi));
+        let value = value_and_gradient(
+            &mut work,
+            net,
+            &earlier,
+            &kinks_of,
+            &alpha,
+            (&neg, -d),
+            (lo, hi),
+        );
+        let grad = &work.grad;
         if !value.is_finite() {
             break;
         }

@@ -118,16 +118,34 @@ fn relax(act: Activation, (l, u): (f64, f64)) -> (Line, Line) {
     }
 }
 
-/// The kinks and ends of `act` on `[l, u]`: `{l, 0, c, u} ∩ [l, u]` (`c` the clip, 0 without).
-pub(crate) fn kinks(act: Activation, (l, u): (f64, f64)) -> Vec<f64> {
+/// The kinks and ends of `act` on `[l, u]`: `{l, 0, c, u} ∩ [l, u]` (`c` the clip, 0 without),
+/// without an allocation.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Kinks {
+    points: [f64; 4],
+    len: usize,
+}
+
+impl std::ops::Deref for Kinks {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.points[..self.len]
+    }
+}
+
+pub(crate) fn kinks(act: Activation, (l, u): (f64, f64)) -> Kinks {
     let c = match act {
         Activation::ClippedRelu(c) => c,
         _ => 0.0,
     };
-    [l, 0.0, c, u]
-        .into_iter()
-        .filter(|p| *p >= l && *p <= u)
-        .collect()
+    let mut k = Kinks::default();
+    for p in [l, 0.0, c, u] {
+        if p >= l && p <= u {
+            k.points[k.len] = p;
+            k.len += 1;
+        }
+    }
+    k
 }
 
 /// The line of slope `s` below `act` over the interval whose [`kinks`] are `points`: any
