@@ -147,8 +147,7 @@ fn value_and_gradient(
         .map(|(l, x)| l * x)
         .sum::<f64>();
     // the forward pass of the corner through the chosen lines
-    for i in 0..depth {
-        let layer = &net.layers[i];
+    for (i, (layer, kinks)) in net.layers.iter().zip(kinks_of).enumerate().take(depth) {
         work.p.clear();
         work.p.extend(
             layer
@@ -158,7 +157,7 @@ fn value_and_gradient(
                 .map(|(row, bm)| bm + row.iter().zip(&work.g).map(|(w, v)| w * v).sum::<f64>()),
         );
         for (m, pm) in work.p.iter().enumerate() {
-            work.grad[i][m] = if work.lams[i][m] <= 0.0 && !kinks_of[i][m].is_empty() {
+            work.grad[i][m] = if work.lams[i][m] <= 0.0 && !kinks[m].is_empty() {
                 work.lams[i][m] * (pm - work.at[i][m])
             } else {
                 0.0
