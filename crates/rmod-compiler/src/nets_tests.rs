@@ -139,3 +139,49 @@ fn exact_point_repairs_drifted_network_columns() {
     drifted[0] = 7.0;
     assert!(exact_point(&m, &out.net_uses, &drifted).1 >= 4.0);
 }
+
+#[test]
+fn a_split_cell_hands_its_children_its_bounds_and_slopes() {
+    // y = |x| over x in [-2, 3]; the cell x in [0.5, 3] and its child x in [1, 3]
+    let out = run(r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x); minimize o: y;"#);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let whole = out.model.expect("model");
+    let uses = &out.net_uses;
+    let cell = |lo: f64, parent: &[f64]| {
+        let mut m = whole.clone();
+        m.columns[0].lower = lo;
+        let info = tighten_cell(uses, &mut m, parent);
+        (m, info)
+    };
+    let (_, root) = cell(-2.0, &[]);
+    // three neurons (two hidden, one output), each with two bounds and a slope
+    assert_eq!(root.state.len(), 9);
+    let (_, info) = cell(0.5, &root.state);
+    let states = cell_state::decode(uses, &info.state);
+    let pre = &states[0].pre;
+    assert!(
+        pre[0][0].0 >= 0.5 - 1e-9 && pre[0][0].1 <= 3.0 + 1e-9,
+        "{pre:?}"
+    );
+    assert!(pre[0][1].1 <= -0.5 + 1e-9, "{pre:?}");
+    // the objective's range holds the true minimum |0.5| and maximum 3
+    assert!(
+        info.objective.0 <= 0.5 && info.objective.0 > 0.5 - 1e-6,
+        "{:?}",
+        info.objective
+    );
+    assert!(info.objective.1 >= 3.0);
+    let (m, child) = cell(1.0, &info.state);
+    assert!(child.objective.0 <= 1.0 && child.objective.0 > 1.0 - 1e-6);
+    // the neuron stable in the cell has its binary fixed in the child's model
+    assert!(m
+        .columns
+        .iter()
+        .filter(|c| c.kind == rmod_ir::ColKind::Binary)
+        .all(|c| c.lower == c.upper));
+    // a state of the wrong shape is the whole box's
+    let (_, again) = cell(0.5, &[1.0, 2.0]);
+    assert_eq!(again.objective, cell(0.5, &[]).1.objective);
+    assert_eq!(cell_state::decode(uses, &[1.0]).len(), 1);
+}

@@ -324,7 +324,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         name: "input_split",
         ty: OptionType::Cells,
-        default: "100000 for networks with at most 2 inputs in models up to 20,000 columns and rows, else 0",
+        default: "1000000 when the networks have at most 5 input variables in models up to 20,000 columns and rows, else 0",
         example: "10000",
         doc: "solve by at most this many cells of the networks' input box (0: off)",
     },
