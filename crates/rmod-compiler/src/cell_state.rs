@@ -35,10 +35,26 @@ pub(crate) fn decode(uses: &[NetUse], flat: &[f64]) -> Vec<UseState> {
     };
     uses.iter()
         .map(|u| {
+            // a pair is used only as a narrowing of the whole box's (both hold in the cell);
+            // anything else (NaN, crossing, disjoint) is the whole box's
             let pre: Vec<Vec<(f64, f64)>> = u
                 .pre
                 .iter()
-                .map(|layer| layer.iter().map(|_| (take(), take())).collect())
+                .map(|layer| {
+                    layer
+                        .iter()
+                        .map(|(p, q)| {
+                            let (l, h) = (take(), take());
+                            let valid = !l.is_nan() && !h.is_nan();
+                            let (l, h) = (l.max(*p), h.min(*q));
+                            if valid && l <= h {
+                                (l, h)
+                            } else {
+                                (*p, *q)
+                            }
+                        })
+                        .collect()
+                })
                 .collect();
             let slopes: Vec<Vec<f64>> = u
                 .pre
@@ -58,8 +74,9 @@ pub(crate) fn decode(uses: &[NetUse], flat: &[f64]) -> Vec<UseState> {
 pub(crate) fn encode(uses: &[NetUse], states: &[UseState]) -> Vec<f64> {
     let mut flat = Vec::with_capacity(uses.iter().map(|u| 3 * neurons(u)).sum());
     for (u, s) in uses.iter().zip(states) {
-        for (layer, own) in s.pre.iter().zip(&u.pre) {
-            debug_assert_eq!(layer.len(), own.len());
+        // by the shape of the use's own bounds: a layer of another shape is the whole box's
+        for (k, own) in u.pre.iter().enumerate() {
+            let layer = s.pre.get(k).filter(|l| l.len() == own.len()).unwrap_or(own);
             for (l, h) in layer {
                 flat.extend([*l, *h]);
             }

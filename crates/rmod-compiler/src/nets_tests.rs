@@ -185,3 +185,34 @@ fn a_split_cell_hands_its_children_its_bounds_and_slopes() {
     assert_eq!(again.objective, cell(0.5, &[]).1.objective);
     assert_eq!(cell_state::decode(uses, &[1.0]).len(), 1);
 }
+
+#[test]
+fn a_corrupt_cell_state_falls_back_to_the_whole_box() {
+    let out = run(r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x); minimize o: y;"#);
+    let uses = &out.net_uses;
+    let own = &uses[0].pre;
+    // three neurons: NaN, crossing, and disjoint-from-the-box pairs, NaN slopes
+    let bad = [
+        f64::NAN,
+        1.0,
+        5.0,
+        -5.0,
+        1e9,
+        2e9,
+        f64::NAN,
+        f64::NAN,
+        f64::NAN,
+    ];
+    let states = cell_state::decode(uses, &bad);
+    assert_eq!(&states[0].pre, own);
+    assert!(states[0].slopes.is_empty());
+    // and a state of another shape encodes as the whole box's
+    let odd = vec![cell_state::UseState {
+        pre: vec![vec![(0.0, 1.0)]],
+        slopes: Vec::new(),
+    }];
+    let flat = cell_state::encode(uses, &odd);
+    assert_eq!(flat.len(), 9);
+    assert_eq!(&cell_state::decode(uses, &flat)[0].pre, own);
+}

@@ -281,6 +281,10 @@ pub fn crown_linear_alpha(
         if value < best.0 {
             best = (value, alpha.clone());
         }
+        // `iters` evaluations: a step after the last would never be evaluated
+        if step == iters {
+            break;
+        }
         let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
         let rate = first * DECAY.powi(step as i32 - 1);
         for i in 0..alpha.len() {

@@ -450,8 +450,10 @@ pub fn crown_bounds(net: &Network, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)
 /// [`crown_bounds`] over a cell of a box whose bounds `prior` are known: each layer is
 /// intersected with `prior` (valid in every cell) before the next layer uses it, so the cell's
 /// bounds are never looser than the box's. A hidden neuron that `prior` already proves stable
-/// gets interval arithmetic only: its relaxation is exact whatever its bounds, so CROWN's could
-/// only narrow its own range, not the bounds of anything after it.
+/// gets interval arithmetic only (intersected with `prior` like the rest): its relaxation is
+/// exact whatever its bounds, so CROWN's would mostly narrow its own range. Skipping it is a
+/// trade of tightness for time, never of soundness: its looser range can still reach later
+/// layers through the interval terms and rounding allowances of their bounds.
 pub fn crown_bounds_within(
     net: &Network,
     lo: &[f64],

@@ -22,6 +22,11 @@ pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
 /// A MILP with at most this many free binaries in a cell is handed to CBC whole.
 pub const LEAF_BINARIES: usize = 12;
 
+/// The most memory the open cells' states (`CellInfo::state`) may take, in bytes. Past it a
+/// cell's children get no state (they start from the whole box's bounds: sound, only looser),
+/// so that a long search on a large network cannot exhaust the machine.
+pub const STATE_BYTES: usize = 1 << 30;
+
 /// Whether every integer column of `m` is integral at `x` (within CBC's integrality tolerance).
 fn integral(m: &Model, x: &[f64]) -> bool {
     m.columns
@@ -207,10 +212,17 @@ pub fn solve_split(
             stats.pruned += 1;
             continue;
         }
+        // every open cell may hold a state of this size (an upper estimate: siblings share one)
+        let state_bytes = (heap.len() + 2).saturating_mul(info.state.len() * 8);
+        let state = if state_bytes <= STATE_BYTES {
+            std::mem::take(&mut info.state)
+        } else {
+            Vec::new()
+        };
         let cell = Cell {
             bound: cell.bound.max(prop),
             bounds: cell.bounds,
-            state: std::rc::Rc::from(std::mem::take(&mut info.state)),
+            state: std::rc::Rc::from(state),
         };
         let n_free = free(&m);
         // the split column: widest relative to its width in the whole box
