@@ -29,29 +29,41 @@ pub fn find_incumbent(
     samples: usize,
     seed: u64,
 ) -> Option<Incumbent> {
-    search(model, uses, relaxation, samples, seed, true)
+    search(model, uses, relaxation, samples, seed, None)
 }
 
-/// [`find_incumbent`]'s best point, checking against the model's rows only the candidates
-/// better than the best feasible one so far (`Incumbent::feasible` then counts only those).
+/// [`find_incumbent`]'s best point if it is better than `bar` (an objective value), checking
+/// against the model's rows only the candidates better than `bar` and than the best feasible
+/// one so far (`Incumbent::feasible` then counts only those).
 pub fn find_best_point(
     model: &Model,
     uses: &[NetUse],
     samples: usize,
     seed: u64,
+    bar: Option<f64>,
 ) -> Option<Incumbent> {
-    search(model, uses, None, samples, seed, false)
+    search(
+        model,
+        uses,
+        None,
+        samples,
+        seed,
+        Some(bar.unwrap_or(f64::NAN)),
+    )
 }
 
-/// `check_all`: check every candidate's rows (for the count of feasible ones).
+/// `bar`: `None` checks every candidate's rows (for the count of feasible ones); `Some(v)`
+/// only those better than `v` (NaN: than nothing) and than the best so far.
 fn search(
     model: &Model,
     uses: &[NetUse],
     relaxation: Option<&[f64]>,
     samples: usize,
     seed: u64,
-    check_all: bool,
+    bar: Option<f64>,
 ) -> Option<Incumbent> {
+    let check_all = bar.is_none();
+    let bar = bar.filter(|v| !v.is_nan());
     let n = model.columns.len();
     let base: Vec<f64> = match relaxation {
         Some(x) if x.len() == n => x.to_vec(),
@@ -124,13 +136,10 @@ fn search(
             crate::complete_use(model, u, &mut x);
         }
         let obj = model.objective_value(&x);
-        let better = best.as_ref().is_none_or(|b| {
-            if maximize {
-                obj > b.objective
-            } else {
-                obj < b.objective
-            }
-        });
+        let beats = |v: f64| if maximize { obj > v } else { obj < v };
+        let better = best
+            .as_ref()
+            .map_or(bar.is_none_or(beats), |b| beats(b.objective));
         if !better && !check_all {
             continue;
         }

@@ -151,7 +151,7 @@ fn a_split_cell_hands_its_children_its_bounds_and_slopes() {
     let cell = |lo: f64, parent: &[f64]| {
         let mut m = whole.clone();
         m.columns[0].lower = lo;
-        let info = tighten_cell(uses, &mut m, parent);
+        let info = tighten_cell(uses, &mut m, parent, None);
         (m, info)
     };
     let (_, root) = cell(-2.0, &[]);

@@ -184,28 +184,42 @@ pub struct AlphaBound {
     pub slopes: Vec<Vec<f64>>,
 }
 
+/// How [`crown_linear_alpha`] searches.
+#[derive(Clone, Copy, Debug)]
+pub struct AlphaSearch<'a> {
+    /// the number of bound evaluations (0: CROWN's slopes only)
+    pub iters: usize,
+    /// slopes to start from (e.g. those of a box that contains this one; shorter steps), else
+    /// CROWN's
+    pub start: Option<&'a [Vec<f64>]>,
+    /// a lower bound this high is enough (e.g. it closes a branch-and-bound cell): the search
+    /// stops once it reaches it (`f64::INFINITY`: never)
+    pub enough: f64,
+}
+
 /// Bounds `(min, max)` of `c·y + d` over the input box `lo..hi` like
-/// [`crate::crown_linear`], with the lower bound tightened by `iters` projected Adam steps on
-/// the slopes below the unstable neurons (the upper bound is CROWN's), starting from `start`
-/// (e.g. the slopes of a box that contains this one; shorter steps) or else from CROWN's.
+/// [`crate::crown_linear`], with the lower bound tightened by projected Adam steps on the
+/// slopes below the unstable neurons (the upper bound is CROWN's), as `search` says.
 /// Sound like `crown_linear` for any slopes; with `iters = 0` it is `crown_linear`.
-#[allow(clippy::too_many_arguments)]
 pub fn crown_linear_alpha(
     net: &Network,
     lo: &[f64],
     hi: &[f64],
     pre: &[Vec<(f64, f64)>],
-    c: &[f64],
-    d: f64,
-    iters: usize,
-    start: Option<&[Vec<f64>]>,
+    (c, d): (&[f64], f64),
+    search: AlphaSearch,
 ) -> AlphaBound {
+    let AlphaSearch {
+        iters,
+        start,
+        enough,
+    } = search;
     let (l, u) = crate::crown::crown_linear(net, lo, hi, pre, c, d);
     let crown = AlphaBound {
         range: (l, u),
         slopes: Vec::new(),
     };
-    if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() {
+    if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() || l >= enough {
         return crown;
     }
     let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
@@ -281,8 +295,9 @@ pub fn crown_linear_alpha(
         if value < best.0 {
             best = (value, alpha.clone());
         }
-        // `iters` evaluations: a step after the last would never be evaluated
-        if step == iters {
+        // `iters` evaluations: a step after the last would never be evaluated; `-value` is
+        // the lower bound (before the rounding allowances of the final evaluation)
+        if step == iters || -value >= enough {
             break;
         }
         let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));

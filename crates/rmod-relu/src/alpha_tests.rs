@@ -1,9 +1,19 @@
 //! Tests of `alpha.rs`: never looser than CROWN, sound against exact double-double traces on
 //! random and pathological networks, and the slope CROWN's area rule misses.
 use super::*;
+
 use crate::crown::tests::{apply_dd, cases, trace_dd, Dd};
+
 use crate::tests::{random_box, random_net, Lcg};
 use crate::{crown_bounds, crown_linear, Layer};
+
+fn search(iters: usize, start: Option<&[Vec<f64>]>) -> AlphaSearch<'_> {
+    AlphaSearch {
+        iters,
+        start,
+        enough: f64::INFINITY,
+    }
+}
 
 #[test]
 fn the_slope_below_a_relu_is_optimized_where_the_area_rule_picks_the_wrong_one() {
@@ -26,24 +36,46 @@ fn the_slope_below_a_relu_is_optimized_where_the_area_rule_picks_the_wrong_one()
     let pre = crown_bounds(&net, &lo, &hi);
     let (l, u) = crown_linear(&net, &lo, &hi, &pre, &[1.0], 0.0);
     assert!((l + 0.5).abs() < 1e-12, "{l}");
-    let (la, ua) = crown_linear_alpha(&net, &lo, &hi, &pre, &[1.0], 0.0, 20, None).range;
+    let (la, ua) = crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), search(20, None)).range;
     assert!(la <= 0.0 && la > -0.01, "{la}");
     assert_eq!(ua, u);
     // no steps: CROWN itself
     assert_eq!(
-        crown_linear_alpha(&net, &lo, &hi, &pre, &[1.0], 0.0, 0, None).range,
+        crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), search(0, None)).range,
         (l, u)
     );
     // from the optimized slopes, over a sub-box, a few shorter steps keep it
-    let best = crown_linear_alpha(&net, &lo, &hi, &pre, &[1.0], 0.0, 20, None);
+    let best = crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), search(20, None));
     let (lo, hi) = (vec![-0.5], vec![2.0]);
     let pre = crown_bounds(&net, &lo, &hi);
-    let warm = crown_linear_alpha(&net, &lo, &hi, &pre, &[1.0], 0.0, 3, Some(&best.slopes));
+    let warm = crown_linear_alpha(
+        &net,
+        &lo,
+        &hi,
+        &pre,
+        (&[1.0], 0.0),
+        search(3, Some(&best.slopes)),
+    );
     assert!(
         warm.range.0 <= 0.0 && warm.range.0 > -0.01,
         "{:?}",
         warm.range
     );
+    // a bound that is enough already: CROWN's, nothing optimized
+    let (lo, hi) = (vec![-1.0], vec![2.0]);
+    let pre = crown_bounds(&net, &lo, &hi);
+    let enough = |e: f64| AlphaSearch {
+        enough: e,
+        ..search(20, None)
+    };
+    let at_once = crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), enough(-0.6));
+    assert_eq!(at_once.range, (l, u));
+    assert!(at_once.slopes.is_empty());
+    // one that takes a few steps: the search stops once it is reached (fewer steps than
+    // without it, so not tighter), still never looser than CROWN
+    let part = crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), enough(-0.25));
+    assert!(part.range.0 >= l && part.range.0 <= la, "{:?}", part.range);
+    assert!(part.range.0 >= -0.25 - 1e-9, "{:?}", part.range);
 }
 
 /// `c·y + d` at `x` in double-double (`y` the last layer's outputs).
@@ -66,7 +98,7 @@ fn optimized_bounds_hold_at_every_sample_and_are_never_looser_than_crown() {
         let c: Vec<f64> = (0..n_out).map(|_| rng.range(-2.0, 2.0)).collect();
         let d = rng.range(-1.0, 1.0);
         let (l, u) = crown_linear(&net, &lo, &hi, &pre, &c, d);
-        let (la, ua) = crown_linear_alpha(&net, &lo, &hi, &pre, &c, d, 20, None).range;
+        let (la, ua) = crown_linear_alpha(&net, &lo, &hi, &pre, (&c, d), search(20, None)).range;
         assert!(la >= l && ua == u, "{la} < {l}");
         let unstable = pre.iter().enumerate().any(|(k, layer)| {
             let act = net.layers[k].activation;
@@ -114,7 +146,8 @@ fn on_wider_networks_the_optimized_bound_closes_part_of_the_gap_to_a_grid() {
         let (lo, hi): (Vec<f64>, Vec<f64>) = bx.iter().copied().unzip();
         let pre = crown_bounds(&net, &lo, &hi);
         let (l, _) = crown_linear(&net, &lo, &hi, &pre, &[1.0], 0.0);
-        let (la, _) = crown_linear_alpha(&net, &lo, &hi, &pre, &[1.0], 0.0, 20, None).range;
+        let (la, _) =
+            crown_linear_alpha(&net, &lo, &hi, &pre, (&[1.0], 0.0), search(20, None)).range;
         let mut min = f64::INFINITY;
         for i in 0..=200 {
             for j in 0..=200 {

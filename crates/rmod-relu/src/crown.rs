@@ -307,21 +307,24 @@ pub(crate) fn crown_layer(
     hi: &[f64],
     pre: &[Vec<(f64, f64)>],
 ) -> Vec<(f64, f64)> {
-    crown_layer_where(net, lo, hi, pre, &|_| true)
+    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
+    let earlier = earlier_of(net, &input, pre);
+    crown_layer_where(net, (lo, hi), pre, &earlier, &|_, _| true)
 }
 
-/// [`crown_layer`] for the neurons `wanted` picks; the others get interval arithmetic only.
+/// [`crown_layer`] for the neurons `wanted` picks (by index and interval bounds); the others
+/// get interval arithmetic only. `earlier`: the relaxations of the layers of `pre`
+/// ([`earlier_of`]).
 fn crown_layer_where(
     net: &Network,
-    lo: &[f64],
-    hi: &[f64],
+    (lo, hi): (&[f64], &[f64]),
     pre: &[Vec<(f64, f64)>],
-    wanted: &dyn Fn(usize) -> bool,
+    earlier: &[Earlier],
+    wanted: &dyn Fn(usize, (f64, f64)) -> bool,
 ) -> Vec<(f64, f64)> {
     let k = pre.len();
-    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
-    let prev = match k {
-        0 => input.clone(),
+    let prev: Vec<(f64, f64)> = match k {
+        0 => lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect(),
         _ => pre[k - 1]
             .iter()
             .map(|b| post(net.layers[k - 1].activation, *b))
@@ -332,8 +335,8 @@ fn crown_layer_where(
         // affine in the box: interval arithmetic is exact (up to its rounding margin)
         return ia;
     }
-    let earlier = earlier_of(net, &input, pre);
     let layer = &net.layers[k];
+    let mut neg = Vec::new();
     layer
         .weights
         .iter()
@@ -341,12 +344,13 @@ fn crown_layer_where(
         .zip(ia)
         .enumerate()
         .map(|(j, ((row, b), (il, iu)))| {
-            if !wanted(j) {
+            if !wanted(j, (il, iu)) {
                 return (il, iu);
             }
-            let u = upper(net, &earlier, row, *b, lo, hi);
-            let neg: Vec<f64> = row.iter().map(|w| -w).collect();
-            let l = -upper(net, &earlier, &neg, -b, lo, hi);
+            let u = upper(net, earlier, row, *b, lo, hi);
+            neg.clear();
+            neg.extend(row.iter().map(|w| -w));
+            let l = -upper(net, earlier, &neg, -b, lo, hi);
             let (l, u) = (l.max(il), u.min(iu));
             // both are sound, so they meet; should rounding say otherwise, keep interval arithmetic
             if l <= u {
@@ -364,29 +368,38 @@ pub(crate) fn earlier_of(
     input: &[(f64, f64)],
     pre: &[Vec<(f64, f64)>],
 ) -> Vec<Earlier> {
+    (0..pre.len())
+        .map(|i| earlier_layer(net, input, pre, i))
+        .collect()
+}
+
+/// The relaxation of layer `i` of `pre` (one entry of [`earlier_of`]).
+fn earlier_layer(
+    net: &Network,
+    input: &[(f64, f64)],
+    pre: &[Vec<(f64, f64)>],
+    i: usize,
+) -> Earlier {
     let mag = |(l, u): (f64, f64)| l.abs().max(u.abs());
-    let mut earlier = Vec::with_capacity(pre.len());
-    for (i, b) in pre.iter().enumerate() {
-        let act = net.layers[i].activation;
-        let h_in: Vec<f64> = match i {
-            0 => input.iter().map(|b| mag(*b)).collect(),
-            _ => pre[i - 1]
-                .iter()
-                .map(|b| mag(post(net.layers[i - 1].activation, *b)))
-                .collect(),
-        };
-        earlier.push(Earlier {
-            lines: b.iter().map(|lu| relax(act, *lu)).collect(),
-            mag_z: b.iter().map(|lu| mag(*lu)).collect(),
-            row_mag: net.layers[i]
-                .weights
-                .iter()
-                .map(|row| row.iter().zip(&h_in).map(|(w, m)| w.abs() * m).sum())
-                .collect(),
-            in_mag: h_in.iter().sum(),
-        });
+    let act = net.layers[i].activation;
+    let h_in: Vec<f64> = match i {
+        0 => input.iter().map(|b| mag(*b)).collect(),
+        _ => pre[i - 1]
+            .iter()
+            .map(|b| mag(post(net.layers[i - 1].activation, *b)))
+            .collect(),
+    };
+    let b = &pre[i];
+    Earlier {
+        lines: b.iter().map(|lu| relax(act, *lu)).collect(),
+        mag_z: b.iter().map(|lu| mag(*lu)).collect(),
+        row_mag: net.layers[i]
+            .weights
+            .iter()
+            .map(|row| row.iter().zip(&h_in).map(|(w, m)| w.abs() * m).sum())
+            .collect(),
+        in_mag: h_in.iter().sum(),
     }
-    earlier
 }
 
 /// Bounds `(min, max)` of `c·y + d` over the input box `lo..hi` (scaled units), `y` the
@@ -449,11 +462,12 @@ pub fn crown_bounds(net: &Network, lo: &[f64], hi: &[f64]) -> Vec<Vec<(f64, f64)
 
 /// [`crown_bounds`] over a cell of a box whose bounds `prior` are known: each layer is
 /// intersected with `prior` (valid in every cell) before the next layer uses it, so the cell's
-/// bounds are never looser than the box's. A hidden neuron that `prior` already proves stable
-/// gets interval arithmetic only (intersected with `prior` like the rest): its relaxation is
-/// exact whatever its bounds, so CROWN's would mostly narrow its own range. Skipping it is a
-/// trade of tightness for time, never of soundness: its looser range can still reach later
-/// layers through the interval terms and rounding allowances of their bounds.
+/// bounds are never looser than the box's. A hidden neuron that `prior` or interval arithmetic
+/// in the cell already proves stable gets interval arithmetic only (intersected with `prior`
+/// like the rest): its relaxation is exact whatever its bounds, so CROWN's would mostly narrow
+/// its own range. Skipping it is a trade of tightness for time, never of soundness: its looser
+/// range can still reach later layers through the interval terms and rounding allowances of
+/// their bounds.
 pub fn crown_bounds_within(
     net: &Network,
     lo: &[f64],
@@ -461,19 +475,26 @@ pub fn crown_bounds_within(
     prior: &[Vec<(f64, f64)>],
 ) -> Vec<Vec<(f64, f64)>> {
     let mut pre: Vec<Vec<(f64, f64)>> = Vec::with_capacity(net.layers.len());
+    let mut earlier: Vec<Earlier> = Vec::with_capacity(net.layers.len());
+    let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
     let last = net.layers.len().saturating_sub(1);
     for k in 0..net.layers.len() {
         let act = net.layers[k].activation;
-        let unstable = |j: usize| {
-            k == last
-                || prior.get(k).and_then(|p| p.get(j)).is_none_or(|lu| {
-                    !matches!(
-                        act.state(*lu),
-                        Some(NeuronState::Active | NeuronState::Inactive)
-                    )
-                })
+        let stable = |lu: (f64, f64)| {
+            matches!(
+                act.state(lu),
+                Some(NeuronState::Active | NeuronState::Inactive)
+            )
         };
-        let mut b = crown_layer_where(net, lo, hi, &pre, &unstable);
+        let unstable = |j: usize, ia: (f64, f64)| {
+            k == last
+                || (!stable(ia)
+                    && prior
+                        .get(k)
+                        .and_then(|p| p.get(j))
+                        .is_none_or(|lu| !stable(*lu)))
+        };
+        let mut b = crown_layer_where(net, (lo, hi), &pre, &earlier, &unstable);
         if let Some(whole) = prior.get(k) {
             for ((l, u), (p, q)) in b.iter_mut().zip(whole) {
                 // both are valid in the cell; keep the cell's should rounding make them cross
@@ -483,6 +504,9 @@ pub fn crown_bounds_within(
             }
         }
         pre.push(b);
+        if k < last {
+            earlier.push(earlier_layer(net, &input, &pre, k));
+        }
     }
     pre
 }

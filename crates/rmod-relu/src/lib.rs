@@ -35,7 +35,7 @@ use rmod_diagnostics::{Diagnostic, FileId, Span};
 use rmod_ir::Affine;
 use serde_json::Value;
 
-pub use alpha::{crown_linear_alpha, AlphaBound};
+pub use alpha::{crown_linear_alpha, AlphaBound, AlphaSearch};
 pub use bounds::Bounds;
 pub use compute::{compute_bounds, BoundMethod};
 pub use crown::{crown_bounds, crown_bounds_within, crown_linear};

@@ -213,7 +213,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
             &m,
             &split,
             &rmod_compiler::split_binaries(uses),
-            &|b, parent| rmod_compiler::tighten_cell(uses, b, parent),
+            &|b, parent, inc| rmod_compiler::tighten_cell(uses, b, parent, inc),
             start_values,
             cells as usize,
             Some(&better),

@@ -13,8 +13,11 @@ use crate::feasible_start;
 /// cell: the objective's range there, or that no point of the cell is feasible.
 ///
 /// Its second argument is the `CellInfo::state` of the cell this one was cut from (empty for
-/// the whole box): what the callback knows about the parent that holds in the child too.
-pub type CellTightening<'a> = dyn Fn(&mut Model, &[f64]) -> rmod_ir::CellInfo + 'a;
+/// the whole box): what the callback knows about the parent that holds in the child too. Its
+/// third is the objective value of the search's incumbent: a cell whose bound cannot beat it
+/// is closed, so the callback may stop tightening the bound there, and need only propose a
+/// point better than it.
+pub type CellTightening<'a> = dyn Fn(&mut Model, &[f64], Option<f64>) -> rmod_ir::CellInfo + 'a;
 
 /// Receives each better incumbent of [`solve_split`] as it is found.
 pub type BetterPoint<'a> = dyn Fn(&[f64]) + 'a;
@@ -142,14 +145,15 @@ pub fn solve_split(
     }
     // the model restricted to a cell and rewritten for it, in a scratch model whose
     // allocations every cell reuses
-    let cell_model = |m: &mut Model, b: &[(u32, (f64, f64))], parent: &[f64]| {
-        m.clone_from(model);
-        for (c, (l, u)) in b {
-            let col = &mut m.columns[*c as usize];
-            (col.lower, col.upper) = (*l, *u);
-        }
-        tighten(m, parent)
-    };
+    let cell_model =
+        |m: &mut Model, b: &[(u32, (f64, f64))], parent: &[f64], incumbent: Option<f64>| {
+            m.clone_from(model);
+            for (c, (l, u)) in b {
+                let col = &mut m.columns[*c as usize];
+                (col.lower, col.upper) = (*l, *u);
+            }
+            tighten(m, parent, incumbent)
+        };
     let mut m = model.clone();
     let free = |m: &Model| {
         m.columns
@@ -166,7 +170,7 @@ pub fn solve_split(
             (*c, (0.5 * (l + u), 0.5 * (l + u)))
         })
         .collect();
-    cell_model(&mut m, &point, &[]);
+    cell_model(&mut m, &point, &[], None);
     let own = free(&m);
     let mut heap = std::collections::BinaryHeap::new();
     heap.push(Cell {
@@ -187,7 +191,8 @@ pub fn solve_split(
             stats.open += 1;
             continue;
         }
-        let mut info = cell_model(&mut m, &cell.bounds, &cell.state);
+        let incumbent = best.as_ref().map(|(v, _)| dir * v);
+        let mut info = cell_model(&mut m, &cell.bounds, &cell.state, incumbent);
         // the cell's point, checked against the model only when it would be better
         let better = |x: &[f64]| {
             let v = dir * model.objective_value(x);

@@ -225,7 +225,7 @@ fn the_split_takes_a_cells_point_as_incumbent_after_checking_it() {
         options: Options::default(),
     };
     let run = |point: Vec<f64>| {
-        let tighten = move |cell: &mut Model, _: &[f64]| CellInfo {
+        let tighten = move |cell: &mut Model, _: &[f64], _: Option<f64>| CellInfo {
             objective: (cell.columns[0].lower, cell.columns[0].upper),
             infeasible: false,
             point: Some(point.clone()),
