@@ -1,6 +1,7 @@
 //! A starting point for branch and bound: sample the networks' inputs, complete each sample
 //! into a point of the whole model (every network evaluated exactly, its big-M columns set to
-//! the true activations), and keep the best point that satisfies every row and bound.
+//! the true activations), keep the best point that satisfies every row and bound, and improve
+//! it by a pattern search over the sampled inputs.
 
 use rmod_ir::{ColKind, Model, Sense};
 
@@ -11,7 +12,7 @@ use crate::NetUse;
 pub struct Incumbent {
     pub values: Vec<f64>,
     pub objective: f64,
-    /// "relaxation" (the LP point) or "sample"
+    /// "relaxation" (the LP point), "sample", or "local search" (from one of those)
     pub source: &'static str,
     pub candidates: usize,
     pub feasible: usize,
@@ -20,8 +21,13 @@ pub struct Incumbent {
 /// Feasibility tolerance for a completed point ([`Model::scaled_violation`]).
 const TOL: f64 = 1e-7;
 
+/// The least number of completions the pattern search of [`find_incumbent`] may make.
+pub const LOCAL_EVALS: usize = 200;
+
 /// Tries the relaxation's point (when given) and `samples` random points of the networks'
-/// input boxes; `None` when no candidate is feasible.
+/// input boxes, then a pattern search from the best (at most `samples` or [`LOCAL_EVALS`]
+/// more completions, whichever is more; see [`local_search`]); `None` when no candidate is
+/// feasible.
 pub fn find_incumbent(
     model: &Model,
     uses: &[NetUse],
@@ -158,5 +164,65 @@ fn search(
             });
         }
     }
+    if check_all {
+        if let Some(b) = best.as_mut() {
+            if local_search(model, uses, &sampled, b, maximize, samples.max(LOCAL_EVALS)) {
+                b.source = "local search";
+            }
+        }
+    }
     best.map(|b| Incumbent { feasible, ..b })
+}
+
+/// Coordinate pattern search from the feasible point `at` over the `sampled` input columns
+/// (continuous ones, within their sampling box): each column moved up and down by a share of
+/// its range, the first move whose completed point is feasible and better kept; the share
+/// halves when no move helps, from 1/8 to 1/1024. At most `evals` completions. Says whether
+/// `at` improved.
+fn local_search(
+    model: &Model,
+    uses: &[NetUse],
+    sampled: &[(usize, f64, f64)],
+    at: &mut Incumbent,
+    maximize: bool,
+    evals: usize,
+) -> bool {
+    let (mut step, mut left, mut improved) = (0.125, evals, false);
+    let mut x = at.values.clone();
+    while step >= 1.0 / 1024.0 && left > 0 {
+        let mut moved = false;
+        for (c, lo, hi) in sampled {
+            if model.columns[*c].kind != ColKind::Continuous {
+                continue;
+            }
+            for dir in [1.0, -1.0] {
+                let v = (at.values[*c] + dir * step * (hi - lo)).clamp(*lo, *hi);
+                if left == 0 || v == at.values[*c] {
+                    continue;
+                }
+                left -= 1;
+                x.clone_from(&at.values);
+                x[*c] = v;
+                for u in uses {
+                    crate::complete_use(model, u, &mut x);
+                }
+                let obj = model.objective_value(&x);
+                let better = if maximize {
+                    obj > at.objective
+                } else {
+                    obj < at.objective
+                };
+                if better && model.scaled_violation(&x) <= TOL {
+                    std::mem::swap(&mut at.values, &mut x);
+                    at.objective = obj;
+                    (moved, improved) = (true, true);
+                    break;
+                }
+            }
+        }
+        if !moved {
+            step *= 0.5;
+        }
+    }
+    improved
 }

@@ -216,3 +216,19 @@ fn a_corrupt_cell_state_falls_back_to_the_whole_box() {
     assert_eq!(flat.len(), 9);
     assert_eq!(&cell_state::decode(uses, &flat)[0].pre, own);
 }
+
+#[test]
+fn the_start_is_improved_by_a_pattern_search_from_the_best_sample() {
+    // y = |x - 0.3| (through y = |t|, t = x - 0.3) over x in [-2, 3]: 16 samples land about
+    // 0.1 from 0.3, and the search walks to it within its last step (5/1024)
+    let out = run(r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x - 0.3); minimize o: y;"#);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let model = out.model.expect("model");
+    let s = crate::find_incumbent(&model, &out.net_uses, None, 16, 7).expect("start");
+    assert_eq!(s.source, "local search");
+    assert!(s.objective < 5.0 / 1024.0 + 1e-12, "{}", s.objective);
+    // the point is the model's: checked, and its objective is the network's exact value
+    assert!(model.scaled_violation(&s.values) <= 1e-7);
+    assert!((s.objective - (s.values[0] - 0.3).abs()).abs() < 1e-12);
+}
