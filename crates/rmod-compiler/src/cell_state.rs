@@ -47,7 +47,8 @@ pub(crate) fn decode(uses: &[NetUse], flat: &[f64]) -> Vec<UseState> {
                             let (l, h) = (take(), take());
                             let valid = !l.is_nan() && !h.is_nan();
                             let (l, h) = (l.max(*p), h.min(*q));
-                            if valid && l <= h {
+                            // (a pair at one infinity bounds nothing: the box's)
+                            if valid && l <= h && l < f64::INFINITY && h > f64::NEG_INFINITY {
                                 (l, h)
                             } else {
                                 (*p, *q)

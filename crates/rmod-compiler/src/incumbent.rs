@@ -21,13 +21,14 @@ pub struct Incumbent {
 /// Feasibility tolerance for a completed point ([`Model::scaled_violation`]).
 const TOL: f64 = 1e-7;
 
-/// The least number of completions the pattern search of [`find_incumbent`] may make.
+/// The least number of completions the pattern search of [`find_incumbent`] may make (unless
+/// that is more than four times the samples).
 pub const LOCAL_EVALS: usize = 200;
 
 /// Tries the relaxation's point (when given) and `samples` random points of the networks'
 /// input boxes, then a pattern search from the best (at most `samples` or [`LOCAL_EVALS`]
-/// more completions, whichever is more; see [`local_search`]); `None` when no candidate is
-/// feasible.
+/// more completions, whichever is more, but never more than `4 * samples`: the caller sizes
+/// `samples` to the model; see [`local_search`]); `None` when no candidate is feasible.
 pub fn find_incumbent(
     model: &Model,
     uses: &[NetUse],
@@ -166,7 +167,14 @@ fn search(
     }
     if check_all {
         if let Some(b) = best.as_mut() {
-            if local_search(model, uses, &sampled, b, maximize, samples.max(LOCAL_EVALS)) {
+            if local_search(
+                model,
+                uses,
+                &sampled,
+                b,
+                maximize,
+                samples.max(LOCAL_EVALS.min(4 * samples)),
+            ) {
                 b.source = "local search";
             }
         }

@@ -193,7 +193,8 @@ pub struct AlphaSearch<'a> {
     /// CROWN's
     pub start: Option<&'a [Vec<f64>]>,
     /// a lower bound this high is enough (e.g. it closes a branch-and-bound cell): the search
-    /// stops once it reaches it (`f64::INFINITY`: never)
+    /// stops once it passes it by a relative 1e-9 of the range's magnitude, the allowance a
+    /// caller adds to each part of a sum (`f64::INFINITY`: never)
     pub enough: f64,
 }
 
@@ -219,7 +220,8 @@ pub fn crown_linear_alpha(
         range: (l, u),
         slopes: Vec::new(),
     };
-    if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() || l >= enough {
+    let reached = |lower: f64| lower >= enough + 1e-9 * (1.0 + lower.abs().max(u.abs()));
+    if iters == 0 || pre.len() != net.layers.len() || !l.is_finite() || reached(l) {
         return crown;
     }
     let input: Vec<(f64, f64)> = lo.iter().zip(hi).map(|(a, b)| (*a, *b)).collect();
@@ -297,7 +299,7 @@ pub fn crown_linear_alpha(
         }
         // `iters` evaluations: a step after the last would never be evaluated; `-value` is
         // the lower bound (before the rounding allowances of the final evaluation)
-        if step == iters || -value >= enough {
+        if step == iters || reached(-value) {
             break;
         }
         let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
