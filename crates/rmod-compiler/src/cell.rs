@@ -37,13 +37,22 @@ pub fn tighten_cell(
         })
         .collect();
     let slopes = std::cell::RefCell::new(vec![Vec::new(); uses.len()]);
-    let owner = owners(uses, |k| cells[k].is_some());
+    // the use (and output index) of every output column
+    let mut owner: rustc_hash::FxHashMap<u32, (usize, usize)> = Default::default();
+    for (k, u) in uses.iter().enumerate() {
+        if cells[k].is_some() {
+            for (j, c) in u.outputs.iter().enumerate() {
+                owner.entry(*c).or_insert((k, j));
+            }
+        }
+    }
     let mut info = rmod_ir::CellInfo::default();
     // `side`: the side of the range to tighten by optimized slopes (`Some(true)`: the lower)
     let range = |coeffs: &[(u32, f64)], constant: f64, side: Option<bool>| -> (f64, f64) {
         let (per_use, mut lo, mut hi) = parts(uses, &owner, model, coeffs, constant);
         // with one use in the function, the bound of its part that is enough to close the cell
-        // (in the units of the side searched), with a margin for the allowances added below
+        // (in the units of the side searched), with a margin for the final evaluation's
+        // rounding (NaN, from an unbounded rest, never stops the search)
         let one_use = per_use.iter().filter(|c| c.is_some()).count() == 1;
         let enough = match (side, incumbent) {
             (Some(low), Some(inc)) if one_use => {
@@ -81,11 +90,7 @@ pub fn tighten_cell(
                         rmod_relu::AlphaSearch {
                             iters: ALPHA_STEPS,
                             start: (!start.is_empty()).then_some(start.as_slice()),
-                            enough: if enough.is_nan() {
-                                f64::INFINITY
-                            } else {
-                                enough
-                            },
+                            enough,
                         },
                     );
                     slopes.borrow_mut()[k] = b.slopes;
@@ -150,22 +155,6 @@ const ALPHA_STEPS: usize = 10;
 
 /// Random points per cell that [`tighten_cell`] completes into candidate incumbents.
 const CELL_SAMPLES: usize = 4;
-
-/// The use (and output index) of every output column of the uses `keep` picks.
-fn owners(
-    uses: &[NetUse],
-    keep: impl Fn(usize) -> bool,
-) -> rustc_hash::FxHashMap<u32, (usize, usize)> {
-    let mut owner: rustc_hash::FxHashMap<u32, (usize, usize)> = Default::default();
-    for (k, u) in uses.iter().enumerate() {
-        if keep(k) {
-            for (j, c) in u.outputs.iter().enumerate() {
-                owner.entry(*c).or_insert((k, j));
-            }
-        }
-    }
-    owner
-}
 
 /// `coeffs·x + constant` split into each use's coefficients on its outputs and the interval of
 /// the rest over the model's column bounds.

@@ -36,7 +36,7 @@ pub fn find_incumbent(
     samples: usize,
     seed: u64,
 ) -> Option<Incumbent> {
-    search(model, uses, relaxation, samples, seed, None)
+    search(model, uses, relaxation, samples, seed, Check::All)
 }
 
 /// [`find_incumbent`]'s best point if it is better than `bar` (an objective value), checking
@@ -49,28 +49,29 @@ pub fn find_best_point(
     seed: u64,
     bar: Option<f64>,
 ) -> Option<Incumbent> {
-    search(
-        model,
-        uses,
-        None,
-        samples,
-        seed,
-        Some(bar.unwrap_or(f64::NAN)),
-    )
+    search(model, uses, None, samples, seed, Check::Better(bar))
 }
 
-/// `bar`: `None` checks every candidate's rows (for the count of feasible ones); `Some(v)`
-/// only those better than `v` (NaN: than nothing) and than the best so far.
+/// Which candidates [`search`] checks against the model's rows.
+enum Check {
+    /// every one (for the count of feasible ones), then a pattern search from the best
+    All,
+    /// only those better than the best so far and than the given objective value
+    Better(Option<f64>),
+}
+
 fn search(
     model: &Model,
     uses: &[NetUse],
     relaxation: Option<&[f64]>,
     samples: usize,
     seed: u64,
-    bar: Option<f64>,
+    check: Check,
 ) -> Option<Incumbent> {
-    let check_all = bar.is_none();
-    let bar = bar.filter(|v| !v.is_nan());
+    let (check_all, bar) = match check {
+        Check::All => (true, None),
+        Check::Better(bar) => (false, bar),
+    };
     let n = model.columns.len();
     let base: Vec<f64> = match relaxation {
         Some(x) if x.len() == n => x.to_vec(),

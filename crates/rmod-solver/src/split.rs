@@ -47,6 +47,16 @@ struct Cell {
     state: std::rc::Rc<[f64]>,
 }
 
+/// `state` if `open` cells each holding one of its size (an upper estimate: siblings share one)
+/// take at most `cap` bytes, else none.
+fn within(state: Vec<f64>, open: usize, cap: usize) -> Vec<f64> {
+    if open.saturating_mul(state.len() * 8) <= cap {
+        state
+    } else {
+        Vec::new()
+    }
+}
+
 /// A column and the bounds of the two children it splits a cell into.
 type Branch = (u32, (f64, f64), (f64, f64));
 
@@ -217,13 +227,7 @@ pub fn solve_split(
             stats.pruned += 1;
             continue;
         }
-        // every open cell may hold a state of this size (an upper estimate: siblings share one)
-        let state_bytes = (heap.len() + 2).saturating_mul(info.state.len() * 8);
-        let state = if state_bytes <= STATE_BYTES {
-            std::mem::take(&mut info.state)
-        } else {
-            Vec::new()
-        };
+        let state = within(std::mem::take(&mut info.state), heap.len() + 2, STATE_BYTES);
         let cell = Cell {
             bound: cell.bound.max(prop),
             bounds: cell.bounds,
@@ -384,5 +388,17 @@ pub fn solve_split(
         seconds,
         iterations,
         split: Some(stats),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cell_states_are_dropped_past_the_memory_cap() {
+        // 10 open cells of 4 numbers: 320 bytes
+        assert_eq!(super::within(vec![1.0; 4], 10, 320), vec![1.0; 4]);
+        assert!(super::within(vec![1.0; 4], 11, 320).is_empty());
+        assert!(super::within(vec![1.0; 4], usize::MAX, usize::MAX - 1).is_empty());
+        assert!(super::within(Vec::new(), usize::MAX, 0).is_empty());
     }
 }
