@@ -2,10 +2,10 @@
 //! several uses of random 2-input networks under a shared budget, the optimum with the hull rows
 //! equals the plain big-M MILP's, and no sampled feasible point beats it.
 
-use crate::util::{code, rmod, stderr, stdout, tmp};
+use crate::util::{best_sampled_budget, solve_optimal, tmp};
 
 /// A random 2-input network with two hidden layers, as relu-net JSON.
-fn random_net(seed: u64, widths: [usize; 2]) -> (String, rmod_relu::Network) {
+pub(crate) fn random_net(seed: u64, widths: [usize; 2]) -> (String, rmod_relu::Network) {
     let mut rng = rmod_relu::Rng::new(seed);
     let mut layers = Vec::new();
     let mut prev = 2;
@@ -28,19 +28,9 @@ fn random_net(seed: u64, widths: [usize; 2]) -> (String, rmod_relu::Network) {
 }
 
 fn solve(model: &str, hull: &str) -> f64 {
-    let o = rmod(&[
-        "solve",
-        model,
-        "--format",
-        "json",
-        "--no-cache",
-        "--option",
-        &format!("hull={hull}"),
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(v["status"], "optimal", "hull={hull}: {v}");
-    v["objective"]["value"].as_f64().expect("objective")
+    solve_optimal(model, &format!("hull={hull}"))["objective"]["value"]
+        .as_f64()
+        .expect("objective")
 }
 
 #[test]
@@ -69,17 +59,7 @@ fn hull_rows_keep_the_optimum_of_the_plain_milp() {
             "seed {seed}: hull {with} vs plain {plain}"
         );
         // no feasible sample is better
-        let mut rng = rmod_relu::Rng::new(seed + 100);
-        let mut best = f64::INFINITY;
-        for _ in 0..20_000 {
-            let p: Vec<[f64; 2]> = (0..uses)
-                .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
-                .collect();
-            if p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() >= 1.0 {
-                let f: f64 = p.iter().map(|q| net.forward(q)[0]).sum();
-                best = best.min(f);
-            }
-        }
+        let best = best_sampled_budget(&net, uses, seed + 100);
         assert!(
             with <= best + 1e-9,
             "seed {seed}: {with} above a sample {best}"

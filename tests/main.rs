@@ -20,6 +20,7 @@ mod robustness;
 mod starts;
 mod sweep;
 mod switch;
+mod symmetry;
 mod torture;
 mod train;
 mod trust;

@@ -136,3 +136,37 @@ pub fn read_csv_abs(path: &str) -> Vec<Vec<String>> {
         .map(|l| l.split(',').map(|s| s.trim().to_string()).collect())
         .collect()
 }
+
+/// `rmod solve MODEL --option OPTION` as JSON (no cache), which must say `optimal`.
+pub fn solve_optimal(model: &str, option: &str) -> serde_json::Value {
+    let o = rmod(&[
+        "solve",
+        model,
+        "--format",
+        "json",
+        "--no-cache",
+        "--option",
+        option,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["status"], "optimal", "{option}: {v}");
+    v
+}
+
+/// The least total of a network over `uses` units in `[-2, 2]^2` with `sum (x + 2 y) >= 1`,
+/// over 20,000 random samples: no optimum may be above it.
+pub fn best_sampled_budget(net: &rmod_relu::Network, uses: usize, seed: u64) -> f64 {
+    let mut rng = rmod_relu::Rng::new(seed);
+    let mut best = f64::INFINITY;
+    for _ in 0..20_000 {
+        let p: Vec<[f64; 2]> = (0..uses)
+            .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
+            .collect();
+        if p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() >= 1.0 {
+            let f: f64 = p.iter().map(|q| net.forward(q)[0]).sum();
+            best = best.min(f);
+        }
+    }
+    best
+}

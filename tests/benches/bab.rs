@@ -1,7 +1,7 @@
 //! Branch-and-bound over networks (issue "Solve what verifiers solve"): each row solves one
 //! model twice in the same run, with rmod's defaults (input split with CROWN-bounded cells up to
 //! 5 network inputs, hull rows for two or more uses of 1- or 2-input networks) and with CBC alone
-//! (`input_split = 0`, `hull = off`, the same tightened bounds), through the `rmod` command as a
+//! (`input_split = 0`, `hull = off`, `symmetry = off`, the same tightened bounds), through the `rmod` command as a
 //! user runs it. Prints the table of BENCHMARKS.md.
 //! `cargo bench -p rmod-tests --bench bab -- [LIMIT] [WORD]` (seconds per solve, default 120;
 //! only the rows whose name contains WORD).
@@ -217,7 +217,12 @@ fn main() {
         if only.as_ref().is_some_and(|w| !name.contains(w.as_str())) {
             continue;
         }
-        let cbc = run(&rmod, &model, limit, &["input_split=0", "hull=off"]);
+        let cbc = run(
+            &rmod,
+            &model,
+            limit,
+            &["input_split=0", "hull=off", "symmetry=off"],
+        );
         let ours = run(&rmod, &model, limit, &[]);
         println!(
             "| {name} | {} | {} | {} | {:.2} | {} | {} | {} | {} | {:.2} | {:.2} |",

@@ -22,6 +22,7 @@ mod options;
 mod overrides;
 mod partial;
 mod resolve;
+mod symmetry;
 
 use rmod_diagnostics::{has_errors, Diagnostic, Sources};
 use rmod_ir::{Model, Row};
@@ -31,6 +32,7 @@ pub use cell::tighten_cell;
 pub use incumbent::{find_best_point, find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
 pub use overrides::{parse_override_name, KeyPart, OverrideName};
+pub use symmetry::{interchangeable_uses, order_interchangeable, Interchangeable};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {
@@ -153,6 +155,9 @@ pub struct NetUse {
     pub hull: Option<UseHull>,
     /// `relu_net(..., domain = "data")`: the training data's box the use is restricted to
     pub data_box: Option<Vec<(f64, f64)>>,
+    /// the columns this use's encoding created (switch inputs and outputs, neurons, hull
+    /// weights), in creation order
+    pub generated: std::ops::Range<u32>,
 }
 
 /// The weight columns of a use's hull rows: `first..first + hull.points.len()`.

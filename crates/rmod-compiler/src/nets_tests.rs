@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 
-const NET: &str = r#"{"format": "relu-net", "version": 1, "inputs": ["x"], "outputs": ["y"],
+pub(crate) const NET: &str = r#"{"format": "relu-net", "version": 1, "inputs": ["x"], "outputs": ["y"],
   "layers": [{"weights": [[1.0], [-1.0]], "bias": [0.0, 0.0], "activation": "relu"},
              {"weights": [[1.0, 1.0]], "bias": [0.0], "activation": "linear"}]}"#;
 

@@ -22,7 +22,7 @@ pub use cbc_table::{CbcValue, CBC_PARAMS};
 pub use options::{
     option_spec, options_markdown, BoundContext, BoundMethodName, Hull, Incumbent, OptValue,
     OptionError, OptionSpec, OptionType, Options, ReluScaling, SolverKind, SplitBounds, SplitOn,
-    OPTIONS,
+    Symmetry, OPTIONS,
 };
 pub use oracle::BoundOracle;
 pub use sensitivity::{DualsFrom, Sensitivity};

@@ -95,6 +95,16 @@ choice! {
 }
 
 choice! {
+    /// Order rows for interchangeable network uses (`option symmetry`).
+    Symmetry {
+        /// order every chain of interchangeable uses by their first inputs
+        Auto = "auto",
+        /// never
+        Off = "off",
+    }
+}
+
+choice! {
     /// What the input split branches on when a cell is split (`option split_on`).
     SplitOn {
         /// rmod's choice: inputs (phases lost to inputs on every benchmark network, see BENCHMARKS.md)
@@ -138,6 +148,8 @@ pub struct Options {
     pub split_bounds: Option<SplitBounds>,
     /// `None`: auto
     pub split_on: Option<SplitOn>,
+    /// `None`: auto
+    pub symmetry: Option<Symmetry>,
     pub hull: Option<Hull>,
     pub solver: SolverKind,
 }
@@ -350,6 +362,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         doc: "rows that describe the convex hull of the graph of each use of a network with one or two inputs (from the vertices of its linear regions, at most 4096 regions): each output's convex envelope, valid for the exact network, so the LP bound couples many small uses through the model's rows; auto: on for models with at least two such uses",
     },
     OptionSpec {
+        name: "symmetry",
+        ty: OptionType::Choice(Symmetry::NAMES),
+        default: "auto",
+        example: "\"off\"",
+        doc: "network uses that can trade places (the same network file, arguments that are single variables, and a model that swapping their variables maps onto itself: the same bounds, objective and rows) are ordered by their first inputs for the solver, which then searches one of their permutations instead of all; never cuts off an optimum (the order of a point's units can always be sorted)",
+    },
+    OptionSpec {
         name: "solver",
         ty: OptionType::Choice(SolverKind::NAMES),
         default: "cbc",
@@ -411,6 +430,7 @@ impl Options {
             "split_bounds" => self.split_bounds = SplitBounds::from_name(name()?),
             "split_on" => self.split_on = SplitOn::from_name(name()?),
             "hull" => self.hull = Hull::from_name(name()?),
+            "symmetry" => self.symmetry = Symmetry::from_name(name()?),
             "solver" => self.solver = SolverKind::from_name(name()?).ok_or_else(bad)?,
             _ => return Err(OptionError::Unknown),
         }

@@ -246,6 +246,8 @@ pub struct Report<'a> {
     pub repaired: Option<Repaired>,
     /// why the point is not reported as optimal although the solver said so (empty otherwise)
     pub unproven: Vec<String>,
+    /// interchangeable network uses ordered for the solver: (chains, uses)
+    pub symmetry: Option<(usize, usize)>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
     /// every objective of the model other than the one optimized last, with its value at
@@ -414,6 +416,12 @@ pub fn render_table(r: &Report) -> String {
             st.candidates
         );
     }
+    if let Some((chains, uses)) = r.symmetry {
+        let _ = writeln!(
+            out,
+            "symmetry   {uses} interchangeable network uses in {chains} chain(s), ordered by their first inputs for the solver"
+        );
+    }
     if let Some(sp) = &s.split {
         let _ = writeln!(
             out,
@@ -561,6 +569,9 @@ pub fn render_json(r: &Report) -> String {
             "candidates": st.candidates,
             "feasible": st.feasible,
         });
+    }
+    if let Some((chains, uses)) = r.symmetry {
+        doc["symmetry"] = json!({"chains": chains, "uses": uses});
     }
     if let Some(sp) = &s.split {
         doc["split"] = json!({

@@ -73,6 +73,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// why the point is not reported as optimal although the solver said so (empty otherwise)
     pub unproven: Vec<String>,
+    /// the interchangeable network uses the solver got order rows for: (chains, uses)
+    pub symmetry: Option<(usize, usize)>,
 }
 
 /// Whether `a` is better than `b` for the model's sense (by more than a relative 1e-9).
@@ -189,6 +191,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     // it: when less than twice the LP's time is left, or the LP did not finish, the run ends
     // with what it has (the limit is kept)
     let left = remaining(settings.deadline);
+    let mut ordered = None;
     let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < 2.0 * t) || r <= 0.0) {
         Solution::without_point(Status::NoSolution)
     } else if cells > 0 && !split.is_empty() {
@@ -219,7 +222,20 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
             Some(&better),
         )
     } else {
-        rmod_solver::solve(&m, start_values)
+        // interchangeable uses: the solver searches one order of them (rmod_compiler's
+        // symmetry module says why no optimum is lost), from the start sorted the same way
+        let sym = match model.options.symmetry {
+            Some(rmod_ir::Symmetry::Off) => Default::default(),
+            _ => rmod_compiler::interchangeable_uses(&m, uses),
+        };
+        if sym.rows() > 0 {
+            rmod_compiler::order_interchangeable(&mut m, &sym);
+            ordered = Some((sym.chains.len(), sym.chains.iter().map(Vec::len).sum()));
+            let sorted = start_values.map(|x| sym.sort_point(x));
+            rmod_solver::solve(&m, sorted.as_deref())
+        } else {
+            rmod_solver::solve(&m, start_values)
+        }
     };
     // with `incumbent = "off"` the solver had no start; an optimum it claims is still checked
     // against rmod's completed candidates, which must not beat it (a check that fires makes
@@ -240,6 +256,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
         out.start = None;
     }
     out.start_seconds = start_seconds;
+    out.symmetry = ordered;
     if let Some(f) = settings
         .on_point
         .filter(|_| out.solution.status.has_point())
@@ -372,6 +389,7 @@ pub fn finish(
         verification,
         diagnostics,
         unproven,
+        symmetry: None,
     }
 }
 

@@ -229,6 +229,7 @@ fn render(
                 candidates: i.candidates,
                 feasible: i.feasible,
             }),
+        symmetry: outcome.and_then(|o| o.symmetry),
         unproven: match outcome {
             Some(o) => o.unproven.clone(),
             None => {

@@ -29,6 +29,7 @@ impl Evaluator<'_> {
             switch,
         } = p;
         let key = key.as_slice();
+        let first_column = self.model.columns.len() as u32;
         let switched = match switch {
             Switch::On => None,
             Switch::Var { col, neg } => Some((col, neg)),
@@ -371,6 +372,7 @@ impl Evaluator<'_> {
             switch,
             hull,
             data_box,
+            generated: first_column..self.model.columns.len() as u32,
         });
         Ok(())
     }

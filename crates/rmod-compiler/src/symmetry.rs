@@ -1,0 +1,235 @@
+//! Interchangeable network uses (identical units under a shared limit) found in the compiled
+//! model, and the rows that order them: a solver then searches one of their permutations
+//! instead of all of them.
+//!
+//! Two uses are interchangeable when swapping their columns (inputs, outputs, switch and every
+//! column their encodings created, position by position) maps the model onto itself: the
+//! same bounds and kinds, the same objective, and the same multiset of rows. Checked for
+//! neighbours in model order, such swaps generate every permutation of a chain of uses, so
+//! any feasible point can be permuted into one whose first inputs are in nondecreasing order,
+//! with the same objective: the order rows cut off no optimum.
+
+use rmod_ir::{Model, Origin, Row};
+use rustc_hash::FxHashMap;
+
+use crate::NetUse;
+
+/// Chains of interchangeable uses: each chain a list of blocks, one per use in model order,
+/// each block the use's columns in corresponding order; a block's first column (the use's
+/// first input) is the one the order rows sort by.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Interchangeable {
+    pub chains: Vec<Vec<Vec<u32>>>,
+}
+
+impl Interchangeable {
+    /// The number of order rows [`order_interchangeable`] adds.
+    pub fn rows(&self) -> usize {
+        self.chains.iter().map(|c| c.len().saturating_sub(1)).sum()
+    }
+
+    /// `x` with the blocks of every chain permuted so that their first columns are in
+    /// nondecreasing order (stable): a point of the same objective that satisfies the order
+    /// rows, feasible wherever `x` is.
+    pub fn sort_point(&self, x: &[f64]) -> Vec<f64> {
+        let mut out = x.to_vec();
+        for chain in &self.chains {
+            let value = |b: &[u32]| x.get(b[0] as usize).copied().unwrap_or(0.0);
+            let mut order: Vec<usize> = (0..chain.len()).collect();
+            order.sort_by(|a, b| value(&chain[*a]).total_cmp(&value(&chain[*b])));
+            for (to, from) in order.iter().enumerate() {
+                for (c, d) in chain[to].iter().zip(&chain[*from]) {
+                    if let (Some(o), Some(v)) = (out.get_mut(*c as usize), x.get(*d as usize)) {
+                        *o = *v;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The use's columns in an order that corresponds between uses of the same shape: its
+/// arguments (each a single column), its switch and model outputs, its outputs, then the
+/// columns its encoding created. `None` when an argument is an expression.
+fn block(u: &NetUse) -> Option<Vec<u32>> {
+    let args = u.switch.as_ref().map_or(&u.inputs, |s| &s.args);
+    let mut cols = Vec::new();
+    for a in args {
+        match a.coeffs.as_slice() {
+            [(c, k)] if *k == 1.0 && a.constant == 0.0 => cols.push(*c),
+            _ => return None,
+        }
+    }
+    if let Some(s) = &u.switch {
+        cols.push(s.col);
+        cols.extend(&s.outputs);
+    }
+    cols.extend(&u.outputs);
+    cols.extend(u.generated.clone());
+    let mut seen = rustc_hash::FxHashSet::default();
+    cols.retain(|c| seen.insert(*c));
+    (!cols.is_empty()).then_some(cols)
+}
+
+/// A row as a comparable value: its coefficients by column, and its bounds (bit patterns).
+type Canon = (Vec<(u32, u64)>, u64, u64);
+
+fn canon(r: &Row, map: &FxHashMap<u32, u32>) -> Canon {
+    let mut c: Vec<(u32, u64)> = r
+        .coeffs
+        .iter()
+        .map(|(c, a)| (map.get(c).copied().unwrap_or(*c), (a + 0.0).to_bits()))
+        .collect();
+    c.sort_unstable();
+    (c, (r.lower + 0.0).to_bits(), (r.upper + 0.0).to_bits())
+}
+
+/// Whether swapping blocks `a` and `b` maps the model onto itself (`rows_of`: the rows each
+/// column is in).
+fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u32>>) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut map: FxHashMap<u32, u32> = FxHashMap::default();
+    for (x, y) in a.iter().zip(b) {
+        map.insert(*x, *y);
+        map.insert(*y, *x);
+    }
+    let same_column = a.iter().zip(b).all(|(x, y)| {
+        let (p, q) = (&model.columns[*x as usize], &model.columns[*y as usize]);
+        p.kind == q.kind
+            && p.lower.to_bits() == q.lower.to_bits()
+            && p.upper.to_bits() == q.upper.to_bits()
+    });
+    if !same_column {
+        return false;
+    }
+    if let Some(o) = &model.objective {
+        let mut coef: FxHashMap<u32, f64> = FxHashMap::default();
+        for (c, v) in &o.coeffs {
+            *coef.entry(*c).or_insert(0.0) += v;
+        }
+        let at = |c: &u32| coef.get(c).copied().unwrap_or(0.0).to_bits();
+        if a.iter().zip(b).any(|(x, y)| at(x) != at(y)) {
+            return false;
+        }
+    }
+    let mut touched: Vec<u32> = a
+        .iter()
+        .chain(b)
+        .flat_map(|c| rows_of.get(c).into_iter().flatten().copied())
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let none = FxHashMap::default();
+    let mut before: Vec<Canon> = touched
+        .iter()
+        .map(|r| canon(&model.rows[*r as usize], &none))
+        .collect();
+    let mut after: Vec<Canon> = touched
+        .iter()
+        .map(|r| canon(&model.rows[*r as usize], &map))
+        .collect();
+    before.sort_unstable();
+    after.sort_unstable();
+    before == after
+}
+
+/// Uses that may be interchangeable: the same network file and name, blocks of one size.
+type GroupKey<'a> = (&'a str, &'a str, usize);
+
+/// The chains of interchangeable uses of `model` (see the module's documentation): uses of
+/// the same network file whose arguments are single columns and whose columns no other use
+/// shares, grouped greedily in model order. Chains of one use are left out.
+pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
+    let blocks: Vec<Option<Vec<u32>>> = uses.iter().map(block).collect();
+    // columns in more than one block make both uses ineligible
+    let mut owner: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut shared = vec![false; uses.len()];
+    for (k, b) in blocks.iter().enumerate() {
+        for c in b.iter().flatten() {
+            if let Some(j) = owner.insert(*c, k) {
+                if j != k {
+                    shared[j] = true;
+                    shared[k] = true;
+                }
+            }
+        }
+    }
+    let mut rows_of: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (r, row) in model.rows.iter().enumerate() {
+        for (c, _) in &row.coeffs {
+            if owner.contains_key(c) {
+                rows_of.entry(*c).or_default().push(r as u32);
+            }
+        }
+    }
+    // candidates by network file and block size, in model order
+    let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
+    for (k, b) in blocks.iter().enumerate() {
+        let Some(b) = b.as_ref().filter(|_| !shared[k]) else {
+            continue;
+        };
+        let key = (uses[k].file.as_str(), uses[k].net.as_str(), b.len());
+        match groups.iter_mut().find(|(g, _)| *g == key) {
+            Some((_, v)) => v.push(k),
+            None => groups.push((key, vec![k])),
+        }
+    }
+    let mut chains = Vec::new();
+    for (_, members) in groups {
+        let mut chain: Vec<usize> = Vec::new();
+        for k in members {
+            let joins = chain.last().is_some_and(|last| {
+                swappable(
+                    model,
+                    blocks[*last].as_deref().unwrap_or(&[]),
+                    blocks[k].as_deref().unwrap_or(&[]),
+                    &rows_of,
+                )
+            });
+            if !joins && chain.len() > 1 {
+                chains.push(std::mem::take(&mut chain));
+            }
+            if !joins {
+                chain.clear();
+            }
+            chain.push(k);
+        }
+        if chain.len() > 1 {
+            chains.push(chain);
+        }
+    }
+    Interchangeable {
+        chains: chains
+            .into_iter()
+            .map(|c| c.into_iter().filter_map(|k| blocks[k].clone()).collect())
+            .collect(),
+    }
+}
+
+/// Adds the order rows of `sym` to `model`: in every chain, each use's first input at most
+/// the next one's (`symmetry.order[i]`, generated rows).
+pub fn order_interchangeable(model: &mut Model, sym: &Interchangeable) {
+    let mut i = 0;
+    for chain in &sym.chains {
+        for pair in chain.windows(2) {
+            i += 1;
+            model.rows.push(Row {
+                origin: Origin {
+                    decl: "symmetry.order".into(),
+                    index: vec![rmod_ir::Elem::Int(i)],
+                    span: Default::default(),
+                },
+                coeffs: vec![(pair[0][0], 1.0), (pair[1][0], -1.0)],
+                lower: f64::NEG_INFINITY,
+                upper: 0.0,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "symmetry_tests.rs"]
+mod tests;
