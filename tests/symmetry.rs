@@ -8,7 +8,7 @@ use crate::util::{best_sampled_budget, rmod, solve_optimal, stdout, tmp};
 
 /// The objective and symmetry record of an optimal solve.
 fn solve(model: &str, symmetry: &str) -> (f64, serde_json::Value) {
-    let v = solve_optimal(model, &format!("symmetry={symmetry}"));
+    let v = solve_optimal(model, &[&format!("symmetry={symmetry}")]);
     (
         v["objective"]["value"].as_f64().expect("objective"),
         v["symmetry"].clone(),
@@ -50,17 +50,44 @@ fn order_rows_keep_the_optimum_of_identical_units() {
                 (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
                 "{name} {seed}: ordered {with} vs plain {plain}"
             );
-            if name != "budget" {
-                continue;
-            }
             // no feasible sample is better
-            let best = best_sampled_budget(&net, uses, seed + 100);
+            let best = if name == "budget" {
+                best_sampled_budget(&net, uses, seed + 100)
+            } else {
+                best_sampled_switched(&net, uses, seed + 100)
+            };
             assert!(
                 with <= best + 1e-6 * (1.0 + best.abs()),
                 "seed {seed}: optimum {with} above a sampled point {best}"
             );
         }
     }
+}
+
+/// The least objective of the switched model over 20,000 random points (inputs, which units
+/// are on, the best count `k` for them).
+fn best_sampled_switched(net: &rmod_relu::Network, uses: usize, seed: u64) -> f64 {
+    let mut rng = rmod_relu::Rng::new(seed);
+    let mut best = f64::INFINITY;
+    for _ in 0..20_000 {
+        let p: Vec<[f64; 2]> = (0..uses)
+            .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
+            .collect();
+        let on: Vec<bool> = (0..uses).map(|_| rng.unit() < 0.6).collect();
+        let n_on = on.iter().filter(|o| **o).count();
+        if n_on < 2 || p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() < 1.0 {
+            continue;
+        }
+        let k = (n_on - 1).min(3) as f64;
+        let f: f64 = p
+            .iter()
+            .zip(&on)
+            .filter(|(_, o)| **o)
+            .map(|(q, _)| net.forward(q)[0] + 0.3)
+            .sum();
+        best = best.min(f - 0.1 * k);
+    }
+    best
 }
 
 #[test]

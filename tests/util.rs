@@ -137,20 +137,16 @@ pub fn read_csv_abs(path: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// `rmod solve MODEL --option OPTION` as JSON (no cache), which must say `optimal`.
-pub fn solve_optimal(model: &str, option: &str) -> serde_json::Value {
-    let o = rmod(&[
-        "solve",
-        model,
-        "--format",
-        "json",
-        "--no-cache",
-        "--option",
-        option,
-    ]);
+/// `rmod solve MODEL --option O ...` as JSON (no cache), which must say `optimal`.
+pub fn solve_optimal(model: &str, options: &[&str]) -> serde_json::Value {
+    let mut args = vec!["solve", model, "--format", "json", "--no-cache"];
+    for o in options {
+        args.extend(["--option", o]);
+    }
+    let o = rmod(&args);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(v["status"], "optimal", "{option}: {v}");
+    assert_eq!(v["status"], "optimal", "{options:?}: {v}");
     v
 }
 

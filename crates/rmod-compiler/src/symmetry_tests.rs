@@ -134,3 +134,63 @@ fn a_sorted_point_permutes_whole_units() {
         vec![1.0, 10.0, 2.0, 20.0, 3.0, 30.0, 7.0]
     );
 }
+
+#[test]
+fn units_that_differ_in_a_bound_row_or_a_switch_are_not_interchangeable() {
+    // the same rows with different right-hand sides
+    assert_eq!(
+        chains(
+            r#"net n = relu_net("abs.json"); var x1 in [-2, 3]; var x2 in [-2, 3]; var f1; var f2;
+            subject to a: f1 = n(x1); subject to b: f2 = n(x2);
+            subject to c1: x1 >= -1; subject to c2: x2 >= -1.5; minimize o: f1 + f2;"#
+        ),
+        Vec::<usize>::new()
+    );
+    // with the same right-hand sides they are
+    assert_eq!(
+        chains(
+            r#"net n = relu_net("abs.json"); var x1 in [-2, 3]; var x2 in [-2, 3]; var f1; var f2;
+            subject to a: f1 = n(x1); subject to b: f2 = n(x2);
+            subject to c1: x1 >= -1; subject to c2: x2 >= -1; minimize o: f1 + f2;"#
+        ),
+        vec![2]
+    );
+    // one use on when its binary is 1, the other when it is 0
+    assert_eq!(
+        chains(
+            r#"net n = relu_net("abs.json"); var x1 in [-2, 3]; var x2 in [-2, 3]; var f1; var f2;
+            var s1 binary; var s2 binary;
+            subject to a: f1 = n(x1) if s1; subject to b: f2 = n(x2) if 1 - s2;
+            minimize o: f1 + f2 - x1 - x2;"#
+        ),
+        Vec::<usize>::new()
+    );
+}
+
+#[test]
+fn a_sorted_feasible_point_meets_the_order_rows() {
+    let out = run(
+        r#"net n = relu_net("abs.json"); set U = 1..5; var x{U} in [-2, 3]; var f{U};
+        subject to unit{u in U}: f[u] = n(x[u]);
+        subject to budget: sum{u in U} x[u] >= 1;
+        minimize total: sum{u in U} (f[u] - 0.5 * x[u]);"#,
+    );
+    let model = out.model.expect("model");
+    let sym = super::interchangeable_uses(&model, &out.net_uses);
+    assert_eq!(sym.rows(), 4);
+    let mut ordered = model.clone();
+    super::order_interchangeable(&mut ordered, &sym);
+    let mut found = 0;
+    for seed in 1..20 {
+        let Some(p) = crate::find_incumbent(&model, &out.net_uses, None, 16, seed) else {
+            continue;
+        };
+        let x = p.values;
+        assert!(model.max_violation(&x) <= 1e-9);
+        let sorted = sym.sort_point(&x);
+        assert!(ordered.max_violation(&sorted) <= 1e-9, "seed {seed}");
+        assert_eq!(model.objective_value(&sorted), model.objective_value(&x));
+        found += 1;
+    }
+    assert!(found > 10);
+}

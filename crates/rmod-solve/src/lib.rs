@@ -177,6 +177,17 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     if let (Some(s), Some(f)) = (&start, settings.on_point) {
         f(&start_solution(s, start_seconds));
     }
+    let split = rmod_compiler::split_columns(model, uses);
+    let cells = split_cells(model, &split);
+    let splits = cells > 0 && !split.is_empty();
+    // without a split, interchangeable uses: the solver searches one order of them
+    // (rmod_compiler's symmetry module says why no optimum is lost), from the start sorted
+    // the same way; found before the solver's time is set, which it counts against
+    let sym = match model.options.symmetry {
+        Some(rmod_ir::Symmetry::Off) => Default::default(),
+        _ if splits => Default::default(),
+        _ => rmod_compiler::interchangeable_uses(model, uses),
+    };
     // the solver gets what is left of the run's time, less one LP's time: CBC checks its clock
     // between nodes and cut rounds, so it overruns its limit by about one LP solve
     let mut m = model.clone();
@@ -184,8 +195,6 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
         let margin = lp_took.filter(|t| t.is_finite()).unwrap_or(0.0);
         m.options.time_limit = Some((r - margin).max(0.0));
     }
-    let split = rmod_compiler::split_columns(&m, uses);
-    let cells = split_cells(&m, &split);
     let start_values = start.as_ref().map(|i| i.values.as_slice());
     // CBC's first step is this same LP (and cuts on it), and CBC cannot be stopped inside
     // it: when less than twice the LP's time is left, or the LP did not finish, the run ends
@@ -194,7 +203,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let mut ordered = None;
     let solution = if left.is_some_and(|r| lp_took.is_some_and(|t| r < 2.0 * t) || r <= 0.0) {
         Solution::without_point(Status::NoSolution)
-    } else if cells > 0 && !split.is_empty() {
+    } else if splits {
         // a cell's point, made exact and checked, is the best point so far for an interrupt
         let better = |x: &[f64]| {
             if let Some(f) = settings.on_point {
@@ -221,21 +230,13 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
             cells as usize,
             Some(&better),
         )
+    } else if sym.rows() > 0 {
+        rmod_compiler::order_interchangeable(&mut m, &sym);
+        ordered = Some((sym.chains.len(), sym.chains.iter().map(Vec::len).sum()));
+        let sorted = start_values.map(|x| sym.sort_point(x));
+        rmod_solver::solve(&m, sorted.as_deref())
     } else {
-        // interchangeable uses: the solver searches one order of them (rmod_compiler's
-        // symmetry module says why no optimum is lost), from the start sorted the same way
-        let sym = match model.options.symmetry {
-            Some(rmod_ir::Symmetry::Off) => Default::default(),
-            _ => rmod_compiler::interchangeable_uses(&m, uses),
-        };
-        if sym.rows() > 0 {
-            rmod_compiler::order_interchangeable(&mut m, &sym);
-            ordered = Some((sym.chains.len(), sym.chains.iter().map(Vec::len).sum()));
-            let sorted = start_values.map(|x| sym.sort_point(x));
-            rmod_solver::solve(&m, sorted.as_deref())
-        } else {
-            rmod_solver::solve(&m, start_values)
-        }
+        rmod_solver::solve(&m, start_values)
     };
     // with `incumbent = "off"` the solver had no start; an optimum it claims is still checked
     // against rmod's completed candidates, which must not beat it (a check that fires makes
