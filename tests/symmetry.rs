@@ -4,7 +4,7 @@
 //! sampled feasible point beats it; units that differ get no order rows.
 
 use crate::hull::random_net;
-use crate::util::{best_sampled_budget, rmod, solve_optimal, stdout, tmp};
+use crate::util::{best_sampled, best_sampled_budget, rmod, solve_optimal, stdout, tmp};
 
 /// The objective and symmetry record of an optimal solve.
 fn solve(model: &str, symmetry: &str) -> (f64, serde_json::Value) {
@@ -67,27 +67,18 @@ fn order_rows_keep_the_optimum_of_identical_units() {
 /// The least objective of the switched model over 20,000 random points (inputs, which units
 /// are on, the best count `k` for them).
 fn best_sampled_switched(net: &rmod_relu::Network, uses: usize, seed: u64) -> f64 {
-    let mut rng = rmod_relu::Rng::new(seed);
-    let mut best = f64::INFINITY;
-    for _ in 0..20_000 {
-        let p: Vec<[f64; 2]> = (0..uses)
-            .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
-            .collect();
+    best_sampled(uses, seed, |rng, p| {
         let on: Vec<bool> = (0..uses).map(|_| rng.unit() < 0.6).collect();
         let n_on = on.iter().filter(|o| **o).count();
-        if n_on < 2 || p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() < 1.0 {
-            continue;
-        }
-        let k = (n_on - 1).min(3) as f64;
+        let k = n_on.saturating_sub(1).min(3) as f64;
         let f: f64 = p
             .iter()
             .zip(&on)
             .filter(|(_, o)| **o)
             .map(|(q, _)| net.forward(q)[0] + 0.3)
             .sum();
-        best = best.min(f - 0.1 * k);
-    }
-    best
+        (n_on >= 2).then_some(f - 0.1 * k)
+    })
 }
 
 #[test]

@@ -153,6 +153,18 @@ pub fn solve_optimal(model: &str, options: &[&str]) -> serde_json::Value {
 /// The least total of a network over `uses` units in `[-2, 2]^2` with `sum (x + 2 y) >= 1`,
 /// over 20,000 random samples: no optimum may be above it.
 pub fn best_sampled_budget(net: &rmod_relu::Network, uses: usize, seed: u64) -> f64 {
+    best_sampled(uses, seed, |_, p| {
+        Some(p.iter().map(|q| net.forward(q)[0]).sum())
+    })
+}
+
+/// The least of `value(rng, units)` over 20,000 random points of `uses` units in `[-2, 2]^2`
+/// that meet `sum (x + 2 y) >= 1` (`None`: the rest of the point is infeasible).
+pub fn best_sampled(
+    uses: usize,
+    seed: u64,
+    mut value: impl FnMut(&mut rmod_relu::Rng, &[[f64; 2]]) -> Option<f64>,
+) -> f64 {
     let mut rng = rmod_relu::Rng::new(seed);
     let mut best = f64::INFINITY;
     for _ in 0..20_000 {
@@ -160,8 +172,9 @@ pub fn best_sampled_budget(net: &rmod_relu::Network, uses: usize, seed: u64) -> 
             .map(|_| [rng.unit() * 4.0 - 2.0, rng.unit() * 4.0 - 2.0])
             .collect();
         if p.iter().map(|q| q[0] + 2.0 * q[1]).sum::<f64>() >= 1.0 {
-            let f: f64 = p.iter().map(|q| net.forward(q)[0]).sum();
-            best = best.min(f);
+            if let Some(v) = value(&mut rng, &p) {
+                best = best.min(v);
+            }
         }
     }
     best
