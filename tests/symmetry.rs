@@ -1,6 +1,6 @@
-//! `option symmetry`: interchangeable network uses get order rows. On models with several
-//! identical units of random 2-input networks (a shared budget, on/off switches with a fixed
-//! cost, an integer count), the optimum with the order rows equals the one without, and no
+//! `option symmetry`: interchangeable units get order rows. On models with several identical
+//! units of random 2-input networks (a shared budget, on/off switches with a fixed cost per
+//! unit, an integer count), the optimum with the order rows equals the one without, and no
 //! sampled feasible point beats it; units that differ get no order rows.
 
 use crate::hull::random_net;
@@ -35,7 +35,8 @@ fn order_rows_keep_the_optimum_of_identical_units() {
              subject to unit{{u in U}}: f[u] = n(x[u], y[u]) if on[u];\nsubject to some: sum{{u in U}} on[u] >= 2;\n\
              subject to count: k <= sum{{u in U}} on[u] - 1;\n\
              subject to budget: sum{{u in U}} (x[u] + 2 * y[u]) >= 1;\n\
-             minimize total: sum{{u in U}} (f[u] + 0.3 * on[u]) - 0.1 * k;\n"
+             var cost{{U}};\nsubject to price{{u in U}}: cost[u] = f[u] + 0.3 * on[u];\n\
+             minimize total: sum{{u in U}} cost[u] - 0.1 * k;\n"
         );
         for (name, text) in [("budget", budget), ("switched", switched)] {
             let model = dir.join(format!("{name}{seed}.rmod"));
@@ -43,7 +44,7 @@ fn order_rows_keep_the_optimum_of_identical_units() {
             let path = model.to_string_lossy().into_owned();
             let (with, sym) = solve(&path, "auto");
             let (plain, none) = solve(&path, "off");
-            assert_eq!(sym["uses"], uses, "{name} {seed}: {sym}");
+            assert_eq!(sym["units"], uses, "{name} {seed}: {sym}");
             assert_eq!(sym["chains"], 1, "{name} {seed}: {sym}");
             assert!(none.is_null());
             assert!(
@@ -100,11 +101,11 @@ fn units_that_differ_get_no_order_rows() {
     let (with, sym) = solve(&path, "auto");
     let (plain, _) = solve(&path, "off");
     // units 1 and 2 still trade places
-    assert_eq!(sym["uses"], 2, "{sym}");
+    assert_eq!(sym["units"], 2, "{sym}");
     assert!((with - plain).abs() <= 1e-6 * (1.0 + plain.abs()));
     let o = rmod(&["solve", &path, "--no-cache"]);
     assert!(
-        stdout(&o).contains("symmetry   2 interchangeable network uses in 1 chain(s)"),
+        stdout(&o).contains("symmetry   2 interchangeable units (network uses and variables of one index) in 1 chain(s)"),
         "{}",
         stdout(&o)
     );

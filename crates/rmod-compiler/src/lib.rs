@@ -155,6 +155,8 @@ pub struct NetUse {
     pub hull: Option<UseHull>,
     /// `relu_net(..., domain = "data")`: the training data's box the use is restricted to
     pub data_box: Option<Vec<(f64, f64)>>,
+    /// the index of the constraint instance the use is in (`["R1"]` for `reactor_model["R1"]`)
+    pub index: Vec<rmod_ir::Elem>,
     /// the columns this use's encoding created (switch inputs and outputs, neurons, hull
     /// weights), in creation order
     pub generated: std::ops::Range<u32>,

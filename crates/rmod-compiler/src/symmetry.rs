@@ -1,22 +1,25 @@
-//! Interchangeable network uses (identical units under a shared limit) found in the compiled
-//! model, and the rows that order them: a solver then searches one of their permutations
-//! instead of all of them.
+//! Interchangeable units (identical units under a shared limit) found in the compiled model,
+//! and the rows that order them: a solver then searches one of their permutations instead of
+//! all of them.
 //!
-//! Two uses are interchangeable when swapping their columns (inputs, outputs, switch and every
-//! column their encodings created, position by position) maps the model onto itself: the
-//! same bounds and kinds, the same objective, and the same multiset of rows. Checked for
-//! neighbours in model order, such swaps generate every permutation of a chain of uses, so
-//! any feasible point can be permuted into one whose first inputs are in nondecreasing order,
-//! with the same objective: the order rows cut off no optimum.
+//! A unit is the network uses of one constraint index (`unit["R1"]`, with every use of that
+//! index) and the model's variables of exactly that index (`x["R1"]`, `on["R1"]`, ...); a use
+//! of an unindexed constraint is a unit alone. Two units are interchangeable when swapping
+//! their columns position by position (arguments, switch and outputs of each use, the columns
+//! its encoding created, then the variables of the index) maps the model onto itself: the same
+//! bounds and kinds, the same objective, and the same multiset of rows. Checked for neighbours
+//! in model order, such swaps generate every permutation of a chain of units, so any feasible
+//! point can be permuted into one whose first inputs are in nondecreasing order, with the same
+//! objective: the order rows cut off no optimum.
 
 use rmod_ir::{Model, Origin, Row};
 use rustc_hash::FxHashMap;
 
 use crate::NetUse;
 
-/// Chains of interchangeable uses: each chain a list of blocks, one per use in model order,
-/// each block the use's columns in corresponding order; a block's first column (the use's
-/// first input) is the one the order rows sort by.
+/// Chains of interchangeable units: each chain a list of blocks, one per unit in model order,
+/// each block the unit's columns in corresponding order; a block's first column (its first
+/// use's first input) is the one the order rows sort by.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interchangeable {
     pub chains: Vec<Vec<Vec<u32>>>,
@@ -49,12 +52,11 @@ impl Interchangeable {
     }
 }
 
-/// The use's columns in an order that corresponds between uses of the same shape: its
-/// arguments (each a single column), its switch and model outputs, its outputs, then the
+/// Appends the use's columns in an order that corresponds between uses of the same shape:
+/// its arguments (each a single column), its switch and model outputs, its outputs, then the
 /// columns its encoding created. `None` when an argument is an expression.
-fn block(u: &NetUse) -> Option<Vec<u32>> {
+fn use_block(u: &NetUse, cols: &mut Vec<u32>) -> Option<()> {
     let args = u.switch.as_ref().map_or(&u.inputs, |s| &s.args);
-    let mut cols = Vec::new();
     for a in args {
         match a.coeffs.as_slice() {
             [(c, k)] if *k == 1.0 && a.constant == 0.0 => cols.push(*c),
@@ -67,9 +69,49 @@ fn block(u: &NetUse) -> Option<Vec<u32>> {
     }
     cols.extend(&u.outputs);
     cols.extend(u.generated.clone());
-    let mut seen = rustc_hash::FxHashSet::default();
-    cols.retain(|c| seen.insert(*c));
-    (!cols.is_empty()).then_some(cols)
+    Some(())
+}
+
+/// The units of the model (see the module's documentation), in order of their first use: the
+/// uses of each and its block of columns (`None`: an argument is an expression).
+fn units(model: &Model, uses: &[NetUse]) -> Vec<(Vec<usize>, Option<Vec<u32>>)> {
+    let mut units: Vec<(Vec<usize>, Option<Vec<u32>>)> = Vec::new();
+    let mut of_index: FxHashMap<&[rmod_ir::Elem], usize> = FxHashMap::default();
+    for (k, u) in uses.iter().enumerate() {
+        if u.index.is_empty() {
+            units.push((vec![k], None));
+            continue;
+        }
+        match of_index.get(u.index.as_slice()) {
+            Some(i) => units[*i].0.push(k),
+            None => {
+                of_index.insert(&u.index, units.len());
+                units.push((vec![k], None));
+            }
+        }
+    }
+    // the model's variables of each unit's index, in column order
+    let mut variables: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
+    for (c, col) in model.columns.iter().enumerate() {
+        if col.origin.is_model() && !col.origin.index.is_empty() {
+            if let Some(i) = of_index.get(col.origin.index.as_slice()) {
+                variables[*i].push(c as u32);
+            }
+        }
+    }
+    for ((members, block), vars) in units.iter_mut().zip(variables) {
+        let mut cols = Vec::new();
+        if members
+            .iter()
+            .all(|k| use_block(&uses[*k], &mut cols).is_some())
+        {
+            cols.extend(vars);
+            let mut seen = rustc_hash::FxHashSet::default();
+            cols.retain(|c| seen.insert(*c));
+            *block = Some(cols);
+        }
+    }
+    units
 }
 
 /// A row as a comparable value: its coefficients by column, and its bounds (bit patterns).
@@ -136,18 +178,19 @@ fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u
     before == after
 }
 
-/// Uses that may be interchangeable: the same network file and name, blocks of one size.
-type GroupKey<'a> = (&'a str, &'a str, usize);
+/// Units that may be interchangeable: the same networks (file and name) in the same order,
+/// blocks of one size.
+type GroupKey<'a> = (Vec<(&'a str, &'a str)>, usize);
 
-/// The chains of interchangeable uses of `model` (see the module's documentation): uses of
-/// the same network file whose arguments are single columns and whose columns no other use
-/// shares, grouped greedily in model order. Chains of one use are left out.
+/// The chains of interchangeable units of `model` (see the module's documentation): units of
+/// the same networks whose arguments are single columns and whose columns no other unit
+/// shares, grouped greedily in model order. Chains of one unit are left out.
 pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
-    let blocks: Vec<Option<Vec<u32>>> = uses.iter().map(block).collect();
-    // columns in more than one block make both uses ineligible
+    let units = units(model, uses);
+    // columns in more than one block make both units ineligible
     let mut owner: FxHashMap<u32, usize> = FxHashMap::default();
-    let mut shared = vec![false; uses.len()];
-    for (k, b) in blocks.iter().enumerate() {
+    let mut shared = vec![false; units.len()];
+    for (k, (_, b)) in units.iter().enumerate() {
         for c in b.iter().flatten() {
             if let Some(j) = owner.insert(*c, k) {
                 if j != k {
@@ -165,30 +208,30 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
             }
         }
     }
-    // candidates by network file and block size, in model order
+    // candidates by networks and block size, in model order
     let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
-    for (k, b) in blocks.iter().enumerate() {
+    for (k, (members, b)) in units.iter().enumerate() {
         let Some(b) = b.as_ref().filter(|_| !shared[k]) else {
             continue;
         };
-        let key = (uses[k].file.as_str(), uses[k].net.as_str(), b.len());
+        let nets = members
+            .iter()
+            .map(|u| (uses[*u].file.as_str(), uses[*u].net.as_str()))
+            .collect();
+        let key = (nets, b.len());
         match groups.iter_mut().find(|(g, _)| *g == key) {
             Some((_, v)) => v.push(k),
             None => groups.push((key, vec![k])),
         }
     }
+    let block = |k: usize| units[k].1.as_deref().unwrap_or(&[]);
     let mut chains = Vec::new();
     for (_, members) in groups {
         let mut chain: Vec<usize> = Vec::new();
         for k in members {
-            let joins = chain.last().is_some_and(|last| {
-                swappable(
-                    model,
-                    blocks[*last].as_deref().unwrap_or(&[]),
-                    blocks[k].as_deref().unwrap_or(&[]),
-                    &rows_of,
-                )
-            });
+            let joins = chain
+                .last()
+                .is_some_and(|last| swappable(model, block(*last), block(k), &rows_of));
             if !joins && chain.len() > 1 {
                 chains.push(std::mem::take(&mut chain));
             }
@@ -204,12 +247,12 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
     Interchangeable {
         chains: chains
             .into_iter()
-            .map(|c| c.into_iter().filter_map(|k| blocks[k].clone()).collect())
+            .map(|c| c.into_iter().map(|k| block(k).to_vec()).collect())
             .collect(),
     }
 }
 
-/// Adds the order rows of `sym` to `model`: in every chain, each use's first input at most
+/// Adds the order rows of `sym` to `model`: in every chain, each unit's first input at most
 /// the next one's (`symmetry.order[i]`, generated rows).
 pub fn order_interchangeable(model: &mut Model, sym: &Interchangeable) {
     let mut i = 0;

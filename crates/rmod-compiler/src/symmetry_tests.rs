@@ -194,3 +194,30 @@ fn a_sorted_feasible_point_meets_the_order_rows() {
     }
     assert!(found > 10);
 }
+
+#[test]
+fn a_unit_is_every_use_and_variable_of_one_index() {
+    // a cost per unit, and two networks per unit
+    let text = r#"net n = relu_net("abs.json"); net m = relu_net("abs2.json");
+        set U = 1..3; var x{U} in [-2, 3]; var y{U} in [-1, 1]; var f{U}; var g{U}; var cost{U};
+        subject to a{u in U}: f[u] = n(x[u]);
+        subject to b{u in U}: g[u] = m(y[u]);
+        subject to link{u in U}: x[u] + y[u] <= 1;
+        subject to price{u in U}: cost[u] = 2 * f[u] + g[u] + 1;
+        subject to budget: sum{u in U} x[u] >= 1;
+        minimize total: sum{u in U} cost[u];"#;
+    assert_eq!(chains(text), vec![3]);
+    // a unit whose own parameter differs breaks the chain there
+    let text = r#"net n = relu_net("abs.json"); set U = 1..4; param cap{U} = {1: 2, 2: 2, 3: 3, 4: 3};
+        var x{U} in [-2, 3]; var f{U};
+        subject to a{u in U}: f[u] = n(x[u]);
+        subject to limit{u in U}: x[u] <= cap[u];
+        minimize total: sum{u in U} f[u];"#;
+    assert_eq!(chains(text), vec![2, 2]);
+    // a variable of the index that the other units lack
+    let text = r#"net n = relu_net("abs.json"); set U = 1..2; set V = 1..1;
+        var x{U} in [-2, 3]; var f{U}; var extra{V} in [0, 1];
+        subject to a{u in U}: f[u] = n(x[u]);
+        minimize total: sum{u in U} f[u] + sum{v in V} extra[v];"#;
+    assert_eq!(chains(text), Vec::<usize>::new());
+}

@@ -246,7 +246,7 @@ pub struct Report<'a> {
     pub repaired: Option<Repaired>,
     /// why the point is not reported as optimal although the solver said so (empty otherwise)
     pub unproven: Vec<String>,
-    /// interchangeable network uses ordered for the solver: (chains, uses)
+    /// interchangeable units ordered for the solver: (chains, units)
     pub symmetry: Option<(usize, usize)>,
     /// the starting point handed to CBC, if one was found
     pub incumbent: Option<Start>,
@@ -416,10 +416,10 @@ pub fn render_table(r: &Report) -> String {
             st.candidates
         );
     }
-    if let Some((chains, uses)) = r.symmetry {
+    if let Some((chains, units)) = r.symmetry {
         let _ = writeln!(
             out,
-            "symmetry   {uses} interchangeable network uses in {chains} chain(s), ordered by their first inputs for the solver"
+            "symmetry   {units} interchangeable units (network uses and variables of one index) in {chains} chain(s), ordered by their first inputs for the solver"
         );
     }
     if let Some(sp) = &s.split {
@@ -570,8 +570,8 @@ pub fn render_json(r: &Report) -> String {
             "feasible": st.feasible,
         });
     }
-    if let Some((chains, uses)) = r.symmetry {
-        doc["symmetry"] = json!({"chains": chains, "uses": uses});
+    if let Some((chains, units)) = r.symmetry {
+        doc["symmetry"] = json!({"chains": chains, "units": units});
     }
     if let Some(sp) = &s.split {
         doc["split"] = json!({

@@ -73,7 +73,7 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// why the point is not reported as optimal although the solver said so (empty otherwise)
     pub unproven: Vec<String>,
-    /// the interchangeable network uses the solver got order rows for: (chains, uses)
+    /// the interchangeable units the solver got order rows for: (chains, units)
     pub symmetry: Option<(usize, usize)>,
 }
 
@@ -180,7 +180,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let split = rmod_compiler::split_columns(model, uses);
     let cells = split_cells(model, &split);
     let splits = cells > 0 && !split.is_empty();
-    // without a split, interchangeable uses: the solver searches one order of them
+    // without a split, interchangeable units: the solver searches one order of them
     // (rmod_compiler's symmetry module says why no optimum is lost), from the start sorted
     // the same way; found before the solver's time is set, which it counts against
     let sym = match model.options.symmetry {

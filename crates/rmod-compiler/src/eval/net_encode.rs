@@ -372,6 +372,7 @@ impl Evaluator<'_> {
             switch,
             hull,
             data_box,
+            index: key.to_vec(),
             generated: first_column..self.model.columns.len() as u32,
         });
         Ok(())
