@@ -260,3 +260,51 @@ fn safety_check_finds_the_worst_witness_and_proves_the_property() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["status"], "infeasible", "{v}");
 }
+
+/// The chiller plant: six interchangeable chillers (the solve orders them) against a dynamic
+/// program over the chillers on a 0.5 kW grid of loads (every grid plan is feasible, so the
+/// optimum is at most the program's value; the grid costs at most a slope of 0.3 kW per kW
+/// times 0.5 kW per chiller, rounding each load up).
+#[test]
+fn chillers_match_a_dynamic_program_over_loads() {
+    let v = solve_json("examples/chillers/chillers.rmod");
+    assert_eq!(v["status"], "optimal", "{v}");
+    assert_eq!(v["symmetry"]["units"], 6, "{v}");
+    let text =
+        std::fs::read_to_string(crate::util::root().join("examples/chillers/nets/chiller.json"))
+            .expect("net");
+    let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "c", &text)
+        .0
+        .expect("valid");
+    // one chiller: off (0 kW, no power) or on at 120..=500 kW (power + 6 kW of pumps)
+    let step = 0.5;
+    let choices: Vec<(usize, f64)> = std::iter::once((0, 0.0))
+        .chain((240..=1000).map(|i| (i, net.forward(&[i as f64 * step, 29.0])[0] + 6.0)))
+        .collect();
+    // least cost of a total load of at least d (in steps), capped at the demand: 3800 steps
+    let need = 3800;
+    let mut best = vec![f64::INFINITY; need + 1];
+    best[0] = 0.0;
+    for _ in 0..6 {
+        let mut next = vec![f64::INFINITY; need + 1];
+        for (d, b) in best.iter().enumerate().filter(|(_, b)| b.is_finite()) {
+            for (q, cost) in &choices {
+                let to = (d + q).min(need);
+                next[to] = next[to].min(b + cost);
+            }
+        }
+        best = next;
+    }
+    let dp = best[need];
+    let got = objective(&v);
+    assert!(got <= dp + 1e-6, "rmod {got} above the program's plan {dp}");
+    assert!(got >= dp - 6.0 * 0.5 * 0.3, "rmod {got} vs the program's {dp}");
+    // the plan meets the demand with the exact networks
+    let loads: f64 = v["variables"]["load"]
+        .as_object()
+        .expect("loads")
+        .values()
+        .map(|x| x.as_f64().expect("load"))
+        .sum();
+    assert!(loads >= 1900.0 - 1e-6, "{loads}");
+}

@@ -53,13 +53,15 @@ impl Interchangeable {
 }
 
 /// Appends the use's columns in an order that corresponds between uses of the same shape:
-/// its arguments (each a single column), its switch and model outputs, its outputs, then the
+/// its arguments (each a single column or a constant), its switch and model outputs, its outputs, then the
 /// columns its encoding created. `None` when an argument is an expression.
 fn use_block(u: &NetUse, cols: &mut Vec<u32>) -> Option<()> {
     let args = u.switch.as_ref().map_or(&u.inputs, |s| &s.args);
     for a in args {
         match a.coeffs.as_slice() {
             [(c, k)] if *k == 1.0 && a.constant == 0.0 => cols.push(*c),
+            // a constant: nothing to swap (one that differs shows in the encoding's rows)
+            [] => {}
             _ => return None,
         }
     }
@@ -183,7 +185,7 @@ fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u
 type GroupKey<'a> = (Vec<(&'a str, &'a str)>, usize);
 
 /// The chains of interchangeable units of `model` (see the module's documentation): units of
-/// the same networks whose arguments are single columns and whose columns no other unit
+/// the same networks whose arguments are single columns or constants and whose columns no other unit
 /// shares, grouped greedily in model order. Chains of one unit are left out.
 pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
     let units = units(model, uses);
