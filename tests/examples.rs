@@ -298,7 +298,10 @@ fn chillers_match_a_dynamic_program_over_loads() {
     let dp = best[need];
     let got = objective(&v);
     assert!(got <= dp + 1e-6, "rmod {got} above the program's plan {dp}");
-    assert!(got >= dp - 6.0 * 0.5 * 0.3, "rmod {got} vs the program's {dp}");
+    assert!(
+        got >= dp - 6.0 * 0.5 * 0.3,
+        "rmod {got} vs the program's {dp}"
+    );
     // the plan meets the demand with the exact networks
     let loads: f64 = v["variables"]["load"]
         .as_object()
