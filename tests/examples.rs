@@ -262,9 +262,12 @@ fn safety_check_finds_the_worst_witness_and_proves_the_property() {
 }
 
 /// The chiller plant: six interchangeable chillers (the solve orders them) against a dynamic
-/// program over the chillers on a 0.5 kW grid of loads (every grid plan is feasible, so the
-/// optimum is at most the program's value; the grid costs at most a slope of 0.3 kW per kW
-/// times 0.5 kW per chiller, rounding each load up).
+/// program over the chillers on a 0.5 kW grid of loads within the network's box. Every grid
+/// plan that meets the demand is feasible, so the optimum is at most that program's value. Any
+/// plan moved to grid loads within the box (each by less than a step) costs at most a step
+/// times the largest slope (on a 0.05 kW grid, with a tenth more) more per chiller and falls
+/// short of the demand by less than a step per chiller, so the optimum is at least the
+/// program's value over that shorter demand less those costs.
 #[test]
 fn chillers_match_a_dynamic_program_over_loads() {
     let v = solve_json("examples/chillers/chillers.rmod");
@@ -276,31 +279,47 @@ fn chillers_match_a_dynamic_program_over_loads() {
     let net = rmod_relu::parse(rmod_diagnostics::FileId(0), "c", &text)
         .0
         .expect("valid");
-    // one chiller: off (0 kW, no power) or on at 120..=500 kW (power + 6 kW of pumps)
+    // one chiller: off (0 kW, no power) or on at 120 kW up to its box (power + 6 kW of pumps)
     let step = 0.5;
-    let choices: Vec<(usize, f64)> = std::iter::once((0, 0.0))
-        .chain((240..=1000).map(|i| (i, net.forward(&[i as f64 * step, 29.0])[0] + 6.0)))
+    let top = net.input_bounds.as_ref().expect("box")[0].1.min(500.0);
+    let on: Vec<(usize, f64)> = (240..=(top / step).floor() as usize)
+        .map(|i| (i, net.forward(&[i as f64 * step, 29.0])[0] + 6.0))
         .collect();
-    // least cost of a total load of at least d (in steps), capped at the demand: 3800 steps
-    let need = 3800;
-    let mut best = vec![f64::INFINITY; need + 1];
-    best[0] = 0.0;
-    for _ in 0..6 {
-        let mut next = vec![f64::INFINITY; need + 1];
-        for (d, b) in best.iter().enumerate().filter(|(_, b)| b.is_finite()) {
-            for (q, cost) in &choices {
-                let to = (d + q).min(need);
-                next[to] = next[to].min(b + cost);
+    let fine: Vec<f64> = (2400..=(top / 0.05).floor() as usize)
+        .map(|i| net.forward(&[i as f64 * 0.05, 29.0])[0])
+        .collect();
+    let slope = 1.1
+        * fine
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs() / 0.05)
+            .fold(0.0, f64::max);
+    let choices: Vec<(usize, f64)> = std::iter::once((0, 0.0)).chain(on).collect();
+    // the least cost of six chillers with a total load of at least `need` steps
+    let program = |need: usize| {
+        let mut best = vec![f64::INFINITY; need + 1];
+        best[0] = 0.0;
+        for _ in 0..6 {
+            let mut next = vec![f64::INFINITY; need + 1];
+            for (d, b) in best.iter().enumerate().filter(|(_, b)| b.is_finite()) {
+                for (q, cost) in &choices {
+                    let to = (d + q).min(need);
+                    next[to] = next[to].min(b + cost);
+                }
             }
+            best = next;
         }
-        best = next;
-    }
-    let dp = best[need];
+        best[need]
+    };
+    let (upper, lower) = (program(3800), program(3794));
     let got = objective(&v);
-    assert!(got <= dp + 1e-6, "rmod {got} above the program's plan {dp}");
     assert!(
-        got >= dp - 6.0 * 0.5 * 0.3,
-        "rmod {got} vs the program's {dp}"
+        got <= upper + 1e-6,
+        "rmod {got} above a grid plan's {upper}"
+    );
+    let slack = 6.0 * step * slope;
+    assert!(
+        got >= lower - slack - 1e-6,
+        "rmod {got} below the grid's bound {lower} - {slack}"
     );
     // the plan meets the demand with the exact networks
     let loads: f64 = v["variables"]["load"]

@@ -9,7 +9,8 @@
 //! its encoding created, then the variables of the index) maps the model onto itself: the same
 //! bounds and kinds, the same objective, and the same multiset of rows. Checked for neighbours
 //! in model order, such swaps generate every permutation of a chain of units, so any feasible
-//! point can be permuted into one whose first inputs are in nondecreasing order, with the same
+//! point can be permuted into one whose units' first columns (their first variable arguments)
+//! are in nondecreasing order, with the same
 //! objective: the order rows cut off no optimum.
 
 use rmod_ir::{Model, Origin, Row};
@@ -19,7 +20,7 @@ use crate::NetUse;
 
 /// Chains of interchangeable units: each chain a list of blocks, one per unit in model order,
 /// each block the unit's columns in corresponding order; a block's first column (its first
-/// use's first input) is the one the order rows sort by.
+/// use's first variable argument) is the one the order rows sort by.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interchangeable {
     pub chains: Vec<Vec<Vec<u32>>>,
@@ -254,7 +255,8 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
     }
 }
 
-/// Adds the order rows of `sym` to `model`: in every chain, each unit's first input at most
+/// Adds the order rows of `sym` to `model`: in every chain, each unit's first column (its first
+/// variable argument) at most
 /// the next one's (`symmetry.order[i]`, generated rows).
 pub fn order_interchangeable(model: &mut Model, sym: &Interchangeable) {
     let mut i = 0;

@@ -97,7 +97,7 @@ choice! {
 choice! {
     /// Order rows for interchangeable units (`option symmetry`).
     Symmetry {
-        /// order every chain of interchangeable units by their first inputs
+        /// order every chain of interchangeable units by their first variable arguments
         Auto = "auto",
         /// never
         Off = "off",
@@ -366,7 +366,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         ty: OptionType::Choice(Symmetry::NAMES),
         default: "auto",
         example: "\"off\"",
-        doc: "units that can trade places (a unit: the network uses of one constraint index with the variables of that index; the same networks, arguments that are single variables, and a model that swapping two units' variables maps onto itself: the same bounds, objective and rows) are ordered by their first inputs for the solver, which then searches one of their permutations instead of all; never cuts off an optimum (a point's units can always be sorted); not with the input split",
+        doc: "units that can trade places (a unit: the network uses of one constraint index with the variables of that index; the same networks, arguments that are single variables, and a model that swapping two units' variables maps onto itself: the same bounds, objective and rows) are ordered by their first variable arguments for the solver, which then searches one of their permutations instead of all; never cuts off an optimum (a point's units can always be sorted); not with the input split",
     },
     OptionSpec {
         name: "solver",

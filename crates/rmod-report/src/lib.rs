@@ -419,7 +419,7 @@ pub fn render_table(r: &Report) -> String {
     if let Some((chains, units)) = r.symmetry {
         let _ = writeln!(
             out,
-            "symmetry   {units} interchangeable units (network uses and variables of one index) in {chains} chain(s), ordered by their first inputs for the solver"
+            "symmetry   {units} interchangeable units (network uses and variables of one index) in {chains} chain(s), ordered by their first variable arguments for the solver"
         );
     }
     if let Some(sp) = &s.split {
