@@ -67,3 +67,34 @@ fn hull_rows_keep_the_optimum_of_the_plain_milp() {
         );
     }
 }
+
+/// A vertex whose output is 0 up to rounding (1e-17 against 0.4) gave a hull row with
+/// coefficients spanning 4e16, a compile error (`rmod::numeric::range`); now the residue is
+/// dropped within the row's allowance, and the optimum equals the plain MILP's.
+#[test]
+fn rounding_residue_at_a_vertex_is_no_coefficient() {
+    let dir = tmp("hull-residue");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("two.json"),
+        r#"{"format": "relu-net", "version": 1, "inputs": ["q", "p"], "outputs": ["y"],
+  "layers": [{"weights": [[1.0, -1.0], [-1.0, 0.5]], "bias": [0.0, 0.1], "activation": "relu"},
+             {"weights": [[1.0, 1.0]], "bias": [0.0], "activation": "linear"}]}"#,
+    )
+    .expect("net");
+    let model = dir.join("m.rmod");
+    std::fs::write(
+        &model,
+        "net n = relu_net(\"two.json\");\nset U = 1..3;\nvar q{U} in [0, 2];\nvar p in [1, 2];\nvar f{U};\n\
+         subject to unit{u in U}: f[u] = n(q[u], p);\nsubject to flow: sum{u in U} q[u] >= 2.5;\n\
+         minimize total: sum{u in U} f[u] + p;\n",
+    )
+    .expect("model");
+    let path = model.to_string_lossy().into_owned();
+    let with = solve(&path, "on");
+    let plain = solve(&path, "off");
+    assert!(
+        (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
+        "hull {with} vs plain {plain}"
+    );
+}

@@ -4,7 +4,8 @@
 //!
 //! A unit is the network uses of one constraint index (`unit["R1"]`, with every use of that
 //! index) and the model's variables of exactly that index (`x["R1"]`, `on["R1"]`, ...); a use
-//! of an unindexed constraint is a unit alone. Two units are interchangeable when swapping
+//! of an unindexed constraint is a unit alone. A variable that is an argument of several units
+//! (a header pressure) is no unit's: swaps leave it in place. Two units are interchangeable when swapping
 //! their columns position by position (arguments, switch and outputs of each use, the columns
 //! its encoding created, then the variables of the index) maps the model onto itself: the same
 //! bounds and kinds, the same objective, and the same multiset of rows. Checked for neighbours
@@ -53,13 +54,19 @@ impl Interchangeable {
     }
 }
 
+/// The arguments of a use (the model's expressions, also for a switched use).
+fn arguments(u: &NetUse) -> &[rmod_ir::Affine] {
+    u.switch.as_ref().map_or(&u.inputs, |s| &s.args)
+}
+
 /// Appends the use's columns in an order that corresponds between uses of the same shape:
-/// its arguments (each a single column or a constant), its switch and model outputs, its outputs, then the
-/// columns its encoding created. `None` when an argument is an expression.
-fn use_block(u: &NetUse, cols: &mut Vec<u32>) -> Option<()> {
-    let args = u.switch.as_ref().map_or(&u.inputs, |s| &s.args);
-    for a in args {
+/// its arguments (each a single column or a constant; `common` ones, arguments of several
+/// units, stay in place), its switch and model outputs, its outputs, then the columns its
+/// encoding created. `None` when an argument is an expression.
+fn use_block(u: &NetUse, common: &rustc_hash::FxHashSet<u32>, cols: &mut Vec<u32>) -> Option<()> {
+    for a in arguments(u) {
         match a.coeffs.as_slice() {
+            [(c, _)] if common.contains(c) => {}
             [(c, k)] if *k == 1.0 && a.constant == 0.0 => cols.push(*c),
             // a constant: nothing to swap (one that differs shows in the encoding's rows)
             [] => {}
@@ -93,6 +100,20 @@ fn units(model: &Model, uses: &[NetUse]) -> Vec<(Vec<usize>, Option<Vec<u32>>)> 
             }
         }
     }
+    // arguments of more than one unit (a header pressure all units see) are not swapped
+    let mut arg_of: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut common = rustc_hash::FxHashSet::default();
+    for (i, (members, _)) in units.iter().enumerate() {
+        for k in members {
+            for a in arguments(&uses[*k]) {
+                for (c, _) in &a.coeffs {
+                    if arg_of.insert(*c, i).is_some_and(|j| j != i) {
+                        common.insert(*c);
+                    }
+                }
+            }
+        }
+    }
     // the model's variables of each unit's index, in column order
     let mut variables: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
     for (c, col) in model.columns.iter().enumerate() {
@@ -106,7 +127,7 @@ fn units(model: &Model, uses: &[NetUse]) -> Vec<(Vec<usize>, Option<Vec<u32>>)> 
         let mut cols = Vec::new();
         if members
             .iter()
-            .all(|k| use_block(&uses[*k], &mut cols).is_some())
+            .all(|k| use_block(&uses[*k], &common, &mut cols).is_some())
         {
             cols.extend(vars);
             let mut seen = rustc_hash::FxHashSet::default();

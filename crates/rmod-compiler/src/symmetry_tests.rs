@@ -93,11 +93,11 @@ fn units_that_differ_anywhere_are_not_interchangeable() {
         ),
         Vec::<usize>::new()
     );
-    // a shared input
+    // an output that is also another unit's argument
     assert_eq!(
         chains(
             r#"net n = relu_net("abs.json"); var x1 in [-2, 3]; var f1; var f2;
-            subject to a: f1 = n(x1); subject to b: f2 = n(x1); minimize o: f1 + f2;"#
+            subject to a: f1 = n(x1); subject to b: f2 = n(f1); minimize o: f1 + f2;"#
         ),
         Vec::<usize>::new()
     );
@@ -220,4 +220,42 @@ fn a_unit_is_every_use_and_variable_of_one_index() {
         subject to a{u in U}: f[u] = n(x[u]);
         minimize total: sum{u in U} f[u] + sum{v in V} extra[v];"#;
     assert_eq!(chains(text), Vec::<usize>::new());
+}
+
+#[test]
+fn an_argument_all_units_share_stays_in_place() {
+    // two uses of one input: the same function twice, and the outputs trade places
+    assert_eq!(
+        chains(
+            r#"net n = relu_net("abs.json"); var x1 in [-2, 3]; var f1; var f2;
+            subject to a: f1 = n(x1); subject to b: f2 = n(x1); minimize o: f1 + f2;"#
+        ),
+        vec![2]
+    );
+    // every unit sees the same header pressure p
+    let net2 = r#"{"format": "relu-net", "version": 1, "inputs": ["q", "p"], "outputs": ["y"],
+      "layers": [{"weights": [[1.0, -1.0], [-1.0, 0.5]], "bias": [0.0, 0.1], "activation": "relu"},
+                 {"weights": [[1.0, 1.0]], "bias": [0.0], "activation": "linear"}]}"#;
+    let mut files = BTreeMap::new();
+    files.insert("two.json".to_string(), net2.to_string());
+    let text = r#"net n = relu_net("two.json"); set U = 1..3; var q{U} in [0, 2]; var p in [1, 2];
+        var f{U};
+        subject to unit{u in U}: f[u] = n(q[u], p);
+        subject to flow: sum{u in U} q[u] >= 2.5;
+        minimize total: sum{u in U} f[u] + p;"#;
+    let out = compile(&CompileRequest::new("m.rmod", text, &files));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.model.expect("model");
+    let sym = super::interchangeable_uses(&m, &out.net_uses);
+    assert_eq!(sym.chains.iter().map(Vec::len).collect::<Vec<_>>(), vec![3]);
+    // the order is on the units' own flows, and p is in no block
+    let p = m
+        .columns
+        .iter()
+        .position(|c| c.origin.decl == "p")
+        .expect("p") as u32;
+    for block in &sym.chains[0] {
+        assert!(!block.contains(&p));
+        assert_eq!(m.columns[block[0] as usize].origin.decl, "q");
+    }
 }

@@ -87,26 +87,32 @@ impl Evaluator<'_> {
         };
         push((0..verts.len()).map(|k| (w(k), 1.0)).collect(), 1.0, 1.0, 0);
         for (i, x) in inputs.iter().enumerate() {
-            // sum w v_i - x = const(x)
+            // sum w v_i - x = const(x), within what dropping negligible coordinates changes
+            let (coeffs, dropped) = without_negligible((0..verts.len()).map(|k| verts[k].0[i]));
             let mut e = Affine {
-                coeffs: (0..verts.len()).map(|k| (w(k), verts[k].0[i])).collect(),
+                coeffs: coeffs.into_iter().map(|(k, v)| (w(k), v)).collect(),
                 constant: 0.0,
             };
             e.add_scaled(x, -1.0);
             let e = e.normalized();
-            push(e.coeffs, -e.constant, -e.constant, i + 1);
+            push(
+                e.coeffs,
+                -e.constant - dropped,
+                -e.constant + dropped,
+                i + 1,
+            );
         }
         for (j, y) in outputs.iter().enumerate() {
             let scale = verts.iter().map(|(_, f)| f[j].abs()).fold(1.0, f64::max);
-            let mut coeffs: Vec<(u32, f64)> =
-                (0..verts.len()).map(|k| (w(k), verts[k].1[j])).collect();
+            let (coeffs, dropped) = without_negligible((0..verts.len()).map(|k| verts[k].1[j]));
+            let mut coeffs: Vec<(u32, f64)> = coeffs.into_iter().map(|(k, v)| (w(k), v)).collect();
             coeffs.push((*y, -1.0));
             let e = Affine {
                 coeffs,
                 constant: 0.0,
             }
             .normalized();
-            let slack = 1e-9 * scale;
+            let slack = 1e-9 * scale + dropped;
             push(e.coeffs, -slack, slack, inputs.len() + j + 1);
         }
         // the weights follow the neurons' phases: a vertex where a ReLU piece is strictly on
@@ -153,5 +159,42 @@ impl Evaluator<'_> {
             }
         }
         Some(crate::UseHull { first, hull })
+    }
+}
+
+/// The vertices' values `v` (by vertex) without those below 1e-8 of the largest magnitude
+/// among them and 1 (the rounding residue of a coordinate or value that is 0, or a box side
+/// widened by a relative 1e-9 from 0, which gave rows coefficients spanning 1e9 to 1e16: a
+/// warning or an error), and the largest magnitude dropped. The weights are in [0, 1] and sum
+/// to 1, so a row's value moves by at most that much, which its bounds then allow.
+fn without_negligible(v: impl Iterator<Item = f64>) -> (Vec<(usize, f64)>, f64) {
+    let v: Vec<f64> = v.collect();
+    let tol = 1e-8 * v.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
+    let mut dropped = 0.0_f64;
+    let kept = v
+        .into_iter()
+        .enumerate()
+        .filter(|(_, x)| {
+            let keep = x.abs() >= tol;
+            if !keep {
+                dropped = dropped.max(x.abs());
+            }
+            keep
+        })
+        .collect();
+    (kept, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rounding_residue_is_dropped_within_the_rows_allowance() {
+        let (kept, dropped) = super::without_negligible([0.4, 1e-17, -2.0, 0.0].into_iter());
+        assert_eq!(kept, vec![(0, 0.4), (2, -2.0)]);
+        assert_eq!(dropped, 1e-17);
+        // small but not negligible against the largest (or 1)
+        let (kept, dropped) = super::without_negligible([1e-7, 1e-3].into_iter());
+        assert_eq!(kept.len(), 2);
+        assert_eq!(dropped, 0.0);
     }
 }
