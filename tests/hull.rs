@@ -34,6 +34,18 @@ fn solve(model: &str, hull: &str) -> f64 {
         .expect("objective")
 }
 
+/// The model's optimum with hull rows, which must equal the plain MILP's.
+fn same_optimum_with_and_without_hull(model: &std::path::Path) -> f64 {
+    let path = model.to_string_lossy().into_owned();
+    let with = solve(&path, "on");
+    let plain = solve(&path, "off");
+    assert!(
+        (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
+        "{path}: hull {with} vs plain {plain}"
+    );
+    with
+}
+
 #[test]
 fn hull_rows_keep_the_optimum_of_the_plain_milp() {
     let dir = tmp("hull");
@@ -52,13 +64,7 @@ fn hull_rows_keep_the_optimum_of_the_plain_milp() {
             ),
         )
         .expect("model");
-        let path = model.to_string_lossy().into_owned();
-        let with = solve(&path, "on");
-        let plain = solve(&path, "off");
-        assert!(
-            (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
-            "seed {seed}: hull {with} vs plain {plain}"
-        );
+        let with = same_optimum_with_and_without_hull(&model);
         // no feasible sample is better
         let best = best_sampled_budget(&net, uses, seed + 100);
         assert!(
@@ -90,11 +96,5 @@ fn rounding_residue_at_a_vertex_is_no_coefficient() {
          minimize total: sum{u in U} f[u] + p;\n",
     )
     .expect("model");
-    let path = model.to_string_lossy().into_owned();
-    let with = solve(&path, "on");
-    let plain = solve(&path, "off");
-    assert!(
-        (with - plain).abs() <= 1e-6 * (1.0 + plain.abs()),
-        "hull {with} vs plain {plain}"
-    );
+    same_optimum_with_and_without_hull(&model);
 }

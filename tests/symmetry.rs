@@ -4,7 +4,9 @@
 //! sampled feasible point beats it; units that differ get no order rows.
 
 use crate::hull::random_net;
-use crate::util::{best_sampled, best_sampled_budget, rmod, solve_optimal, stdout, tmp};
+use crate::util::{
+    best_sampled, best_sampled_budget, code, rmod, solve_optimal, stderr, stdout, tmp,
+};
 
 /// The objective and symmetry record of an optimal solve.
 fn solve(model: &str, symmetry: &str) -> (f64, serde_json::Value) {
@@ -108,5 +110,33 @@ fn units_that_differ_get_no_order_rows() {
         stdout(&o).contains("symmetry   2 interchangeable units (network uses and variables of one index) in 1 chain(s)"),
         "{}",
         stdout(&o)
+    );
+}
+
+#[test]
+fn a_bad_symmetry_value_is_a_diagnostic_at_its_place() {
+    let dir = tmp("symmetry-bad");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let model = dir.join("m.rmod");
+    std::fs::write(
+        &model,
+        "var x in [0, 1];\nminimize o: x;\noption symmetry = \"sometimes\";\n",
+    )
+    .expect("model");
+    let path = model.to_string_lossy().into_owned();
+    let o = rmod(&["solve", &path]);
+    assert_ne!(code(&o), 0);
+    let err = stderr(&o);
+    assert!(err.contains("rmod::resolve::bad_option_value"), "{err}");
+    assert!(err.contains("m.rmod:3:"), "{err}");
+    assert!(err.contains("\"off\""), "{err}");
+    // on the command line too
+    std::fs::write(&model, "var x in [0, 1];\nminimize o: x;\n").expect("model");
+    let o = rmod(&["solve", &path, "--option", "symmetry=1"]);
+    assert_ne!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("rmod::resolve::bad_option_value"),
+        "{}",
+        stderr(&o)
     );
 }

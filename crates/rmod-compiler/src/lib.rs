@@ -32,7 +32,7 @@ pub use cell::tighten_cell;
 pub use incumbent::{find_best_point, find_incumbent, Incumbent};
 pub use options::{apply_option, OptValue};
 pub use overrides::{parse_override_name, KeyPart, OverrideName};
-pub use symmetry::{interchangeable_uses, order_interchangeable, Interchangeable};
+pub use symmetry::{interchangeable_units, order_interchangeable, Interchangeable};
 
 /// Supplies the text of files a model references (CSV data, networks), by the path written in the model.
 pub trait Loader {

@@ -5,14 +5,15 @@
 //! A unit is the network uses of one constraint index (`unit["R1"]`, with every use of that
 //! index) and the model's variables of exactly that index (`x["R1"]`, `on["R1"]`, ...); a use
 //! of an unindexed constraint is a unit alone. A variable that is an argument of several units
-//! (a header pressure) is no unit's: swaps leave it in place. Two units are interchangeable when swapping
-//! their columns position by position (arguments, switch and outputs of each use, the columns
-//! its encoding created, then the variables of the index) maps the model onto itself: the same
-//! bounds and kinds, the same objective, and the same multiset of rows. Checked for neighbours
-//! in model order, such swaps generate every permutation of a chain of units, so any feasible
-//! point can be permuted into one whose units' first columns (their first variable arguments)
-//! are in nondecreasing order, with the same
-//! objective: the order rows cut off no optimum.
+//! (a header pressure) is no unit's: swaps leave it in place.
+//!
+//! Two units are interchangeable when swapping their columns position by position (arguments,
+//! switch and outputs of each use, the columns its encoding created, then the variables of the
+//! index) maps the model onto itself: the same bounds and kinds, the same objective, and the
+//! same multiset of rows. Checked for neighbours in model order, such swaps generate every
+//! permutation of a chain of units, so any feasible point can be permuted into one whose
+//! units' first columns (their first variable arguments) are in nondecreasing order, with the
+//! same objective: the order rows cut off no optimum.
 
 use rmod_ir::{Model, Origin, Row};
 use rustc_hash::FxHashMap;
@@ -28,6 +29,11 @@ pub struct Interchangeable {
 }
 
 impl Interchangeable {
+    /// The number of units in the chains.
+    pub fn units(&self) -> usize {
+        self.chains.iter().map(Vec::len).sum()
+    }
+
     /// The number of order rows [`order_interchangeable`] adds.
     pub fn rows(&self) -> usize {
         self.chains.iter().map(|c| c.len().saturating_sub(1)).sum()
@@ -151,9 +157,15 @@ fn canon(r: &Row, map: &FxHashMap<u32, u32>) -> Canon {
     (c, (r.lower + 0.0).to_bits(), (r.upper + 0.0).to_bits())
 }
 
-/// Whether swapping blocks `a` and `b` maps the model onto itself (`rows_of`: the rows each
-/// column is in).
-fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u32>>) -> bool {
+/// What [`swappable`] looks up: the rows each block column is in, and each column's objective
+/// coefficient (summed).
+struct Index {
+    rows_of: FxHashMap<u32, Vec<u32>>,
+    objective: FxHashMap<u32, f64>,
+}
+
+/// Whether swapping blocks `a` and `b` maps the model onto itself.
+fn swappable(model: &Model, a: &[u32], b: &[u32], index: &Index) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -171,20 +183,14 @@ fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u
     if !same_column {
         return false;
     }
-    if let Some(o) = &model.objective {
-        let mut coef: FxHashMap<u32, f64> = FxHashMap::default();
-        for (c, v) in &o.coeffs {
-            *coef.entry(*c).or_insert(0.0) += v;
-        }
-        let at = |c: &u32| coef.get(c).copied().unwrap_or(0.0).to_bits();
-        if a.iter().zip(b).any(|(x, y)| at(x) != at(y)) {
-            return false;
-        }
+    let at = |c: &u32| index.objective.get(c).copied().unwrap_or(0.0).to_bits();
+    if a.iter().zip(b).any(|(x, y)| at(x) != at(y)) {
+        return false;
     }
     let mut touched: Vec<u32> = a
         .iter()
         .chain(b)
-        .flat_map(|c| rows_of.get(c).into_iter().flatten().copied())
+        .flat_map(|c| index.rows_of.get(c).into_iter().flatten().copied())
         .collect();
     touched.sort_unstable();
     touched.dedup();
@@ -207,9 +213,9 @@ fn swappable(model: &Model, a: &[u32], b: &[u32], rows_of: &FxHashMap<u32, Vec<u
 type GroupKey<'a> = (Vec<(&'a str, &'a str)>, usize);
 
 /// The chains of interchangeable units of `model` (see the module's documentation): units of
-/// the same networks whose arguments are single columns or constants and whose columns no other unit
-/// shares, grouped greedily in model order. Chains of one unit are left out.
-pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
+/// the same networks whose arguments are single columns or constants and whose columns no
+/// other unit shares, grouped greedily in model order. Chains of one unit are left out.
+pub fn interchangeable_units(model: &Model, uses: &[NetUse]) -> Interchangeable {
     let units = units(model, uses);
     // columns in more than one block make both units ineligible
     let mut owner: FxHashMap<u32, usize> = FxHashMap::default();
@@ -224,13 +230,19 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
             }
         }
     }
-    let mut rows_of: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut index = Index {
+        rows_of: FxHashMap::default(),
+        objective: FxHashMap::default(),
+    };
     for (r, row) in model.rows.iter().enumerate() {
         for (c, _) in &row.coeffs {
             if owner.contains_key(c) {
-                rows_of.entry(*c).or_default().push(r as u32);
+                index.rows_of.entry(*c).or_default().push(r as u32);
             }
         }
+    }
+    for (c, v) in model.objective.iter().flat_map(|o| &o.coeffs) {
+        *index.objective.entry(*c).or_insert(0.0) += v;
     }
     // candidates by networks and block size, in model order
     let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
@@ -255,12 +267,13 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
         for k in members {
             let joins = chain
                 .last()
-                .is_some_and(|last| swappable(model, block(*last), block(k), &rows_of));
-            if !joins && chain.len() > 1 {
-                chains.push(std::mem::take(&mut chain));
-            }
+                .is_some_and(|last| swappable(model, block(*last), block(k), &index));
             if !joins {
-                chain.clear();
+                // a chain ends here (kept when it has two units or more)
+                let done = std::mem::take(&mut chain);
+                if done.len() > 1 {
+                    chains.push(done);
+                }
             }
             chain.push(k);
         }
@@ -276,9 +289,8 @@ pub fn interchangeable_uses(model: &Model, uses: &[NetUse]) -> Interchangeable {
     }
 }
 
-/// Adds the order rows of `sym` to `model`: in every chain, each unit's first column (its first
-/// variable argument) at most
-/// the next one's (`symmetry.order[i]`, generated rows).
+/// Adds the order rows of `sym` to `model`: in every chain, each unit's first column (its
+/// first variable argument) at most the next one's (`symmetry.order[i]`, generated rows).
 pub fn order_interchangeable(model: &mut Model, sym: &Interchangeable) {
     let mut i = 0;
     for chain in &sym.chains {

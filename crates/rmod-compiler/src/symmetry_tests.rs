@@ -15,7 +15,7 @@ fn run(text: &str) -> CompileOutput {
 fn chains(text: &str) -> Vec<usize> {
     let out = run(text);
     let m = out.model.expect("model");
-    super::interchangeable_uses(&m, &out.net_uses)
+    super::interchangeable_units(&m, &out.net_uses)
         .chains
         .iter()
         .map(Vec::len)
@@ -32,7 +32,7 @@ fn identical_units_under_a_shared_limit_form_one_chain() {
     // the order rows: x[1] <= x[2] <= x[3] <= x[4]
     let out = run(text);
     let mut m = out.model.expect("model");
-    let sym = super::interchangeable_uses(&m, &out.net_uses);
+    let sym = super::interchangeable_units(&m, &out.net_uses);
     let rows = m.rows.len();
     super::order_interchangeable(&mut m, &sym);
     assert_eq!(m.rows.len(), rows + 3);
@@ -176,7 +176,7 @@ fn a_sorted_feasible_point_meets_the_order_rows() {
         minimize total: sum{u in U} (f[u] - 0.5 * x[u]);"#,
     );
     let model = out.model.expect("model");
-    let sym = super::interchangeable_uses(&model, &out.net_uses);
+    let sym = super::interchangeable_units(&model, &out.net_uses);
     assert_eq!(sym.rows(), 4);
     let mut ordered = model.clone();
     super::order_interchangeable(&mut ordered, &sym);
@@ -246,7 +246,7 @@ fn an_argument_all_units_share_stays_in_place() {
     let out = compile(&CompileRequest::new("m.rmod", text, &files));
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let m = out.model.expect("model");
-    let sym = super::interchangeable_uses(&m, &out.net_uses);
+    let sym = super::interchangeable_units(&m, &out.net_uses);
     assert_eq!(sym.chains.iter().map(Vec::len).collect::<Vec<_>>(), vec![3]);
     // the order is on the units' own flows, and p is in no block
     let p = m

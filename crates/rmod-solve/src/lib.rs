@@ -186,7 +186,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
     let sym = match model.options.symmetry {
         Some(rmod_ir::Symmetry::Off) => Default::default(),
         _ if splits => Default::default(),
-        _ => rmod_compiler::interchangeable_uses(model, uses),
+        _ => rmod_compiler::interchangeable_units(model, uses),
     };
     // the solver gets what is left of the run's time, less one LP's time: CBC checks its clock
     // between nodes and cut rounds, so it overruns its limit by about one LP solve
@@ -232,7 +232,7 @@ pub fn solve(model: &Model, uses: &[NetUse], settings: &Settings) -> Outcome {
         )
     } else if sym.rows() > 0 {
         rmod_compiler::order_interchangeable(&mut m, &sym);
-        ordered = Some((sym.chains.len(), sym.chains.iter().map(Vec::len).sum()));
+        ordered = Some((sym.chains.len(), sym.units()));
         let sorted = start_values.map(|x| sym.sort_point(x));
         rmod_solver::solve(&m, sorted.as_deref())
     } else {

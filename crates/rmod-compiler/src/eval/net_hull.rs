@@ -167,6 +167,8 @@ impl Evaluator<'_> {
 /// widened by a relative 1e-9 from 0, which gave rows coefficients spanning 1e9 to 1e16: a
 /// warning or an error), and the largest magnitude dropped. The weights are in [0, 1] and sum
 /// to 1, so a row's value moves by at most that much, which its bounds then allow.
+/// (`numeric::drop_negligible` does the same for the model's own rows, at 1e-13 of a row's
+/// scale; the hull's convex weights let it go to 1e-8 at the same cost.)
 fn without_negligible(v: impl Iterator<Item = f64>) -> (Vec<(usize, f64)>, f64) {
     let v: Vec<f64> = v.collect();
     let tol = 1e-8 * v.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
