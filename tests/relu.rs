@@ -209,7 +209,8 @@ fn maximize_with(net_json: &str, boxes: &[(f64, f64)], bounds: &str) -> (f64, Ve
         "split {o} vs {obj} ({bounds})"
     );
     // the same from rmod's starting point (a cutoff for CBC), with and without splitting
-    let start = rmod_compiler::find_incumbent(&model, &out.net_uses, None, 64, 1).expect("start");
+    let start =
+        rmod_compiler::find_incumbent(&model, &out.net_uses, None, 64, 1, None).expect("start");
     for (which, s) in [
         rmod_solver::solve(&model, Some(&start.values)),
         rmod_solver::solve_split(
@@ -661,8 +662,9 @@ fn the_completed_start_is_feasible_and_does_not_change_the_optimum() {
     let (out, a) = corner_with("network");
     let model = out.model.as_ref().expect("compiles");
     let relaxed = rmod_solver::relaxation_point(model, 10.0);
-    let start = rmod_compiler::find_incumbent(model, &out.net_uses, relaxed.as_deref(), 200, 3)
-        .expect("a feasible start");
+    let start =
+        rmod_compiler::find_incumbent(model, &out.net_uses, relaxed.as_deref(), 200, 3, None)
+            .expect("a feasible start");
     assert!(model.max_violation(&start.values) <= 1e-7);
     let net = &out.net_uses[0].network;
     let f = net.forward(&start.values[..2])[0];

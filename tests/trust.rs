@@ -222,6 +222,54 @@ fn time_limit_bounds_the_whole_run_on_a_wide_network() {
     }
 }
 
+/// A small model (fewer than 500 rows and columns, 96 binaries): CBC would hand its subtrees to
+/// Clp's depth-first search, which never reads the clock (35 s runs at `time_limit = 20` seen).
+#[test]
+fn time_limit_bounds_the_run_on_a_small_model_with_many_binaries() {
+    let dir = tmp("small-many-binaries");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(
+        root().join("benches/nets/styblinski10_3x32.json"),
+        dir.join("st.json"),
+    )
+    .expect("net");
+    let xs: Vec<String> = (0..10).map(|i| format!("x{i}")).collect();
+    let mut text = String::from("net n = relu_net(\"st.json\");\n");
+    for x in &xs {
+        text.push_str(&format!("var {x} in [-5, 5];\n"));
+    }
+    text.push_str(&format!(
+        "var y;\nsubject to f: y = n({});\nminimize o: y;\n",
+        xs.join(", ")
+    ));
+    let path = dir.join("st.rmod");
+    std::fs::write(&path, text).expect("model");
+    // the first call of a test process may build the binary: not part of the run
+    let _ = rmod_bin();
+    let started = Instant::now();
+    let out = rmod(&[
+        "solve",
+        path.to_str().expect("p"),
+        "--no-cache",
+        "--option",
+        "time_limit=10",
+        "--option",
+        "log=1",
+    ]);
+    let secs = started.elapsed().as_secs_f64();
+    // CBC's log (on stderr) shows the search switched off
+    assert!(
+        stderr(&out).contains("depthMiniBab was changed from -1 to -999"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        secs <= 12.0,
+        "the run took {secs:.1} s with time_limit = 10"
+    );
+    assert!(code(&out) == 5 || code(&out) == 0, "exit {}", code(&out));
+}
+
 #[test]
 fn an_interrupt_writes_the_best_point_so_far() {
     let path = wide_model();

@@ -221,7 +221,13 @@ fn main() {
             &rmod,
             &model,
             limit,
-            &["input_split=0", "hull=off", "symmetry=off"],
+            &[
+                "input_split=0",
+                "hull=off",
+                "symmetry=off",
+                // CBC at its defaults: its fast depth-first search in Clp on (see README)
+                "cbc.depthMiniBab=-1",
+            ],
         );
         let ours = run(&rmod, &model, limit, &[]);
         println!(

@@ -19,14 +19,25 @@ pub struct Incumbent {
 }
 
 /// Feasibility tolerance for a completed point ([`Model::scaled_violation`]).
-const TOL: f64 = 1e-7;
+pub(crate) const TOL: f64 = 1e-7;
+
+/// How many of the best samples [`find_incumbent`] descends from (see [`crate::descent`]).
+pub const DESCENT_STARTS: usize = 8;
+
+/// Adam steps from each of them.
+pub const DESCENT_STEPS: usize = 200;
+
+/// The network work the descent may do in all: weights and biases evaluated, about a second.
+pub const DESCENT_WORK: usize = 1_000_000_000;
 
 /// The least number of completions the pattern search of [`find_incumbent`] may make (unless
 /// that is more than four times the samples).
 pub const LOCAL_EVALS: usize = 200;
 
 /// Tries the relaxation's point (when given) and `samples` random points of the networks'
-/// input boxes, then a pattern search from the best (at most `samples` or [`LOCAL_EVALS`]
+/// input boxes, then descends by projected gradient steps from the best [`DESCENT_STARTS`]
+/// samples (feasible or not; [`crate::descent`], at most [`DESCENT_WORK`] in all and stopped
+/// at `until`), then a pattern search from the best (at most `samples` or [`LOCAL_EVALS`]
 /// more completions, whichever is more, but never more than `4 * samples`: the caller sizes
 /// `samples` to the model; see [`local_search`]); `None` when no candidate is feasible.
 pub fn find_incumbent(
@@ -35,8 +46,9 @@ pub fn find_incumbent(
     relaxation: Option<&[f64]>,
     samples: usize,
     seed: u64,
+    until: Option<std::time::Instant>,
 ) -> Option<Incumbent> {
-    search(model, uses, relaxation, samples, seed, Check::All)
+    search(model, uses, relaxation, samples, seed, Check::All(until))
 }
 
 /// [`find_incumbent`]'s best point if it is better than `bar` (an objective value), checking
@@ -54,8 +66,9 @@ pub fn find_best_point(
 
 /// Which candidates [`search`] checks against the model's rows.
 enum Check {
-    /// every one (for the count of feasible ones), then a pattern search from the best
-    All,
+    /// every one (for the count of feasible ones), then descents and a pattern search from
+    /// the best, the descents stopped at the given time
+    All(Option<std::time::Instant>),
     /// only those better than the best so far and than the given objective value
     Better(Option<f64>),
 }
@@ -68,9 +81,9 @@ fn search(
     seed: u64,
     check: Check,
 ) -> Option<Incumbent> {
-    let (check_all, bar) = match check {
-        Check::All => (true, None),
-        Check::Better(bar) => (false, bar),
+    let (check_all, bar, until) = match check {
+        Check::All(until) => (true, None, until),
+        Check::Better(bar) => (false, bar, None),
     };
     let n = model.columns.len();
     let base: Vec<f64> = match relaxation {
@@ -123,6 +136,8 @@ fn search(
     let mut rng = rmod_relu::Rng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut best: Option<Incumbent> = None;
     let mut feasible = 0;
+    // the best samples by objective, feasible or not: where the descents start
+    let mut starts: Vec<(f64, Vec<f64>)> = Vec::new();
     let total = usize::from(relaxation.is_some()) + if sampled.is_empty() { 0 } else { samples };
     for k in 0..total {
         let mut x = base.clone();
@@ -144,6 +159,14 @@ fn search(
             crate::complete_use(model, u, &mut x);
         }
         let obj = model.objective_value(&x);
+        if check_all && source == "sample" {
+            let key = if maximize { -obj } else { obj };
+            if starts.len() < DESCENT_STARTS || key < starts[starts.len() - 1].0 {
+                let at = starts.partition_point(|s| s.0 <= key);
+                starts.insert(at, (key, x.clone()));
+                starts.truncate(DESCENT_STARTS);
+            }
+        }
         let beats = |v: f64| if maximize { obj > v } else { obj < v };
         let better = best
             .as_ref()
@@ -165,6 +188,23 @@ fn search(
                 feasible: 0,
             });
         }
+    }
+    if check_all && !starts.is_empty() {
+        // per completion: each use's weights and biases, twice (the encoded network and the
+        // file's), at least one
+        let per_use: usize = uses
+            .iter()
+            .map(|u| 2 * u.network.n_params())
+            .sum::<usize>()
+            .div_ceil(uses.len().max(1))
+            .max(1);
+        let budget = crate::descent::Budget {
+            steps: DESCENT_STEPS,
+            completions: DESCENT_WORK / per_use,
+            until,
+        };
+        let from = starts.into_iter().map(|(_, x)| x).collect();
+        crate::descent::descend(model, uses, &sampled, from, maximize, &budget, &mut best);
     }
     if check_all {
         if let Some(b) = best.as_mut() {

@@ -14,6 +14,7 @@ mod boundary;
 mod cache;
 mod cell;
 mod cell_state;
+mod descent;
 mod eval;
 mod incumbent;
 pub mod numeric;

@@ -225,10 +225,106 @@ fn the_start_is_improved_by_a_pattern_search_from_the_best_sample() {
         subject to f: y = absn(x = x - 0.3); minimize o: y;"#);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let model = out.model.expect("model");
-    let s = crate::find_incumbent(&model, &out.net_uses, None, 16, 7).expect("start");
-    assert_eq!(s.source, "local search");
+    let s = crate::find_incumbent(&model, &out.net_uses, None, 16, 7, None).expect("start");
+    // the descents come first and may already end there
+    assert!(
+        matches!(s.source, "local search" | "descent"),
+        "{}",
+        s.source
+    );
     assert!(s.objective < 5.0 / 1024.0 + 1e-12, "{}", s.objective);
     // the point is the model's: checked, and its objective is the network's exact value
     assert!(model.scaled_violation(&s.values) <= 1e-7);
     assert!((s.objective - (s.values[0] - 0.3).abs()).abs() < 1e-12);
+}
+
+/// `descend` from the one point `x = at` of the model `text` (its first column is `x`).
+fn descend_from(text: &str, at: f64, maximize: bool) -> (Option<Incumbent>, Model) {
+    let out = run(text);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let model = out.model.expect("model");
+    let mut x = vec![0.0; model.columns.len()];
+    x[0] = at;
+    for u in &out.net_uses {
+        complete_use(&model, u, &mut x);
+    }
+    let (lo, hi) = (model.columns[0].lower, model.columns[0].upper);
+    let budget = crate::descent::Budget {
+        steps: 200,
+        completions: 100_000,
+        until: None,
+    };
+    let mut best = None;
+    let improved = crate::descent::descend(
+        &model,
+        &out.net_uses,
+        &[(0, lo, hi)],
+        vec![x],
+        maximize,
+        &budget,
+        &mut best,
+    );
+    assert_eq!(improved, best.is_some());
+    (best, model)
+}
+
+#[test]
+fn the_descent_walks_down_a_network_to_its_minimum() {
+    // y = |x - 0.3| over [-2, 3], from x = 2.9: Adam's steps of 0.1 shrink as they overshoot
+    for (sense, maximize) in [("minimize o: y", false), ("maximize o: -y", true)] {
+        let text = format!(
+            r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+            subject to f: y = absn(x = x - 0.3); {sense};"#
+        );
+        let (best, model) = descend_from(&text, 2.9, maximize);
+        let best = best.expect("a better point");
+        assert_eq!(best.source, "descent");
+        assert!((best.values[0] - 0.3).abs() < 1e-2, "{:?}", best.values);
+        assert!(model.scaled_violation(&best.values) <= 1e-7);
+        assert!((best.values[1] - (best.values[0] - 0.3).abs()).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn the_descent_keeps_only_feasible_points() {
+    // a row x >= 0.5 that the descent towards 0.3 crosses: the best it keeps stops at the row
+    let (best, model) = descend_from(
+        r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x - 0.3); subject to r: x >= 0.5; minimize o: y;"#,
+        2.9,
+        false,
+    );
+    let best = best.expect("a better point");
+    assert!(model.scaled_violation(&best.values) <= 1e-7);
+    assert!(best.values[0] >= 0.5 - 1e-9 && best.objective >= 0.2 - 1e-9);
+    assert!(best.objective < 0.3, "{}", best.objective);
+}
+
+#[test]
+fn the_descent_stops_at_its_budget() {
+    // one step costs a completion per column read plus one per use: 2 here
+    let text = r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x - 0.3); minimize o: y;"#;
+    let out = run(text);
+    let model = out.model.expect("model");
+    let mut x = vec![0.0; model.columns.len()];
+    x[0] = 2.9;
+    complete_use(&model, &out.net_uses[0], &mut x);
+    let mut best = None;
+    let budget = crate::descent::Budget {
+        steps: 200,
+        completions: 1,
+        until: None,
+    };
+    let sampled = [(0, -2.0, 3.0)];
+    assert!(!crate::descent::descend(
+        &model,
+        &out.net_uses,
+        &sampled,
+        vec![x],
+        false,
+        &budget,
+        &mut best
+    ));
+    assert!(best.is_none());
 }

@@ -182,14 +182,16 @@ fn a_sorted_feasible_point_meets_the_order_rows() {
     super::order_interchangeable(&mut ordered, &sym);
     let mut found = 0;
     for seed in 1..20 {
-        let Some(p) = crate::find_incumbent(&model, &out.net_uses, None, 16, seed) else {
+        let Some(p) = crate::find_incumbent(&model, &out.net_uses, None, 16, seed, None) else {
             continue;
         };
         let x = p.values;
         assert!(model.max_violation(&x) <= 1e-9);
         let sorted = sym.sort_point(&x);
         assert!(ordered.max_violation(&sorted) <= 1e-9, "seed {seed}");
-        assert_eq!(model.objective_value(&sorted), model.objective_value(&x));
+        // the same terms summed in another order
+        let (a, b) = (model.objective_value(&sorted), model.objective_value(&x));
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} {b}");
         found += 1;
     }
     assert!(found > 10);

@@ -141,6 +141,13 @@ impl Network {
     pub fn n_outputs(&self) -> usize {
         self.layers.last().map_or(0, |l| l.bias.len())
     }
+    /// Weights and biases: the work of one forward pass.
+    pub fn n_params(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.bias.len() + l.weights.iter().map(Vec::len).sum::<usize>())
+            .sum()
+    }
     /// Hidden neurons (every layer but the last).
     pub fn n_hidden(&self) -> usize {
         self.layers.iter().rev().skip(1).map(|l| l.bias.len()).sum()

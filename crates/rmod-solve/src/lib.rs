@@ -160,8 +160,11 @@ fn candidates(
     // all, 16 to 1024 samples
     let work = (model.n_nonzeros() + model.columns.len()).max(1);
     let samples = (20_000_000 / work).clamp(16, 1024);
+    // the descents from the best samples: at most a quarter of what is left
+    let until =
+        remaining(deadline).map(|r| Instant::now() + std::time::Duration::from_secs_f64(0.25 * r));
     (
-        rmod_compiler::find_incumbent(model, uses, relaxed.as_deref(), samples, 1),
+        rmod_compiler::find_incumbent(model, uses, relaxed.as_deref(), samples, 1, until),
         lp_took,
     )
 }

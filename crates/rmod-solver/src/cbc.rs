@@ -11,6 +11,10 @@ use rmod_ir::{Model, Sense, Solution, Status};
 
 use crate::problem;
 
+/// With a time limit, CBC's fast depth-first search in Clp is switched off for models with more
+/// integer columns than this (with fewer, its whole tree is small).
+const FATHOM_INTEGERS: usize = 16;
+
 /// The model as a CBC problem: every row one CBC row `lower <= a·x <= upper` (good_lp adds the
 /// upper side; the lower side is set on the inner model).
 fn load(model: &Model) -> CoinCbcProblem {
@@ -44,6 +48,12 @@ pub(crate) fn run(model: &Model, cutoff: Option<f64>, time_limit: Option<f64>) -
         // wall-clock seconds, as a user reads `time_limit` (CBC counts CPU time by default)
         m.set_parameter("timeMode", "elapsed");
         m.set_parameter("sec", &t.to_string());
+        if model.n_integer() > FATHOM_INTEGERS {
+            // CBC hands subtrees of problems with fewer than 500 rows and columns to Clp's
+            // depth-first `fathom`, which never looks at the clock: seen running 15 s past a
+            // 20 s limit (BENCHMARKS.md). Off, unless `cbc.depthMiniBab` says otherwise.
+            m.set_parameter("depthMiniBab", "-999");
+        }
     }
     if let Some(g) = o.mip_gap {
         m.set_parameter("ratioGap", &g.to_string());
