@@ -23,8 +23,8 @@ pub(crate) struct Budget {
 
 /// Descends from each point of `starts` (completed points, feasible or not) by Adam steps on the
 /// objective of the completed point over the continuous `sampled` columns (each within its
-/// sampling box; the gradient by forward differences, each completing only the uses that read
-/// the column), and keeps in `best` every iterate that is better and feasible. Says whether
+/// sampling box; the gradient by forward differences, each setting only the outputs of the uses
+/// that read the column), and keeps in `best` every iterate that is better and feasible. Says whether
 /// `best` improved. Deterministic: no clock, no randomness.
 pub(crate) fn descend(
     model: &Model,
@@ -83,7 +83,7 @@ pub(crate) fn descend(
                 probe.clone_from(&x);
                 probe[*c] += h;
                 for &i in users {
-                    crate::complete_use(model, &uses[i], &mut probe);
+                    crate::use_outputs(model, &uses[i], &mut probe);
                 }
                 // per unit of the column's range
                 grad[k] = (sign * model.objective_value(&probe) - f0) / h * (hi - lo);
@@ -101,18 +101,27 @@ pub(crate) fn descend(
                 let move_by = RATE * mhat / (vhat.sqrt() + 1e-12);
                 x[*c] = (x[*c] - move_by * (hi - lo)).clamp(*lo, *hi);
             }
+            // the outputs first; the whole point only when it may be kept
+            for u in uses {
+                crate::use_outputs(model, u, &mut x);
+            }
+            let beats = |obj: f64| {
+                best.as_ref().is_none_or(|b| {
+                    if maximize {
+                        obj > b.objective
+                    } else {
+                        obj < b.objective
+                    }
+                })
+            };
+            if !beats(model.objective_value(&x)) {
+                continue;
+            }
             for u in uses {
                 crate::complete_use(model, u, &mut x);
             }
             let obj = model.objective_value(&x);
-            let better = best.as_ref().is_none_or(|b| {
-                if maximize {
-                    obj > b.objective
-                } else {
-                    obj < b.objective
-                }
-            });
-            if better && model.scaled_violation(&x) <= TOL {
+            if beats(obj) && model.scaled_violation(&x) <= TOL {
                 let (candidates, feasible) =
                     best.as_ref().map_or((0, 0), |b| (b.candidates, b.feasible));
                 *best = Some(Incumbent {
