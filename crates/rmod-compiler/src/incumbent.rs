@@ -159,7 +159,7 @@ fn search(
             crate::complete_use(model, u, &mut x);
         }
         let obj = model.objective_value(&x);
-        if check_all && source == "sample" {
+        if check_all && source == "sample" && obj.is_finite() {
             let key = if maximize { -obj } else { obj };
             if starts.len() < DESCENT_STARTS || key < starts[starts.len() - 1].0 {
                 let at = starts.partition_point(|s| s.0 <= key);
@@ -190,17 +190,9 @@ fn search(
         }
     }
     if check_all && !starts.is_empty() {
-        // per completion: each use's weights and biases, twice (the encoded network and the
-        // file's), at least one
-        let per_use: usize = uses
-            .iter()
-            .map(|u| 2 * u.network.n_params())
-            .sum::<usize>()
-            .div_ceil(uses.len().max(1))
-            .max(1);
         let budget = crate::descent::Budget {
             steps: DESCENT_STEPS,
-            completions: DESCENT_WORK / per_use,
+            work: DESCENT_WORK,
             until,
         };
         let from = starts.into_iter().map(|(_, x)| x).collect();
@@ -220,7 +212,11 @@ fn search(
             }
         }
     }
-    best.map(|b| Incumbent { feasible, ..b })
+    best.map(|b| Incumbent {
+        feasible,
+        candidates: total,
+        ..b
+    })
 }
 
 /// Coordinate pattern search from the feasible point `at` over the `sampled` input columns

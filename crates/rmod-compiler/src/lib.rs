@@ -197,8 +197,7 @@ impl UseSwitch {
 /// use that is on, the network's input columns first take the arguments' values (within its
 /// box) and the model's outputs the network's; when off, the model's outputs are 0.
 pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
-    let outs = use_outputs(model, u, x);
-    let inputs: Vec<f64> = u.inputs.iter().map(|a| a.eval(x)).collect();
+    let (inputs, outs) = use_outputs(model, u, x);
     rmod_relu::complete_point(&u.encoded, &u.columns, &inputs, x);
     // the file's network has the last word where a neuron column is also an output
     for (col, y) in u.outputs.iter().zip(&outs) {
@@ -217,9 +216,9 @@ pub fn complete_use(model: &Model, u: &NetUse, x: &mut [f64]) {
 
 /// The part of [`complete_use`] the objective can see: a switched use's input columns, then
 /// the output columns (the model's too, for a switched use) at the network's exact values,
-/// which it returns. The neuron and hull columns, which no objective contains, are left as
+/// which it returns with the network's inputs. The neuron and hull columns, which no objective contains, are left as
 /// they were (the descent's forward differences need no more).
-pub(crate) fn use_outputs(model: &Model, u: &NetUse, x: &mut [f64]) -> Vec<f64> {
+pub(crate) fn use_outputs(model: &Model, u: &NetUse, x: &mut [f64]) -> (Vec<f64>, Vec<f64>) {
     if let Some(s) = &u.switch {
         if s.is_on(x) {
             for (inp, arg) in u.inputs.iter().zip(&s.args) {
@@ -241,7 +240,7 @@ pub(crate) fn use_outputs(model: &Model, u: &NetUse, x: &mut [f64]) -> Vec<f64> 
             x[*col as usize] = if on { *y } else { 0.0 };
         }
     }
-    outs
+    (inputs, outs)
 }
 
 pub struct CompileOutput {
