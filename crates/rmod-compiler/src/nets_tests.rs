@@ -238,6 +238,11 @@ fn the_start_is_improved_by_a_pattern_search_from_the_best_sample() {
 
 /// `descend` from the one point `x = at` of the model `text` (its first column is `x`).
 fn descend_from(text: &str, at: f64, maximize: bool) -> (Option<Incumbent>, Model) {
+    descend_with(text, at, maximize, 100_000_000)
+}
+
+/// [`descend_from`] with a work budget of `work`.
+fn descend_with(text: &str, at: f64, maximize: bool, work: usize) -> (Option<Incumbent>, Model) {
     let out = run(text);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let model = out.model.expect("model");
@@ -249,7 +254,7 @@ fn descend_from(text: &str, at: f64, maximize: bool) -> (Option<Incumbent>, Mode
     let (lo, hi) = (model.columns[0].lower, model.columns[0].upper);
     let budget = crate::descent::Budget {
         steps: 200,
-        work: 100_000_000,
+        work,
         until: None,
     };
     let mut best = None;
@@ -300,30 +305,14 @@ fn the_descent_keeps_only_feasible_points() {
 
 #[test]
 fn the_descent_stops_at_its_budget() {
-    // one step costs a completion per column read plus one per use: 2 here
-    let text = r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
-        subject to f: y = absn(x = x - 0.3); minimize o: y;"#;
-    let out = run(text);
-    let model = out.model.expect("model");
-    let mut x = vec![0.0; model.columns.len()];
-    x[0] = 2.9;
-    complete_use(&model, &out.net_uses[0], &mut x);
-    let mut best = None;
-    let budget = crate::descent::Budget {
-        steps: 200,
-        work: 1,
-        until: None,
-    };
-    let sampled = [(0, -2.0, 3.0)];
-    assert!(!crate::descent::descend(
-        &model,
-        &out.net_uses,
-        &sampled,
-        vec![x],
+    // one step costs more than a work of 1: no step is taken
+    let (best, _) = descend_with(
+        r#"net absn = relu_net("abs.json"); var x in [-2, 3]; var y;
+        subject to f: y = absn(x = x - 0.3); minimize o: y;"#,
+        2.9,
         false,
-        &budget,
-        &mut best
-    ));
+        1,
+    );
     assert!(best.is_none());
 }
 
